@@ -1,0 +1,201 @@
+"""The staff panel for organizers: each organizer sees and changes only their own events."""
+
+from django.contrib import admin
+from django.utils import timezone
+
+from cfp.models import CfP, Event, Invitation, Proposal, ProposalTransition, SubmissionType, Track
+
+
+class OrganizerScopedAdmin(admin.ModelAdmin):
+    """Grants organizers the rights of their role on their own events, and nothing else."""
+
+    event_path = "event"
+
+    def _events(self, request):
+        return Event.objects.organized_by(request.user)
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(**{f"{self.event_path}__organizers": request.user}).distinct()
+
+    def _is_organizer(self, request, obj=None) -> bool:
+        if not request.user.is_active or not request.user.is_staff:
+            return False
+        if request.user.is_superuser:
+            return True
+        if obj is None:
+            return self._events(request).exists()
+        event = obj
+        for part in self.event_path.split("__"):
+            event = getattr(event, part)
+        return event.is_organizer(request.user)
+
+    def has_module_permission(self, request):
+        return self._is_organizer(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_organizer(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._is_organizer(request, obj)
+
+    def has_add_permission(self, request):
+        return self._is_organizer(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Event and not request.user.is_superuser:
+            kwargs["queryset"] = self._events(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class EventTimezoneMixin:
+    """Datetimes in an event's forms are typed and shown in that event's time zone."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id) if object_id else None
+        event = obj if isinstance(obj, Event) else getattr(obj, "event", None)
+        if event is None:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        with timezone.override(event.tz):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+class EventChildInlineMixin:
+    """Inlines on an event follow the event's organizers."""
+
+    def _allowed(self, request, obj=None) -> bool:
+        if not request.user.is_staff:
+            return False
+        if obj is None:
+            return True
+        event = obj if isinstance(obj, Event) else obj.event
+        return event.is_organizer(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+
+class CfPInline(EventChildInlineMixin, admin.StackedInline):
+    model = CfP
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    min_num = 1
+
+
+class SubmissionTypeInline(EventChildInlineMixin, admin.TabularInline):
+    model = SubmissionType
+    extra = 0
+
+
+class TrackInline(EventChildInlineMixin, admin.TabularInline):
+    model = Track
+    extra = 0
+
+
+@admin.register(Event)
+class EventAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
+    event_path = ""
+    list_display = ["name", "slug", "start_date", "end_date", "timezone", "is_public"]
+    list_filter = ["is_public"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["organizers"]
+    inlines = [CfPInline, SubmissionTypeInline, TrackInline]
+
+    def get_queryset(self, request):
+        qs = admin.ModelAdmin.get_queryset(self, request)
+        return qs if request.user.is_superuser else qs.filter(organizers=request.user)
+
+    def _is_organizer(self, request, obj=None) -> bool:
+        if obj is None:
+            return super()._is_organizer(request)
+        return request.user.is_active and request.user.is_staff and obj.is_organizer(request.user)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        # Organizers run their event; who organizes it is the installation admin's call.
+        return [] if request.user.is_superuser else ["organizers", "slug"]
+
+
+class TransitionInline(EventChildInlineMixin, admin.TabularInline):
+    model = ProposalTransition
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_state", "to_state", "by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class InvitationInline(EventChildInlineMixin, admin.TabularInline):
+    model = Invitation
+    extra = 0
+    can_delete = False
+    fields = ["email", "state", "created_at", "expires_at", "invited_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
+    list_display = ["title", "code", "event", "state", "submission_type", "track", "created_at"]
+    list_filter = ["event", "state", "submission_type", "track", "experience_level"]
+    list_select_related = ["event", "submission_type", "track"]
+    search_fields = ["title", "code", "abstract"]
+    readonly_fields = ["code", "event", "state", "created_at", "submitted_at", "speakers_list"]
+    fields = [
+        "code",
+        "event",
+        "state",
+        "title",
+        "submission_type",
+        "track",
+        "experience_level",
+        "abstract",
+        "audience",
+        "benefits",
+        "technical_requirements",
+        "notes",
+        "speakers_list",
+        "deadline_extension",
+        "created_at",
+        "submitted_at",
+    ]
+    inlines = [InvitationInline, TransitionInline]
+
+    def has_add_permission(self, request):
+        return False  # Proposals come from speakers.
+
+    @admin.display(description="Speakers")
+    def speakers_list(self, obj) -> str:
+        return ", ".join(
+            f"{s.display_name} <{s.email}>" for s in obj.speakers.select_related("profile")
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        object_id = request.resolver_match.kwargs.get("object_id")
+        if db_field.name in ("submission_type", "track") and object_id:
+            event_id = Proposal.objects.filter(pk=object_id).values("event_id")
+            kwargs["queryset"] = db_field.related_model.objects.filter(event_id__in=event_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

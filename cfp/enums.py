@@ -1,0 +1,52 @@
+from django.db import models
+
+
+class ProposalState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+    CONFIRMED = "confirmed", "Confirmed"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    CANCELED = "canceled", "Canceled"
+
+
+# Groups of states that pages and rules ask about.
+EDITABLE_STATES = (ProposalState.DRAFT, ProposalState.SUBMITTED)
+DECIDED_STATES = (ProposalState.ACCEPTED, ProposalState.REJECTED)
+ACCEPTED_STATES = (ProposalState.ACCEPTED, ProposalState.CONFIRMED)
+ACTIVE_STATES = (
+    ProposalState.SUBMITTED,
+    ProposalState.ACCEPTED,
+    ProposalState.REJECTED,
+    ProposalState.CONFIRMED,
+)
+
+# Every transition Lectern knows, and who may make it. Methods for the decision states
+# (accept, reject, confirm, decline, cancel, undo) arrive with the decisions issue and use
+# this table as they are.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (ProposalState.DRAFT, ProposalState.SUBMITTED): "submit",
+    (ProposalState.SUBMITTED, ProposalState.WITHDRAWN): "withdraw",
+    (ProposalState.SUBMITTED, ProposalState.ACCEPTED): "accept",
+    (ProposalState.SUBMITTED, ProposalState.REJECTED): "reject",
+    (ProposalState.ACCEPTED, ProposalState.SUBMITTED): "undo",
+    (ProposalState.REJECTED, ProposalState.SUBMITTED): "undo",
+    (ProposalState.ACCEPTED, ProposalState.CONFIRMED): "confirm",
+    (ProposalState.ACCEPTED, ProposalState.DECLINED): "decline",
+    (ProposalState.CONFIRMED, ProposalState.CANCELED): "cancel",
+}
+
+
+class ExperienceLevel(models.TextChoices):
+    BEGINNER = "beginner", "Beginner"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ADVANCED = "advanced", "Advanced"
+    ANY = "any", "Any"
+
+
+class InvitationState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    RETRACTED = "retracted", "Retracted"

@@ -1,0 +1,315 @@
+"""Demo data: `seed_demo` for a first run, `seed_demo --proposals N` for a large event."""
+
+import random
+import time
+from datetime import datetime, timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from cfp import demo_text
+from cfp.enums import ExperienceLevel, ProposalState
+from cfp.models import CfP, Event, Invitation, Proposal, ProposalTransition, SubmissionType, Track
+from speakers.models import SpeakerProfile, User
+
+DEMO_PASSWORD = "lectern-demo"  # noqa: S105 (documented demo password, refused with DEBUG off)
+DEMO_ACCOUNTS = [
+    ("organizer@example.com", "Olivia Organizer", "Organizer of DemoCon"),
+    ("reviewer1@example.com", "Rafael Revisor", "Reviewer"),
+    ("reviewer2@example.com", "Renée Réviseur", "Reviewer"),
+    ("speaker1@example.com", "Sofía Speaker", "Speaker"),
+    ("speaker2@example.com", "Sven Sprecher", "Speaker"),
+]
+EXTRA_SPEAKERS = [
+    ("chen.wei@example.com", "Chen Wei 陈伟", "株式会社サンプル"),
+    ("fatima@example.com", "Fatima Al-Zahra فاطمة الزهراء", "Open Infra Foundation"),
+    ("noa@example.com", "Noa Cohen נועה כהן", "Red Panda Labs"),
+]
+TYPES = [("Presentation", 40), ("Panel Discussion", 40), ("Lightning Talk", 5), ("Tutorial", 90)]
+TRACKS = ["Developer", "Operations", "Business", "Wildcard"]
+LEVELS = [c for c, _ in ExperienceLevel.choices]
+
+
+class Command(BaseCommand):
+    help = "Create the demo event and accounts (idempotent), or a large event with --proposals."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--proposals", type=int, help="Make a large event with N proposals.")
+        parser.add_argument("--reviewers", type=int, default=0, help="Reviewer accounts to add.")
+        parser.add_argument("--event-slug", help="Slug of the large event (default: large-N).")
+        parser.add_argument("--seed", type=int, default=2027, help="Random seed for the text.")
+        parser.add_argument(
+            "--force", action="store_true", help="Run even with DEBUG off (never in production)."
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "seed_demo creates accounts with a published password; it runs only with DEBUG "
+                "on. Pass --force to run it anyway (never on a production site)."
+            )
+        self.rng = random.Random(options["seed"])
+        if options["proposals"] is not None:
+            if options["proposals"] < 1:
+                raise CommandError("--proposals must be at least 1.")
+            self.seed_large(options["proposals"], options["reviewers"], options["event_slug"])
+        else:
+            self.seed_demo()
+
+    # --- the demo event ---------------------------------------------------------------
+
+    @transaction.atomic
+    def seed_demo(self) -> None:
+        users = {}
+        for email, name, affiliation in DEMO_ACCOUNTS + EXTRA_SPEAKERS:
+            users[email] = self._account(email, name, affiliation)
+        organizer = users["organizer@example.com"]
+        if not organizer.is_staff:
+            organizer.is_staff = True
+            organizer.save(update_fields=["is_staff"])
+
+        event = Event.objects.filter(slug="democon").first()
+        if event is None:
+            event = self._demo_event(users)
+            self.stdout.write(self.style.SUCCESS(f"Created the event “{event.name}” (/democon/)."))
+        else:
+            self.stdout.write("The event democon exists already; left unchanged.")
+        self.stdout.write("\nDemo logins (password for all: " + DEMO_PASSWORD + "):")
+        for email, _name, role in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {role:<22} {email}")
+
+    def _account(self, email: str, name: str, affiliation: str) -> User:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(email, DEMO_PASSWORD)
+            SpeakerProfile.objects.create(
+                user=user,
+                name=name,
+                affiliation=affiliation,
+                biography=f"{name} works at {affiliation} and has spoken at a dozen "
+                "conferences about open infrastructure. ¡Hola! 👋",
+            )
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        return user
+
+    def _demo_event(self, users: dict) -> Event:
+        tz_name = "Europe/Berlin"
+        today = timezone.localdate()
+        event = Event.objects.create(
+            name="DemoCon 2027",
+            slug="democon",
+            timezone=tz_name,
+            start_date=today + timedelta(days=120),
+            end_date=today + timedelta(days=122),
+            venue="Kongresshaus, Zürich",
+            is_public=True,
+        )
+        event.organizers.add(users["organizer@example.com"])
+        deadline_day = today + timedelta(days=30)
+        CfP.objects.create(
+            event=event,
+            opens_at=timezone.now() - timedelta(days=14),
+            deadline=datetime(
+                deadline_day.year, deadline_day.month, deadline_day.day, 23, 59, 59, tzinfo=event.tz
+            ),
+            intro="DemoCon brings together the people who **build and run** open "
+            "infrastructure.\n\n"
+            "We welcome first-time speakers: tell us what you learned, what broke, and how "
+            "you fixed it. Talks are in English; slides in any language are fine.",
+        )
+        types = [
+            SubmissionType.objects.create(event=event, name=n, default_duration=d, position=i)
+            for i, (n, d) in enumerate(TYPES)
+        ]
+        tracks = [
+            Track.objects.create(event=event, name=n, position=i) for i, n in enumerate(TRACKS)
+        ]
+        speakers = [
+            users[e]
+            for e in ("speaker1@example.com", "speaker2@example.com")
+            + tuple(e for e, _, _ in EXTRA_SPEAKERS)
+        ]
+        plan = (
+            [ProposalState.SUBMITTED] * 8
+            + [ProposalState.DRAFT] * 2
+            + [ProposalState.WITHDRAWN] * 2
+        )
+        for i, state in enumerate(plan):
+            main = speakers[i % len(speakers)]
+            proposal = Proposal.objects.create(
+                event=event,
+                title=self._title(),
+                submission_type=types[i % len(types)],
+                track=tracks[i % len(tracks)],
+                experience_level=LEVELS[i % len(LEVELS)],
+                abstract=self._paragraph(3),
+                audience="Operators and developers who " + self._paragraph(1).lower(),
+                benefits=self._paragraph(1),
+                technical_requirements="None, all demos will be done over AWS.",
+                notes="Happy to shorten this to a lightning talk." if i % 3 == 0 else "",
+            )
+            proposal.speakers.add(main)
+            if i % 3 == 1:  # some proposals have a co-speaker who accepted an invitation
+                co = speakers[(i + 1) % len(speakers)]
+                Invitation.objects.create(
+                    proposal=proposal,
+                    email=co.email,
+                    invited_by=main,
+                    state="accepted",
+                    responded_at=timezone.now(),
+                )
+                proposal.speakers.add(co)
+            if state != ProposalState.DRAFT:
+                proposal.submit(by=main)
+            if state == ProposalState.WITHDRAWN:
+                proposal.withdraw(by=main)
+        return event
+
+    def _title(self) -> str:
+        return f"{self.rng.choice(demo_text.TOPICS)} {self.rng.choice(demo_text.FLAVOURS)}"
+
+    def _paragraph(self, sentences: int) -> str:
+        return " ".join(self.rng.choice(demo_text.SENTENCES) for _ in range(sentences))
+
+    # --- a large event, fast: bulk inserts ----------------------------------------------
+
+    def seed_large(self, count: int, reviewers: int, slug: str | None) -> None:
+        started = time.monotonic()
+        slug = slug or f"large-{count}"
+        if Event.objects.filter(slug=slug).exists():
+            raise CommandError(f"The event {slug} exists already; pass another --event-slug.")
+        with transaction.atomic():
+            event = self._large_event(slug, count)
+            speakers = self._bulk_users(f"speaker-{slug}", max(1, count), with_profile=True)
+            self._bulk_users(f"reviewer-{slug}", reviewers, with_profile=True)
+            self._bulk_proposals(event, count, speakers)
+        elapsed = time.monotonic() - started
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created /{slug}/ with {count} proposals, {len(speakers)} speakers and "
+                f"{reviewers} reviewers in {elapsed:.1f} s."
+            )
+        )
+
+    def _large_event(self, slug: str, count: int) -> Event:
+        today = timezone.localdate()
+        event = Event.objects.create(
+            name=f"Large Summit ({count} proposals)",
+            slug=slug,
+            timezone="America/New_York",
+            start_date=today + timedelta(days=90),
+            end_date=today + timedelta(days=93),
+            venue="Convention Center",
+            is_public=True,
+        )
+        CfP.objects.create(
+            event=event,
+            opens_at=timezone.now() - timedelta(days=30),
+            deadline=timezone.now() + timedelta(days=30),
+            intro="A large event for benchmarks and demos.",
+        )
+        SubmissionType.objects.bulk_create(
+            SubmissionType(event=event, name=n, default_duration=d, position=i)
+            for i, (n, d) in enumerate(TYPES)
+        )
+        Track.objects.bulk_create(
+            Track(event=event, name=n, position=i) for i, n in enumerate(TRACKS)
+        )
+        return event
+
+    def _bulk_users(self, prefix: str, count: int, *, with_profile: bool) -> list[User]:
+        if count <= 0:
+            return []
+        password = make_password(DEMO_PASSWORD)  # hashed once: argon2 per user would take minutes
+        now = timezone.now()
+        users = User.objects.bulk_create(
+            [
+                User(email=f"{prefix}-{i}@example.org", password=password, date_joined=now)
+                for i in range(count)
+            ],
+            batch_size=2000,
+        )
+        EmailAddress.objects.bulk_create(
+            [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users],
+            batch_size=2000,
+        )
+        if with_profile:
+            rng = self.rng
+            SpeakerProfile.objects.bulk_create(
+                [
+                    SpeakerProfile(
+                        user=u,
+                        name=" ".join(
+                            (rng.choice(demo_text.FIRST_NAMES), rng.choice(demo_text.LAST_NAMES))
+                        ),
+                        affiliation=rng.choice(demo_text.AFFILIATIONS),
+                        biography=self._paragraph(2),
+                    )
+                    for u in users
+                ],
+                batch_size=2000,
+            )
+        return users
+
+    def _bulk_proposals(self, event: Event, count: int, speakers: list[User]) -> None:
+        types = list(event.submission_types.all())
+        tracks = list(event.tracks.all())
+        rng = self.rng
+        now = timezone.now()
+        states = [ProposalState.SUBMITTED] * 17 + [ProposalState.DRAFT, ProposalState.WITHDRAWN]
+        drafts = []
+        for i in range(count):
+            state = rng.choice(states)
+            at = now - timedelta(minutes=i)
+            drafts.append(
+                Proposal(
+                    event=event,
+                    title=self._title(),
+                    submission_type=rng.choice(types),
+                    track=rng.choice(tracks),
+                    experience_level=rng.choice(LEVELS),
+                    abstract=self._paragraph(4),
+                    audience=self._paragraph(1),
+                    benefits=self._paragraph(1),
+                    technical_requirements="A projector with HDMI.",
+                    state=state,
+                    created_at=at,
+                    submitted_at=None if state == ProposalState.DRAFT else at,
+                )
+            )
+        proposals = Proposal.objects.bulk_create(drafts, batch_size=2000)
+        through = Proposal.speakers.through
+        links, transitions = [], []
+        for i, proposal in enumerate(proposals):
+            first = speakers[i % len(speakers)]
+            links.append(through(proposal_id=proposal.pk, user_id=first.pk))
+            if rng.random() < 0.5 and len(speakers) > 1:  # 1.5 speakers per proposal on average
+                second = speakers[(i + 1 + rng.randrange(len(speakers) - 1)) % len(speakers)]
+                if second.pk != first.pk:
+                    links.append(through(proposal_id=proposal.pk, user_id=second.pk))
+            if proposal.state != ProposalState.DRAFT:
+                transitions.append(
+                    ProposalTransition(
+                        proposal=proposal,
+                        from_state=ProposalState.DRAFT,
+                        to_state=ProposalState.SUBMITTED,
+                        by=first,
+                        at=proposal.submitted_at,
+                    )
+                )
+            if proposal.state == ProposalState.WITHDRAWN:
+                transitions.append(
+                    ProposalTransition(
+                        proposal=proposal,
+                        from_state=ProposalState.SUBMITTED,
+                        to_state=ProposalState.WITHDRAWN,
+                        by=first,
+                        at=now,
+                    )
+                )
+        through.objects.bulk_create(links, batch_size=5000)
+        ProposalTransition.objects.bulk_create(transitions, batch_size=5000)

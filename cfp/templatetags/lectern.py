@@ -1,0 +1,33 @@
+from django import template
+from django.utils import timezone
+
+from cfp.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text: str):
+    return render_markdown(text)
+
+
+@register.filter
+def in_tz(value, tz):
+    """A datetime shown in the given (event's) time zone."""
+    if value is None:
+        return None
+    return timezone.localtime(value, tz)
+
+
+@register.simple_tag
+def state_badge_class(state: str) -> str:
+    return {
+        "draft": "text-bg-secondary",
+        "submitted": "text-bg-primary",
+        "accepted": "text-bg-success",
+        "confirmed": "text-bg-success",
+        "rejected": "text-bg-danger",
+        "declined": "text-bg-warning",
+        "withdrawn": "text-bg-light border",
+        "canceled": "text-bg-dark",
+    }.get(state, "text-bg-secondary")

@@ -1,0 +1,36 @@
+from django.urls import path
+
+from cfp import views
+
+app_name = "cfp"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("me/proposals/", views.my_proposals, name="my_proposals"),
+    path("preview/markdown/", views.markdown_preview, name="markdown_preview"),
+    path("invitations/<str:token>/", views.invitation_detail, name="invitation"),
+    path("<slug:event>/", views.event_cfp, name="event"),
+    path("<slug:event>/submit/", views.proposal_create, name="proposal_create"),
+    path("<slug:event>/proposals/<str:code>/", views.proposal_detail, name="proposal"),
+    path("<slug:event>/proposals/<str:code>/edit/", views.proposal_edit, name="proposal_edit"),
+    path(
+        "<slug:event>/proposals/<str:code>/submit/", views.proposal_submit, name="proposal_submit"
+    ),
+    path(
+        "<slug:event>/proposals/<str:code>/withdraw/",
+        views.proposal_withdraw,
+        name="proposal_withdraw",
+    ),
+    path(
+        "<slug:event>/proposals/<str:code>/delete/", views.proposal_delete, name="proposal_delete"
+    ),
+    path(
+        "<slug:event>/proposals/<str:code>/invite/",
+        views.invitation_create,
+        name="invitation_create",
+    ),
+    path(
+        "<slug:event>/proposals/<str:code>/invitations/<int:pk>/retract/",
+        views.invitation_retract,
+        name="invitation_retract",
+    ),
+]

@@ -1,0 +1,16 @@
+"""Settings for the test suite: the real settings with test-safe values for what is unset."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("SECURE_HTTPS", "0")
+os.environ.setdefault(
+    "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
+os.environ.pop("REDIS_URL", None)  # Celery tests bring their own broker (TEST_REDIS_URL).
+
+from config.settings import *  # noqa: E402,F403 (the test settings are the real ones)
+
+# Static files come straight from the source folders; nothing is collected for tests.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+admin.site.site_header = "Lectern staff panel"
+admin.site.site_title = "Lectern"
+admin.site.index_title = "Events, proposals and review"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("speakers.urls")),
+]
+if settings.SERVE_MEDIA:
+    # Small installations serve uploads themselves; larger ones put a web server in front.
+    media = settings.MEDIA_URL.lstrip("/")
+    urlpatterns.append(
+        re_path(rf"^{media}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
+urlpatterns.append(path("", include("cfp.urls")))

@@ -1,0 +1,1 @@
+# Reviewer teams, criteria, reviews, assignment and conflicts arrive with the review issue.

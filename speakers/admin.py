@@ -1,0 +1,43 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from speakers.models import SpeakerProfile, User
+
+
+class SuperuserOnlyMixin:
+    """Accounts are the installation admin's business, not an event organizer's."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class ProfileInline(admin.StackedInline):
+    model = SpeakerProfile
+    can_delete = False
+
+
+@admin.register(User)
+class UserAdmin(SuperuserOnlyMixin, BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "is_staff", "is_superuser", "is_active", "date_joined"]
+    search_fields = ["email", "profile__name"]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+    filter_horizontal = ["groups"]
+    inlines = [ProfileInline]

@@ -1,0 +1,34 @@
+import pytest
+
+from tests.factories import PASSWORD, EventFactory, ProposalFactory, SpeakerFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def speaker(db):
+    return SpeakerFactory()
+
+
+@pytest.fixture
+def event(db):
+    return EventFactory()
+
+
+@pytest.fixture
+def proposal(event, speaker):
+    return ProposalFactory(event=event, speakers=[speaker])
+
+
+@pytest.fixture
+def speaker_client(client, speaker):
+    client.force_login(speaker)
+    return client

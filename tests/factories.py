@@ -1,0 +1,120 @@
+"""factory_boy factories: the smallest valid objects, ready to be shaped per test."""
+
+from datetime import date, timedelta
+
+import factory
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from cfp.enums import ExperienceLevel
+from cfp.models import CfP, Event, Invitation, Proposal, SubmissionType, Track
+from speakers.models import SpeakerProfile, User
+
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class SpeakerFactory(UserFactory):
+    """A user with a complete speaker profile."""
+
+    profile = factory.RelatedFactory(
+        "tests.factories.ProfileFactory", factory_related_name="user"
+    )
+
+
+class ProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SpeakerProfile
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"Speaker Number{n}")
+    biography = "Works on open infrastructure and has spoken at several meetups."
+    affiliation = "Example Corp"
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Event {n}")
+    slug = factory.Sequence(lambda n: f"event-{n}")
+    timezone = "Europe/Berlin"
+    start_date = factory.LazyFunction(lambda: date.today() + timedelta(days=100))
+    end_date = factory.LazyFunction(lambda: date.today() + timedelta(days=102))
+    venue = "Messe"
+    is_public = True
+    cfp = factory.RelatedFactory("tests.factories.CfPFactory", factory_related_name="event")
+
+    @factory.post_generation
+    def organizers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.organizers.add(*extracted)
+
+
+class CfPFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CfP
+
+    event = factory.SubFactory(EventFactory, cfp=None)
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=10))
+    deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(days=10))
+    intro = "Tell us about **your** work."
+
+
+class SubmissionTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SubmissionType
+
+    event = factory.SubFactory(EventFactory)
+    name = factory.Sequence(lambda n: f"Presentation {n}")
+    default_duration = 40
+
+
+class TrackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Track
+
+    event = factory.SubFactory(EventFactory)
+    name = factory.Sequence(lambda n: f"Track {n}")
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    """A complete draft; call `.submit(by=…)` or pass `state` to move it on."""
+
+    class Meta:
+        model = Proposal
+        skip_postgeneration_save = True
+
+    event = factory.SubFactory(EventFactory)
+    title = factory.Sequence(lambda n: f"Proposal {n}")
+    submission_type = factory.LazyAttribute(lambda o: SubmissionTypeFactory(event=o.event))
+    experience_level = ExperienceLevel.INTERMEDIATE
+    abstract = "The speaker explains how things work, in complete sentences."
+
+    @factory.post_generation
+    def speakers(self, create, extracted, **kwargs):
+        if create:
+            self.speakers.add(*(extracted or [SpeakerFactory()]))
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    proposal = factory.SubFactory(ProposalFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    invited_by = factory.LazyAttribute(lambda o: o.proposal.speakers.first())

@@ -14,3 +14,8 @@ from config.settings import *  # noqa: E402,F403 (the test settings are the real
 # Static files come straight from the source folders; nothing is collected for tests.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# A real Celery worker process (tests/integration) must see the test database: on SQLite it
+# is a file rather than memory.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405

@@ -1,9 +1,11 @@
 """factory_boy factories: the smallest valid objects, ready to be shaped per test."""
 
 from datetime import date, timedelta
+from functools import cache
 
 import factory
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from cfp.enums import ExperienceLevel
@@ -13,13 +15,19 @@ from speakers.models import SpeakerProfile, User
 PASSWORD = "correct horse battery staple"
 
 
+@cache
+def password_hash() -> str:
+    # Argon2 is slow on purpose; hash the shared test password once per run.
+    return make_password(PASSWORD)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
-    password = factory.django.Password(PASSWORD)
+    password = factory.LazyFunction(password_hash)
 
     @factory.post_generation
     def verified(self, create, extracted, **kwargs):
@@ -30,9 +38,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 class SpeakerFactory(UserFactory):
     """A user with a complete speaker profile."""
 
-    profile = factory.RelatedFactory(
-        "tests.factories.ProfileFactory", factory_related_name="user"
-    )
+    profile = factory.RelatedFactory("tests.factories.ProfileFactory", factory_related_name="user")
 
 
 class ProfileFactory(factory.django.DjangoModelFactory):

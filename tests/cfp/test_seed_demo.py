@@ -1,0 +1,90 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+
+from cfp.enums import ProposalState
+from cfp.models import Event, Invitation, Proposal, ProposalTransition
+from speakers.models import User
+
+DEMO_EMAILS = {
+    "organizer@example.com",
+    "reviewer1@example.com",
+    "reviewer2@example.com",
+    "speaker1@example.com",
+    "speaker2@example.com",
+}
+
+
+def _counts():
+    return (
+        User.objects.count(),
+        Event.objects.count(),
+        Proposal.objects.count(),
+        ProposalTransition.objects.count(),
+        Invitation.objects.count(),
+        EmailAddress.objects.count(),
+    )
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_with_debug_off():
+    with pytest.raises(CommandError, match="only with DEBUG on"):
+        call_command("seed_demo")
+    assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_the_demo_and_a_second_run_changes_nothing(capsys):
+    call_command("seed_demo", "--force")
+    first = _counts()
+    call_command("seed_demo", "--force")
+    out = capsys.readouterr().out
+
+    assert _counts() == first
+    event = Event.objects.get(slug="democon")
+    assert event.is_public and event.cfp.is_open()
+    assert set(event.organizers.values_list("email", flat=True)) == {"organizer@example.com"}
+    assert set(User.objects.values_list("email", flat=True)) >= DEMO_EMAILS
+    for email in DEMO_EMAILS:
+        user = User.objects.get(email=email)
+        assert user.check_password("lectern-demo")
+        assert EmailAddress.objects.get(user=user).verified
+        assert email in out
+    states = set(event.proposals.values_list("state", flat=True))
+    assert {ProposalState.SUBMITTED, ProposalState.DRAFT, ProposalState.WITHDRAWN} <= states
+    assert 10 <= event.proposals.count() <= 15
+    assert (
+        event.proposals.filter(speakers__isnull=False).distinct().count() == event.proposals.count()
+    )
+    with_co_speakers = [p for p in event.proposals.all() if p.speakers.count() > 1]
+    assert with_co_speakers
+    assert len({p.speakers.first() for p in event.proposals.all()}) >= 2
+
+
+@pytest.mark.django_db
+def test_seed_demo_large_event_in_bulk():
+    call_command("seed_demo", "--force", "--proposals", "300", "--reviewers", "7")
+
+    event = Event.objects.get(slug="large-300")
+    proposals = event.proposals.all()
+    assert proposals.count() == 300
+    links = Proposal.speakers.through.objects.filter(proposal__event=event).count()
+    assert 300 < links <= 600
+    assert User.objects.filter(email__startswith="reviewer-large-300").count() == 7
+    texts = "".join(proposals.values_list("title", flat=True)) + "".join(
+        proposals.values_list("abstract", flat=True)
+    )
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in texts)  # CJK
+    assert any("\u0590" <= ch <= "\u06ff" for ch in texts)  # Hebrew / Arabic
+    assert any(ord(ch) > 0x1F000 for ch in texts)  # emoji
+    submitted = proposals.exclude(state=ProposalState.DRAFT)
+    assert (
+        ProposalTransition.objects.filter(
+            proposal__event=event, to_state=ProposalState.SUBMITTED
+        ).count()
+        == submitted.count()
+    )
+    assert not proposals.filter(state=ProposalState.DRAFT, submitted_at__isnull=False).exists()
+
+    with pytest.raises(CommandError, match="exists already"):
+        call_command("seed_demo", "--force", "--proposals", "300")

@@ -1,0 +1,136 @@
+"""Real services for integration tests: a Redis broker, a Celery worker process, an SMTP server.
+
+A missing service is a failure, never a skip: CI must run these.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+import redis
+from aiosmtpd.controller import Controller
+from django.db import connection
+
+from config.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parents[2]
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self):
+        self.messages = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.original_content, policy=policy.default)
+        with self._lock:
+            self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 OK"
+
+    def wait_for(self, count: int, timeout: float = 30.0) -> list:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if len(self.messages) >= count:
+                    return list(self.messages)
+            time.sleep(0.1)
+        with self._lock:
+            return list(self.messages)
+
+
+@pytest.fixture
+def smtp_server():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    inbox.url = f"smtp://127.0.0.1:{controller.port}"
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def redis_broker():
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError as exc:
+        pytest.fail(f"Redis is required at {TEST_REDIS_URL} for the Celery tests: {exc}")
+    client.flushdb()
+    previous = {k: celery_app.conf[k] for k in ("broker_url", "task_always_eager")}
+    celery_app.conf.update(broker_url=TEST_REDIS_URL, task_always_eager=False)
+    yield TEST_REDIS_URL
+    celery_app.conf.update(previous)
+    client.flushdb()
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or ""
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    auth = f"{user}{password}@" if user else ""
+    return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, redis_broker, smtp_server, tmp_path):
+    """A real `celery -A config worker` process, on the test database, mailing to smtp_server."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "SECRET_KEY": "worker-test-secret",
+        "SECURE_HTTPS": "0",
+        "REDIS_URL": redis_broker,
+        "DATABASE_URL": _database_url(),
+        "EMAIL_URL": smtp_server.url,
+        "DATABASE_CONN_MAX_AGE": "0",
+    }
+    log = open(tmp_path / "worker.log", "w+")  # noqa: SIM115 (closed below)
+    worker = subprocess.Popen(
+        [
+            sys.executable, "-m", "celery", "-A", "config", "worker",
+            "--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
+            "--loglevel=INFO", f"--hostname=test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        log.seek(0)
+        if "ready." in log.read():
+            break
+        if worker.poll() is not None:
+            break
+        time.sleep(0.2)
+    else:
+        worker.kill()
+    log.seek(0)
+    output = log.read()
+    if "ready." not in output:
+        worker.kill()
+        pytest.fail(f"The Celery worker did not start:\n{output}")
+    worker.log = log
+    yield worker
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
+    log.close()

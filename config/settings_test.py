@@ -1,6 +1,8 @@
 """Settings for the test suite: the real settings with test-safe values for what is unset."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("SECURE_HTTPS", "0")
@@ -16,6 +18,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 
 # A real Celery worker process (tests/integration) must see the test database: on SQLite it
-# is a file rather than memory.
+# is a file rather than memory, one per test run so that runs side by side don't collide.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+    _test_db = Path(tempfile.gettempdir()) / f"lectern-test-{os.getpid()}.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}  # noqa: F405

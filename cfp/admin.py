@@ -62,7 +62,11 @@ class EventTimezoneMixin:
         if event is None:
             return super().changeform_view(request, object_id, form_url, extra_context)
         with timezone.override(event.tz):
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            # Render now: a lazy TemplateResponse would format dates after the override ends.
+            if hasattr(response, "render"):
+                response.render()
+            return response
 
 
 class EventChildInlineMixin:
@@ -91,6 +95,7 @@ class EventChildInlineMixin:
 
 class CfPInline(EventChildInlineMixin, admin.StackedInline):
     model = CfP
+    verbose_name_plural = "call for papers (dates and times in the event's time zone)"
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -129,6 +134,9 @@ class EventAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
 
     def has_add_permission(self, request):
         return request.user.is_superuser
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if request.user.is_superuser else {}
 
     def get_readonly_fields(self, request, obj=None):
         # Organizers run their event; who organizes it is the installation admin's call.

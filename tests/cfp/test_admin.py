@@ -1,0 +1,137 @@
+"""The staff panel: organizers see and change only their own events and proposals."""
+
+from datetime import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import EventFactory, ProposalFactory, SpeakerFactory, UserFactory
+
+
+@pytest.fixture
+def organizer(db):
+    return UserFactory(is_staff=True)
+
+
+@pytest.fixture
+def own_event(organizer):
+    return EventFactory(organizers=[organizer], name="Own Summit")
+
+
+@pytest.fixture
+def other_event(db):
+    return EventFactory(organizers=[UserFactory(is_staff=True)], name="Other Summit")
+
+
+@pytest.mark.django_db
+def test_organizer_sees_only_own_proposals_in_the_list(client, organizer, own_event, other_event):
+    ProposalFactory(event=own_event, title="Mine to judge")
+    ProposalFactory(event=other_event, title="Not my business")
+    client.force_login(organizer)
+
+    body = client.get(reverse("admin:cfp_proposal_changelist")).content.decode()
+
+    assert "Mine to judge" in body
+    assert "Not my business" not in body
+
+
+@pytest.mark.django_db
+def test_organizer_of_another_event_gets_no_proposal_page(client, organizer, other_event):
+    proposal = ProposalFactory(event=other_event, title="Not my business")
+    client.force_login(organizer)
+
+    response = client.get(reverse("admin:cfp_proposal_change", args=[proposal.pk]))
+
+    assert response.status_code == 403
+    assert "Not my business" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_organizer_cannot_change_another_event(client, organizer, own_event, other_event):
+    client.force_login(organizer)
+
+    own = client.get(reverse("admin:cfp_event_change", args=[own_event.pk]))
+    other = client.get(reverse("admin:cfp_event_change", args=[other_event.pk]))
+    listing = client.get(reverse("admin:cfp_event_changelist")).content.decode()
+
+    assert own.status_code == 200 and "Own Summit" in own.content.decode()
+    # An event outside the organizer's queryset "does not exist" for them.
+    assert other.status_code == 302
+    assert "Other Summit" not in client.get(other.url).content.decode()
+    assert "Own Summit" in listing and "Other Summit" not in listing
+
+
+@pytest.mark.django_db
+def test_organizer_has_no_user_admin(client, organizer, own_event):
+    client.force_login(organizer)
+    assert client.get(reverse("admin:speakers_user_changelist")).status_code == 403
+    assert "speakers" not in client.get(reverse("admin:index")).content.decode().lower()
+
+
+@pytest.mark.django_db
+def test_speaker_and_anonymous_cannot_enter_the_staff_panel(client, proposal):
+    url = reverse("admin:cfp_proposal_changelist")
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and "/admin/login/" in anonymous.url
+    client.force_login(proposal.speakers.get())
+    response = client.get(url)
+    assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+@pytest.mark.django_db
+def test_organizer_grants_a_deadline_extension(client, organizer, own_event):
+    proposal = ProposalFactory(event=own_event)
+    proposal.submit(by=proposal.speakers.get())
+    client.force_login(organizer)
+    url = reverse("admin:cfp_proposal_change", args=[proposal.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
+    data.update(
+        {
+            "submission_type": proposal.submission_type_id,
+            "deadline_extension_0": "2030-05-01",
+            "deadline_extension_1": "18:00:00",
+        }
+    )
+    for prefix in ("invitations", "transitions"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    data["transitions-INITIAL_FORMS"] = data["transitions-TOTAL_FORMS"] = 1
+    data["transitions-0-id"] = proposal.transitions.get().pk
+    data["transitions-0-proposal"] = proposal.pk
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    proposal.refresh_from_db()
+    # Typed in the event's time zone (Europe/Berlin, summer time: UTC+2).
+    assert proposal.deadline_extension == datetime(2030, 5, 1, 18, 0, tzinfo=own_event.tz)
+    assert proposal.deadline_extension.astimezone(own_event.tz).hour == 18
+
+
+@pytest.mark.django_db
+def test_event_form_shows_the_deadline_in_the_event_timezone(client, organizer, own_event):
+    cfp = own_event.cfp
+    cfp.deadline = datetime(2030, 1, 31, 23, 59, 59, tzinfo=own_event.tz)
+    cfp.save()
+    client.force_login(organizer)
+
+    body = client.get(reverse("admin:cfp_event_change", args=[own_event.pk])).content.decode()
+
+    assert 'value="2030-01-31"' in body
+    assert 'value="23:59:59"' in body
+
+
+@pytest.mark.django_db
+def test_proposal_changelist_query_count_does_not_grow(client, organizer, own_event):
+    client.force_login(organizer)
+    counts = []
+    for size in (10, 60):
+        while own_event.proposals.count() < size:
+            ProposalFactory(event=own_event, speakers=[SpeakerFactory()])
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("admin:cfp_proposal_changelist"))
+        assert response.status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts

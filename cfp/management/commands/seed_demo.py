@@ -18,12 +18,19 @@ from speakers.models import SpeakerProfile, User
 
 DEMO_PASSWORD = "lectern-demo"  # noqa: S105 (documented demo password, refused with DEBUG off)
 DEMO_ACCOUNTS = [
-    ("organizer@example.com", "Olivia Organizer", "Organizer of DemoCon"),
-    ("reviewer1@example.com", "Rafael Revisor", "Reviewer"),
-    ("reviewer2@example.com", "Renée Réviseur", "Reviewer"),
-    ("speaker1@example.com", "Sofía Speaker", "Speaker"),
-    ("speaker2@example.com", "Sven Sprecher", "Speaker"),
+    ("organizer@example.com", "Olivia Organizer", "DemoCon e.V."),
+    ("reviewer1@example.com", "Rafael Revisor", "Universidad de Córdoba"),
+    ("reviewer2@example.com", "Renée Réviseur", "Red Panda Labs"),
+    ("speaker1@example.com", "Sofía Speaker", "Acme Cloud"),
+    ("speaker2@example.com", "Sven Sprecher", "Technische Universität München"),
 ]
+ROLES = {
+    "organizer@example.com": "organizer of democon",
+    "reviewer1@example.com": "reviewer",
+    "reviewer2@example.com": "reviewer",
+    "speaker1@example.com": "speaker",
+    "speaker2@example.com": "speaker",
+}
 EXTRA_SPEAKERS = [
     ("chen.wei@example.com", "Chen Wei 陈伟", "株式会社サンプル"),
     ("fatima@example.com", "Fatima Al-Zahra فاطمة الزهراء", "Open Infra Foundation"),
@@ -79,8 +86,8 @@ class Command(BaseCommand):
         else:
             self.stdout.write("The event democon exists already; left unchanged.")
         self.stdout.write("\nDemo logins (password for all: " + DEMO_PASSWORD + "):")
-        for email, _name, role in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {role:<22} {email}")
+        for email, _name, _affiliation in DEMO_ACCOUNTS:
+            self.stdout.write(f"  {ROLES[email]:<22} {email}")
 
     def _account(self, email: str, name: str, affiliation: str) -> User:
         user = User.objects.filter(email=email).first()

@@ -105,7 +105,11 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_show_labels = True
-        self.helper.add_input(Submit("invite", "Send invitation", css_class="btn-outline-primary"))
+        invite = Submit("invite", "Send invitation")
+        # Replace crispy's "btn btn-primary" rather than add to it: both together paint the
+        # label in the background's blue, and the button looks empty.
+        invite.field_classes = "btn btn-outline-primary"
+        self.helper.add_input(invite)
 
 
 class MarkdownPreviewForm(forms.Form):

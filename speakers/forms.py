@@ -6,6 +6,7 @@ from django.core.validators import URLValidator
 
 from speakers.images import reencode_photo
 from speakers.models import SpeakerProfile
+from speakers.validators import validate_clean_text
 
 MAX_LINKS = 10
 
@@ -50,6 +51,8 @@ class ProfileForm(forms.ModelForm):
         return reencode_photo(photo)
 
     def clean_links(self) -> str:
+        # The model field has no text validators: URLValidator lets controls and U+FFFD pass.
+        validate_clean_text(self.cleaned_data["links"])
         lines = [line.strip() for line in self.cleaned_data["links"].splitlines() if line.strip()]
         if len(lines) > MAX_LINKS:
             raise ValidationError(f"Please give at most {MAX_LINKS} links.")

@@ -5,9 +5,18 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 
-# U+FFFD is what undecodable bytes turn into; other control characters are never typed.
+# U+FFFD is what undecodable bytes turn into (config.middleware makes sure of it for form
+# bodies); other control characters are never typed.
 _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
-_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
+# Real HTML elements (and comments), not any word in angle brackets: "List<T>" is a title.
+_HTML_ELEMENTS = (
+    "a|abbr|applet|area|audio|b|base|body|br|button|canvas|code|dialog|details|div|em|embed|"
+    "font|form|frame|frameset|h[1-6]|head|hr|html|i|iframe|img|input|link|marquee|math|meta|"
+    "object|ol|p|picture|pre|script|select|source|span|strong|style|svg|table|td|textarea|th|"
+    "title|tr|u|ul|video"
+)
+# As browsers parse it: no space between "<" and the name, so "a < b > c" is text.
+_TAG = re.compile(rf"<!--|</?(?:{_HTML_ELEMENTS})(?:[\s/][^>]*)?>", re.IGNORECASE)
 
 
 def validate_clean_text(value: str) -> None:

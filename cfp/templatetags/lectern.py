@@ -1,5 +1,5 @@
 from django import template
-from django.utils import timezone
+from django.templatetags.tz import do_timezone
 
 from cfp.markdown import render_markdown
 
@@ -13,10 +13,14 @@ def markdown(text: str):
 
 @register.filter
 def in_tz(value, tz):
-    """A datetime shown in the given (event's) time zone."""
+    """A datetime shown in the given (event's) time zone.
+
+    Django's own `timezone` filter marks the result so that a following `date` filter does
+    not convert it back to the current time zone; a plain `localtime` would be undone.
+    """
     if value is None:
         return None
-    return timezone.localtime(value, tz)
+    return do_timezone(value, tz)
 
 
 @register.simple_tag

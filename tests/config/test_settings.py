@@ -13,7 +13,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args, **env):
-    unset = {"DEBUG", "SECRET_KEY", "REDIS_URL", "SECURE_HTTPS", "STATICFILES_BACKEND"}
+    unset = {
+        "DEBUG",
+        "SECRET_KEY",
+        "REDIS_URL",
+        "SECURE_HTTPS",
+        "STATICFILES_BACKEND",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the browser tests' event loop
+    }
     clean = {k: v for k, v in os.environ.items() if k not in unset}
     clean.update(env)
     clean["DJANGO_SETTINGS_MODULE"] = "config.settings"

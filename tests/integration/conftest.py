@@ -63,6 +63,10 @@ def smtp_server():
     controller.stop()
 
 
+class Broker(str):
+    queue: str
+
+
 @pytest.fixture
 def redis_broker():
     client = redis.Redis.from_url(TEST_REDIS_URL)
@@ -70,12 +74,27 @@ def redis_broker():
         client.ping()
     except redis.ConnectionError as exc:
         pytest.fail(f"Redis is required at {TEST_REDIS_URL} for the Celery tests: {exc}")
-    client.flushdb()
-    previous = {k: celery_app.conf[k] for k in ("broker_url", "task_always_eager")}
-    celery_app.conf.update(broker_url=TEST_REDIS_URL, task_always_eager=False)
-    yield TEST_REDIS_URL
+    # A queue of this run's own: test runs side by side must not take each other's tasks.
+    queue = f"lectern-test-{os.getpid()}"
+    keys = ("broker_url", "task_always_eager", "task_default_queue")
+    previous = {k: celery_app.conf[k] for k in keys}
+    celery_app.conf.update(
+        broker_url=TEST_REDIS_URL, task_always_eager=False, task_default_queue=queue
+    )
+    _drop_broker_connections()
+    broker = Broker(TEST_REDIS_URL)
+    broker.queue = queue
+    yield broker
     celery_app.conf.update(previous)
-    client.flushdb()
+    _drop_broker_connections()
+    client.delete(queue)
+
+
+def _drop_broker_connections() -> None:
+    # Celery caches its connection pool on first use (with the in-process memory:// broker
+    # in earlier tests); drop it, as Celery itself does after a fork, to use the new broker.
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 def _database_url() -> str:
@@ -92,7 +111,7 @@ def _database_url() -> str:
 def celery_worker_process(transactional_db, redis_broker, smtp_server, tmp_path):
     """A real `celery -A config worker` process, on the test database, mailing to smtp_server."""
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "SECRET_KEY": "worker-test-secret",
         "SECURE_HTTPS": "0",
@@ -106,7 +125,7 @@ def celery_worker_process(transactional_db, redis_broker, smtp_server, tmp_path)
         [
             sys.executable, "-m", "celery", "-A", "config", "worker",
             "--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
-            "--loglevel=INFO", f"--hostname=test-{os.getpid()}@%h",
+            "--loglevel=INFO", f"--hostname=test-{os.getpid()}@%h", "-Q", redis_broker.queue,
         ],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -110,6 +111,10 @@ def new_page(page_problems):
     try:
         yield open_page
     finally:
+        # While Playwright's event loop runs, Django keeps this thread's database connections
+        # apart (asgiref's context-local storage); close them before the loop goes away, or
+        # one stays open and keeps the test database busy at teardown.
+        connections.close_all()
         if "browser" in state:
             state["browser"].close()
         if "playwright" in state:

@@ -22,7 +22,3 @@ WHITENOISE_AUTOREFRESH = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     _test_db = Path(tempfile.gettempdir()) / f"lectern-test-{os.getpid()}.sqlite3"
     DATABASES["default"]["TEST"] = {"NAME": str(_test_db)}  # noqa: F405
-
-# The browser tests' live server answers each request in a thread of its own; persistent
-# connections would outlive those threads and keep the test database busy at teardown.
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

@@ -135,6 +135,21 @@ class EventAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
     def has_add_permission(self, request):
         return request.user.is_superuser
 
+    def save_formset(self, request, form, formset, change):
+        if not change and formset.model is CfP:
+            # A new event's CfP dates were typed in the event's zone, which was not known
+            # while the form was parsed: read the same wall-clock time in that zone.
+            server_tz = timezone.get_current_timezone()
+            for inline_form in formset.forms:
+                for name in ("opens_at", "deadline"):
+                    value = inline_form.cleaned_data.get(name)
+                    if value:
+                        wall = timezone.localtime(value, server_tz).replace(tzinfo=None)
+                        setattr(
+                            inline_form.instance, name, timezone.make_aware(wall, form.instance.tz)
+                        )
+        super().save_formset(request, form, formset, change)
+
     def get_prepopulated_fields(self, request, obj=None):
         return self.prepopulated_fields if request.user.is_superuser else {}
 
@@ -167,6 +182,7 @@ class InvitationInline(EventChildInlineMixin, admin.TabularInline):
 
 @admin.register(Proposal)
 class ProposalAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
+    view_on_site = False  # the public page of a proposal comes with the programme
     list_display = ["title", "code", "event", "state", "submission_type", "track", "created_at"]
     list_filter = ["event", "state", "submission_type", "track", "experience_level"]
     list_select_related = ["event", "submission_type", "track"]

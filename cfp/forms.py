@@ -1,8 +1,10 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Layout, Submit
 from django import forms
+from django.urls import reverse
 
 from cfp.models import Event, Proposal
+from speakers.fields import MultilineTextField
 
 # Fields a submission needs; a draft needs only a title.
 REQUIRED_TO_SUBMIT = ("submission_type", "experience_level", "abstract")
@@ -22,6 +24,10 @@ class ProposalForm(forms.ModelForm):
             "technical_requirements",
             "notes",
         ]
+        field_classes = dict.fromkeys(
+            ("abstract", "audience", "benefits", "technical_requirements", "notes"),
+            MultilineTextField,
+        )
         widgets = {
             "abstract": forms.Textarea(attrs={"rows": 8}),
             "audience": forms.Textarea(attrs={"rows": 4}),
@@ -69,7 +75,7 @@ class ProposalForm(forms.ModelForm):
                 "abstract",
                 css_class="js-markdown",
                 **{
-                    "hx-post": "/preview/markdown/",
+                    "hx-post": reverse("cfp:markdown_preview"),
                     "hx-trigger": "keyup changed delay:600ms, load",
                     "hx-target": "#abstract-preview",
                 },

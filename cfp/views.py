@@ -69,30 +69,46 @@ def _profile_warning(request, profile) -> None:
         )
 
 
+NOT_SAVED = "Your proposal was not saved: please correct the fields marked below."
+KEEP_A_COPY = "Nothing was saved; your text is still below so you can keep a copy."
+
+
+def _form_page(request, form, event, proposal=None):
+    context = {
+        "form": form,
+        "event": event,
+        "proposal": proposal,
+        "profile": profile_for(request.user),
+    }
+    return render(request, "cfp/proposal_form.html", context)
+
+
 @login_required
 def proposal_create(request, event: str):
     event = _get_event(request, event)
+    if request.method != "POST":
+        if not event.cfp.is_open():
+            messages.error(request, "The call for papers is not open, so no new proposals for now.")
+            return redirect(event)
+        _profile_warning(request, profile_for(request.user))
+        return _form_page(request, ProposalForm(event=event), event)
+    submitting = "submit" in request.POST
+    form = ProposalForm(request.POST, event=event, submitting=submitting)
     if not event.cfp.is_open():
-        messages.error(request, "The call for papers is not open, so no new proposals for now.")
-        return redirect(event)
-    profile = profile_for(request.user)
-    submitting = request.method == "POST" and "submit" in request.POST
-    if request.method == "POST":
-        form = ProposalForm(request.POST, event=event, submitting=submitting)
-        if form.is_valid():
+        # The deadline may pass while someone types: refuse, but give the text back.
+        messages.error(request, f"The call for papers is not open. {KEEP_A_COPY}")
+    elif form.is_valid():
+        try:
             proposal = services.proposal_create(
                 event=event, by=request.user, form=form, submit=False
             )
+        except ActionRefused as exc:
+            messages.error(request, f"{exc} {KEEP_A_COPY}")
+        else:
             return _after_save(request, proposal, submitting)
-        messages.error(
-            request, "Your proposal was not saved: please correct the fields marked below."
-        )
     else:
-        form = ProposalForm(event=event)
-        _profile_warning(request, profile)
-    return render(
-        request, "cfp/proposal_form.html", {"form": form, "event": event, "profile": profile}
-    )
+        messages.error(request, NOT_SAVED)
+    return _form_page(request, form, event)
 
 
 def _after_save(request, proposal: Proposal, submitting: bool):
@@ -118,42 +134,31 @@ def _after_save(request, proposal: Proposal, submitting: bool):
 @login_required
 def proposal_edit(request, event: str, code: str):
     proposal = _get_own_proposal(request, event, code)
-    if not proposal.is_editable():
-        messages.error(request, "This proposal can no longer be edited.")
-        return redirect(proposal)
-    submitting = request.method == "POST" and "submit" in request.POST
     is_draft = proposal.state == ProposalState.DRAFT
-    if request.method == "POST":
-        form = ProposalForm(
-            request.POST,
-            instance=proposal,
-            event=proposal.event,
-            submitting=submitting or not is_draft,
-        )
-        if form.is_valid():
-            try:
-                services.proposal_update(
-                    proposal=proposal, by=request.user, form=form, submit=False
-                )
-            except ActionRefused as exc:
-                messages.error(request, str(exc))
-                return redirect(proposal)
+    if request.method != "POST":
+        if not proposal.is_editable():
+            messages.error(request, "This proposal can no longer be edited.")
+            return redirect(proposal)
+        form = ProposalForm(instance=proposal, event=proposal.event, submitting=not is_draft)
+        return _form_page(request, form, proposal.event, proposal)
+    submitting = "submit" in request.POST
+    form = ProposalForm(
+        request.POST, instance=proposal, event=proposal.event, submitting=submitting or not is_draft
+    )
+    if not proposal.is_editable():
+        messages.error(request, f"This proposal can no longer be edited. {KEEP_A_COPY}")
+    elif form.is_valid():
+        try:
+            services.proposal_update(proposal=proposal, by=request.user, form=form, submit=False)
+        except ActionRefused as exc:
+            messages.error(request, f"{exc} {KEEP_A_COPY}")
+        else:
             return _after_save(request, proposal, submitting)
+    else:
         messages.error(
             request, "Your changes were not saved: please correct the fields marked below."
         )
-    else:
-        form = ProposalForm(instance=proposal, event=proposal.event, submitting=not is_draft)
-    return render(
-        request,
-        "cfp/proposal_form.html",
-        {
-            "form": form,
-            "event": proposal.event,
-            "proposal": proposal,
-            "profile": profile_for(request.user),
-        },
-    )
+    return _form_page(request, form, proposal.event, proposal)
 
 
 @login_required

@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
 from django.views.static import serve
 
 admin.site.site_header = "Lectern staff panel"
 admin.site.site_title = "Lectern"
 admin.site.index_title = "Events, proposals and review"
+# Everyone logs in through allauth, whose login is rate limited: no second, unguarded form.
+admin.site.login = login_required(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from speakers.fields import MultilineTextField
 from speakers.images import reencode_photo
 from speakers.models import SpeakerProfile
 from speakers.validators import validate_clean_text
@@ -15,6 +16,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = SpeakerProfile
         fields = ["name", "affiliation", "biography", "photo", "links"]
+        field_classes = {"biography": MultilineTextField, "links": MultilineTextField}
         widgets = {
             "biography": forms.Textarea(attrs={"rows": 8}),
             "links": forms.Textarea(attrs={"rows": 3}),

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cfp.models import Event
 from tests.factories import EventFactory, ProposalFactory, SpeakerFactory, UserFactory
 
 
@@ -135,3 +136,45 @@ def test_proposal_changelist_query_count_does_not_grow(client, organizer, own_ev
         assert response.status_code == 200
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.django_db
+def test_admin_login_goes_through_the_rate_limited_login(client):
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
+
+
+@pytest.mark.django_db
+def test_superuser_adds_an_event_with_cfp_dates_in_its_timezone(client):
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    data = {
+        "name": "Tokyo Summit",
+        "slug": "tokyo",
+        "timezone": "Asia/Tokyo",
+        "start_date": "2030-04-01",
+        "end_date": "2030-04-02",
+        "venue": "",
+        "is_public": "on",
+        "cfp-TOTAL_FORMS": 1,
+        "cfp-INITIAL_FORMS": 0,
+        "cfp-MIN_NUM_FORMS": 1,
+        "cfp-MAX_NUM_FORMS": 1,
+        "cfp-0-opens_at_0": "2030-01-01",
+        "cfp-0-opens_at_1": "09:00:00",
+        "cfp-0-deadline_0": "2030-02-01",
+        "cfp-0-deadline_1": "23:59:59",
+        "cfp-0-intro": "",
+        "submission_types-TOTAL_FORMS": 0,
+        "submission_types-INITIAL_FORMS": 0,
+        "tracks-TOTAL_FORMS": 0,
+        "tracks-INITIAL_FORMS": 0,
+    }
+
+    response = client.post(reverse("admin:cfp_event_add"), data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    event = Event.objects.get(slug="tokyo")
+    assert event.cfp.deadline == datetime(2030, 2, 1, 23, 59, 59, tzinfo=event.tz)
+    assert event.cfp.opens_at == datetime(2030, 1, 1, 9, 0, tzinfo=event.tz)

@@ -417,14 +417,24 @@ def test_proposal_create_hidden_event_is_open_to_its_organizer(client):
 
 def test_proposal_create_after_the_deadline_is_refused(speaker_client, event):
     close_cfp(event)
+    data = {**complete_data(event), "title": "Typed while the clock ran out", "submit": "1"}
 
-    response = speaker_client.post(
-        event_url("proposal_create", event), {**complete_data(event), "submit": "1"}, follow=True
-    )
+    response = speaker_client.post(event_url("proposal_create", event), data)
+
+    body = page(response)
+    assert response.status_code == 200
+    assert "The call for papers is not open. Nothing was saved" in body
+    assert 'value="Typed while the clock ran out"' in body  # the text is given back
+    assert Proposal.objects.count() == 0
+
+
+def test_proposal_create_page_after_the_deadline_redirects_to_the_cfp(speaker_client, event):
+    close_cfp(event)
+
+    response = speaker_client.get(event_url("proposal_create", event), follow=True)
 
     assert response.redirect_chain == [(event.get_absolute_url(), 302)]
     assert "The call for papers is not open, so no new proposals for now." in page(response)
-    assert Proposal.objects.count() == 0
 
 
 def test_proposal_create_before_the_opening_is_refused(speaker_client, event):
@@ -432,10 +442,9 @@ def test_proposal_create_before_the_opening_is_refused(speaker_client, event):
     event.cfp.save()
 
     response = speaker_client.post(
-        event_url("proposal_create", event), {"title": "Early bird", "draft": "1"}, follow=True
+        event_url("proposal_create", event), {"title": "Early bird", "draft": "1"}
     )
 
-    assert response.redirect_chain == [(event.get_absolute_url(), 302)]
     assert "The call for papers is not open" in page(response)
     assert Proposal.objects.count() == 0
 
@@ -634,14 +643,15 @@ def test_proposal_edit_is_refused_after_the_deadline(speaker_client, proposal):
     url = proposal_url("proposal_edit", proposal)
 
     get_response = speaker_client.get(url, follow=True)
-    post_response = speaker_client.post(url, {"title": "Too late", "draft": "1"}, follow=True)
+    post_response = speaker_client.post(url, {"title": "Too late", "draft": "1"})
 
-    for response in (get_response, post_response):
-        assert response.redirect_chain == [(proposal.get_absolute_url(), 302)]
-        body = page(response)
-        assert "This proposal can no longer be edited." in body
-        assert "The deadline has passed: this proposal can no longer be edited." in body
-        assert url not in body  # no Edit button
+    assert get_response.redirect_chain == [(proposal.get_absolute_url(), 302)]
+    body = page(get_response)
+    assert "This proposal can no longer be edited." in body
+    assert "The deadline has passed: this proposal can no longer be edited." in body
+    assert url not in body  # no Edit button
+    assert "This proposal can no longer be edited. Nothing was saved" in page(post_response)
+    assert 'value="Too late"' in page(post_response)  # the typed text is given back
     proposal.refresh_from_db()
     assert proposal.title == old_title
 
@@ -672,7 +682,7 @@ def test_proposal_edit_is_refused_when_the_extension_has_also_passed(speaker_cli
         proposal_url("proposal_edit", proposal), {"title": "Too late", "draft": "1"}
     )
 
-    assert response.url == proposal.get_absolute_url()
+    assert "This proposal can no longer be edited." in page(response)
     proposal.refresh_from_db()
     assert proposal.title == old_title
 

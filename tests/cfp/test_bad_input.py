@@ -14,6 +14,7 @@ from cfp.models import Proposal
 from cfp.models.proposal import ABSTRACT_MAX, LONG_TEXT_MAX, REQUIREMENTS_MAX, TITLE_MAX
 from speakers.models import SpeakerProfile
 from tests.factories import EventFactory, SubmissionTypeFactory, TrackFactory
+from tests.helpers import complete_data, page, profile_data
 
 pytestmark = pytest.mark.django_db
 
@@ -63,10 +64,6 @@ INVALID_BYTES = b"Caf\xc3( \xff talk"
 # --- helpers ----------------------------------------------------------------------------
 
 
-def page(response) -> str:
-    return response.content.decode()
-
-
 def snapshot(obj) -> dict:
     """Every column of the object's row, to compare before and after a refused request."""
     return type(obj).objects.values().get(pk=obj.pk)
@@ -80,21 +77,6 @@ def edit_url(proposal) -> str:
     return reverse(
         "cfp:proposal_edit", kwargs={"event": proposal.event.slug, "code": proposal.code}
     )
-
-
-def complete_data(event, **overrides) -> dict:
-    data = {
-        "title": "Observability without tears",
-        "submission_type": SubmissionTypeFactory(event=event).pk,
-        "experience_level": "intermediate",
-        "abstract": "The speaker shows how tracing helps.",
-        "audience": "Operators.",
-        "benefits": "Fewer pages at night.",
-        "technical_requirements": "None.",
-        "notes": "Happy to shorten it.",
-    }
-    data.update(overrides)
-    return data
 
 
 def raw_body(fields: dict, raw_field: str, raw_value: bytes) -> bytes:
@@ -455,17 +437,6 @@ def test_proposal_form_cannot_set_state_or_event(speaker_client, event):
 
 
 PROFILE_URL = "/me/profile/"
-
-
-def profile_data(**overrides) -> dict:
-    data = {
-        "name": "Ada Lovelace",
-        "affiliation": "Analytical Engines",
-        "biography": "Writes programs for machines that do not exist yet.",
-        "links": "https://example.com/ada",
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from tests.factories import (
     TrackFactory,
     UserFactory,
 )
+from tests.helpers import complete_data, page
 
 pytestmark = pytest.mark.django_db
 
@@ -30,10 +31,6 @@ def login_url(next_path: str) -> str:
     return f"{reverse('account_login')}?next={next_path}"
 
 
-def page(response) -> str:
-    return response.content.decode()
-
-
 def proposal_url(name: str, proposal: Proposal, **extra) -> str:
     return reverse(
         f"cfp:{name}", kwargs={"event": proposal.event.slug, "code": proposal.code, **extra}
@@ -42,22 +39,6 @@ def proposal_url(name: str, proposal: Proposal, **extra) -> str:
 
 def event_url(name: str, event) -> str:
     return reverse(f"cfp:{name}", kwargs={"event": event.slug})
-
-
-def complete_data(event, **overrides) -> dict:
-    """Everything a submission needs, as the form posts it."""
-    data = {
-        "title": "Observability without tears",
-        "submission_type": SubmissionTypeFactory(event=event).pk,
-        "experience_level": "intermediate",
-        "abstract": "The speaker shows how **tracing** helps, in complete sentences.",
-        "audience": "Operators.",
-        "benefits": "Fewer pages at night.",
-        "technical_requirements": "None.",
-        "notes": "Happy to shorten it.",
-    }
-    data.update(overrides)
-    return data
 
 
 def submitted(proposal: Proposal) -> Proposal:

@@ -14,6 +14,7 @@ from PIL.PngImagePlugin import PngInfo
 from speakers.images import MAX_UPLOAD_BYTES, OUTPUT_SIDE
 from speakers.models import SpeakerProfile
 from tests.factories import ProfileFactory, UserFactory
+from tests.helpers import page, profile_data
 
 pytestmark = pytest.mark.django_db
 
@@ -23,21 +24,6 @@ SECRET = "SecretCamera Inc"
 
 
 # --- helpers ----------------------------------------------------------------------------
-
-
-def page(response) -> str:
-    return response.content.decode()
-
-
-def profile_data(**overrides) -> dict:
-    data = {
-        "name": "Ada Lovelace",
-        "affiliation": "Analytical Engines",
-        "biography": "Writes programs for machines that do not exist yet.",
-        "links": "https://example.com/ada",
-    }
-    data.update(overrides)
-    return data
 
 
 def snapshot(profile: SpeakerProfile) -> dict:

@@ -1,0 +1,35 @@
+"""Small helpers the view tests share: form data as a browser posts it, and page text."""
+
+from tests.factories import SubmissionTypeFactory
+
+
+def page(response) -> str:
+    return response.content.decode()
+
+
+def complete_data(event, **overrides) -> dict:
+    """Everything a proposal submission needs, as the form posts it."""
+    data = {
+        "title": "Observability without tears",
+        "submission_type": SubmissionTypeFactory(event=event).pk,
+        "experience_level": "intermediate",
+        "abstract": "The speaker shows how **tracing** helps, in complete sentences.",
+        "audience": "Operators.",
+        "benefits": "Fewer pages at night.",
+        "technical_requirements": "None.",
+        "notes": "Happy to shorten it.",
+    }
+    data.update(overrides)
+    return data
+
+
+def profile_data(**overrides) -> dict:
+    """A complete speaker profile, as the form posts it."""
+    data = {
+        "name": "Ada Lovelace",
+        "affiliation": "Analytical Engines",
+        "biography": "Writes programs for machines that do not exist yet.",
+        "links": "https://example.com/ada",
+    }
+    data.update(overrides)
+    return data

@@ -1,5 +1,6 @@
 """The speaker-facing pages of the CfP: who sees what, and what each action changes."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -1323,3 +1324,27 @@ def test_markdown_preview_get_is_not_allowed(speaker_client):
 
     assert response.status_code == 405
     assert "<strong>" not in page(response)
+
+
+def test_invitee_without_an_account_signs_up_and_lands_back_on_the_invitation(
+    client, invitation, mailoutbox
+):
+    invitation_url = invitation.get_absolute_url()
+    signup = f"{reverse('account_signup')}?next={invitation_url}"
+
+    client.post(
+        signup,
+        {
+            "email": invitation.email,
+            "password1": "a long passphrase",
+            "password2": "a long passphrase",
+        },
+    )
+    confirm_url = re.search(r"https?://\S+(/accounts/confirm-email/\S+)", mailoutbox[-1].body)[1]
+    response = client.post(confirm_url)
+
+    assert response.status_code == 302
+    assert response.url == invitation_url
+    accept = client.post(invitation_url)
+    assert accept.url == invitation.proposal.get_absolute_url()
+    assert invitation.proposal.speakers.filter(email=invitation.email).exists()

@@ -124,3 +124,28 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     proposal = factory.SubFactory(ProposalFactory)
     email = factory.Sequence(lambda n: f"invitee{n}@example.com")
     invited_by = factory.LazyAttribute(lambda o: o.proposal.speakers.first())
+
+
+class ReviewerTeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reviews.ReviewerTeam"
+        skip_postgeneration_save = True
+
+    event = factory.SubFactory(EventFactory)
+    name = factory.Sequence(lambda n: f"Team {n}")
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.members.add(*extracted)
+
+    @factory.post_generation
+    def tracks(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tracks.add(*extracted)
+
+
+class ReviewerFactory(SpeakerFactory):
+    """A staff user with a profile; put them in a ReviewerTeamFactory to make them a reviewer."""
+
+    is_staff = True

@@ -1,0 +1,161 @@
+"""Reads of review: who sees which proposals, and the aggregates organizers rank by."""
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from cfp.enums import ACTIVE_STATES
+from cfp.models import Event, Proposal
+from reviews.enums import QueueMode
+from reviews.expressions import ReviewMedian, population_stddev
+from reviews.models import Assignment, Conflict, Review, ReviewerTeam, ReviewSettings
+
+REVIEWABLE_STATES = ACTIVE_STATES
+MIN_REVIEWS_TO_NORMALISE = 3
+
+
+def conflicted(user) -> Q:
+    """Proposals the user speaks on or declared a conflict with: never theirs to judge."""
+    speaks = Proposal.speakers.through.objects.filter(proposal_id=OuterRef("pk"), user_id=user.pk)
+    declared = Conflict.objects.filter(proposal_id=OuterRef("pk"), reviewer_id=user.pk)
+    return Q(Exists(speaks)) | Q(Exists(declared))
+
+
+def reviewer_events(user) -> QuerySet[Event]:
+    if not user.is_authenticated:
+        return Event.objects.none()
+    return Event.objects.filter(reviewer_teams__members=user).distinct()
+
+
+def is_reviewer(user, event: Event) -> bool:
+    return user.is_authenticated and event.reviewer_teams.filter(members=user).exists()
+
+
+def reviewable_proposals(user, event: Event | None = None) -> QuerySet[Proposal]:
+    """Every proposal the user may review: assigned (or in their tracks), never conflicted."""
+    if not user.is_authenticated or not user.is_staff:
+        return Proposal.objects.none()
+    teams = ReviewerTeam.objects.filter(members=user).prefetch_related("tracks")
+    if event is not None:
+        teams = teams.filter(event=event)
+    by_event: dict[int, list[ReviewerTeam]] = {}
+    for team in teams:
+        by_event.setdefault(team.event_id, []).append(team)
+    if not by_event:
+        return Proposal.objects.none()
+    modes = dict(
+        ReviewSettings.objects.filter(event_id__in=by_event).values_list("event_id", "queue")
+    )
+    assigned = Exists(Assignment.objects.filter(proposal_id=OuterRef("pk"), reviewer_id=user.pk))
+    visible = Q()
+    for event_id, event_teams in by_event.items():
+        rule = Q(assigned)
+        if modes.get(event_id, QueueMode.ASSIGNED) == QueueMode.TRACKS:
+            if any(not team.tracks.all() for team in event_teams):
+                rule = Q()  # a team without tracks covers the whole event
+            else:
+                tracks = {t.pk for team in event_teams for t in team.tracks.all()}
+                rule |= Q(track_id__in=tracks)
+        visible |= Q(event_id=event_id) & rule
+    return Proposal.objects.filter(visible, state__in=REVIEWABLE_STATES).exclude(conflicted(user))
+
+
+def review_queue(user, event: Event | None = None) -> QuerySet[Proposal]:
+    """The reviewer's queue with their own score and each proposal's review count."""
+    own = Review.objects.filter(proposal_id=OuterRef("pk"), reviewer_id=user.pk)
+    counts = (
+        Review.objects.filter(proposal_id=OuterRef("pk"))
+        .order_by()
+        .values("proposal_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        reviewable_proposals(user, event)
+        .select_related("event", "submission_type", "track")
+        .annotate(
+            own_score=Subquery(own.values("score")[:1]),
+            review_count=Coalesce(Subquery(counts), 0),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How one reviewer's scores map onto the event's scale (identity if not normalisable)."""
+
+    factor: float = 1.0
+    offset: float = 0.0
+
+
+def reviewer_scales(event: Event) -> dict[int, Scale]:
+    """Per reviewer: score → event mean + event spread × z-score over their own reviews.
+
+    A reviewer with fewer than three reviews, or who gave every proposal the same score,
+    counts with their raw scores.
+    """
+    reviews = Review.objects.filter(proposal__event=event)
+    overall = reviews.aggregate(mean=Avg("score"), sd=population_stddev("score"))
+    scales = {}
+    rows = (
+        reviews.order_by()
+        .values("reviewer_id")
+        .annotate(n=Count("pk"), mean=Avg("score"), sd=population_stddev("score"))
+    )
+    for row in rows:
+        if row["n"] >= MIN_REVIEWS_TO_NORMALISE and row["sd"] and row["sd"] > 1e-9:
+            factor = (overall["sd"] or 0.0) / row["sd"]
+            scales[row["reviewer_id"]] = Scale(factor, overall["mean"] - factor * row["mean"])
+    return scales
+
+
+def normalised_score(scales: dict[int, Scale], prefix: str = "reviews__") -> Avg:
+    score = F(f"{prefix}score")
+    whens = [
+        When(**{f"{prefix}reviewer_id": reviewer}, then=score * Value(s.factor) + Value(s.offset))
+        for reviewer, s in sorted(scales.items())
+    ]
+    if not whens:
+        return Avg(score, output_field=FloatField())
+    return Avg(Case(*whens, default=score, output_field=FloatField()))
+
+
+def ranked_proposals(event: Event, viewer) -> QuerySet[Proposal]:
+    """The event's proposals with review aggregates; what the viewer is conflicted on is left out.
+
+    One query (plus two small ones for the reviewers' scales): count, mean, median and spread
+    of the weighted scores, and the normalised score.
+    """
+    return (
+        Proposal.objects.filter(event=event, state__in=REVIEWABLE_STATES)
+        .exclude(conflicted(viewer))
+        .annotate(
+            review_count=Count("reviews"),
+            mean_score=Avg("reviews__score"),
+            median_score=ReviewMedian(),
+            score_stddev=population_stddev("reviews__score"),
+            normalised=normalised_score(reviewer_scales(event)),
+        )
+    )
+
+
+def conflicted_count(event: Event, viewer) -> int:
+    return (
+        Proposal.objects.filter(event=event, state__in=REVIEWABLE_STATES)
+        .filter(conflicted(viewer))
+        .count()
+    )

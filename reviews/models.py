@@ -227,3 +227,21 @@ class Conflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer} ✕ {self.proposal}"
+
+
+class ReviewQueueItem(Proposal):
+    """A proposal as a reviewer sees it in their queue (staff panel only)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "proposal to review"
+        verbose_name_plural = "proposals to review"
+
+
+class RankedProposal(Proposal):
+    """A proposal with its review aggregates, as organizers rank them (staff panel only)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "ranked proposal"
+        verbose_name_plural = "ranked proposals"

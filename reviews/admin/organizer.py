@@ -1,0 +1,1 @@
+# The organizers' review tools: see the review issue.

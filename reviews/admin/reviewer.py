@@ -1,0 +1,1 @@
+# The reviewer's queue and review page: see the review issue.

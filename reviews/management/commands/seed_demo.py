@@ -1,4 +1,7 @@
-"""Demo data: `seed_demo` for a first run, `seed_demo --proposals N` for a large event."""
+"""Demo data: `seed_demo` for a first run, `seed_demo --proposals N` for a large event.
+
+It lives in the reviews app, the top of the import chain, because it sets up every layer.
+"""
 
 import random
 import time
@@ -14,6 +17,8 @@ from django.utils import timezone
 from cfp import demo_text
 from cfp.enums import ExperienceLevel, ProposalState
 from cfp.models import CfP, Event, Invitation, Proposal, ProposalTransition, SubmissionType, Track
+from reviews import services as review_services
+from reviews.models import Assignment, Review, ReviewerTeam, ReviewSettings, Score
 from speakers.models import SpeakerProfile, User
 
 DEMO_PASSWORD = "lectern-demo"  # noqa: S105 (documented demo password, refused with DEBUG off)
@@ -85,9 +90,40 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Created the event “{event.name}” (/democon/)."))
         else:
             self.stdout.write("The event democon exists already; left unchanged.")
+        if not ReviewSettings.objects.filter(event=event).exists():
+            self._demo_review(event, users)
         self.stdout.write("\nDemo logins (password for all: " + DEMO_PASSWORD + "):")
         for email, _name, _affiliation in DEMO_ACCOUNTS:
             self.stdout.write(f"  {ROLES[email]:<22} {email}")
+
+    def _demo_review(self, event: Event, users: dict) -> None:
+        """Blind review with the default criterion; two reviewers; about half reviewed."""
+        ReviewSettings.objects.create(event=event, blind=True, reviews_per_proposal=2)
+        criterion = review_services.criteria_for(event)[0]
+        team = ReviewerTeam.objects.create(event=event, name="Programme committee")
+        reviewers = [users["reviewer1@example.com"], users["reviewer2@example.com"]]
+        team.members.add(*reviewers)
+        review_services.team_save_members(team=team)
+        organizer = users["organizer@example.com"]
+        review_services.assignment_run(event=event, by=organizer)
+        assignments = Assignment.objects.filter(proposal__event=event).order_by("proposal__title")
+        comments = [
+            "Clear scope, strong speaker experience.",
+            "Interesting, but the abstract promises a lot for 40 minutes.",
+            "Très pertinent pour notre public 👍",
+            "Overlaps with last year's keynote.",
+        ]
+        for i, assignment in enumerate(assignments):
+            if i % 2:  # about half of the assigned reviews are done
+                continue
+            value = 2 + (i * 7) % 4
+            review_services.review_save(
+                proposal=assignment.proposal,
+                reviewer=assignment.reviewer,
+                values={criterion.pk: value},
+                comment=comments[i % len(comments)],
+            )
+        self.stdout.write("Set up blind review for democon with two reviewers.")
 
     def _account(self, email: str, name: str, affiliation: str) -> User:
         user = User.objects.filter(email=email).first()
@@ -192,8 +228,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             event = self._large_event(slug, count)
             speakers = self._bulk_users(f"speaker-{slug}", max(1, count), with_profile=True)
-            self._bulk_users(f"reviewer-{slug}", reviewers, with_profile=True)
+            reviewer_users = self._bulk_users(
+                f"reviewer-{slug}", reviewers, with_profile=True, is_staff=True
+            )
             self._bulk_proposals(event, count, speakers)
+            self._bulk_reviews(event, reviewer_users)
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
@@ -228,7 +267,9 @@ class Command(BaseCommand):
         )
         return event
 
-    def _bulk_users(self, prefix: str, count: int, *, with_profile: bool) -> list[User]:
+    def _bulk_users(
+        self, prefix: str, count: int, *, with_profile: bool, is_staff: bool = False
+    ) -> list[User]:
         if count <= 0:
             return []
         password = make_password(DEMO_PASSWORD)  # hashed once: argon2 per user would take minutes
@@ -320,3 +361,37 @@ class Command(BaseCommand):
                 )
         through.objects.bulk_create(links, batch_size=5000)
         ProposalTransition.objects.bulk_create(transitions, batch_size=5000)
+
+    REVIEWS_PER_PROPOSAL = 5
+
+    def _bulk_reviews(self, event: Event, reviewers: list[User]) -> None:
+        """Five reviews per proposal (fewer with fewer reviewers), harsh and lenient alike."""
+        if not reviewers:
+            return
+        ReviewSettings.objects.create(event=event, reviews_per_proposal=self.REVIEWS_PER_PROPOSAL)
+        criterion = review_services.criteria_for(event)[0]
+        team = ReviewerTeam.objects.create(event=event, name="Reviewers")
+        team.members.add(*reviewers)
+        rng = self.rng
+        bias = {r.pk: rng.uniform(-1.2, 1.2) for r in reviewers}  # harsh … lenient
+        per_proposal = min(self.REVIEWS_PER_PROPOSAL, len(reviewers))
+        proposals = list(
+            event.proposals.exclude(state=ProposalState.DRAFT).values_list("pk", flat=True)
+        )
+        assignments, reviews, quality = [], [], {}
+        for i, proposal_id in enumerate(proposals):
+            quality[proposal_id] = rng.uniform(1.5, 4.5)
+            for j in range(per_proposal):
+                reviewer = reviewers[(i * per_proposal + j) % len(reviewers)]
+                value = round(quality[proposal_id] + bias[reviewer.pk] + rng.gauss(0, 0.6))
+                value = max(criterion.min_score, min(criterion.max_score, value))
+                assignments.append(Assignment(proposal_id=proposal_id, reviewer=reviewer))
+                reviews.append(
+                    Review(proposal_id=proposal_id, reviewer=reviewer, score=float(value))
+                )
+        Assignment.objects.bulk_create(assignments, batch_size=5000)
+        created = Review.objects.bulk_create(reviews, batch_size=5000)
+        Score.objects.bulk_create(
+            [Score(review=r, criterion=criterion, value=int(r.score)) for r in created],
+            batch_size=5000,
+        )

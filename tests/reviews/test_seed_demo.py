@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 
 from cfp.enums import ProposalState
 from cfp.models import Event, Invitation, Proposal, ProposalTransition
+from reviews.models import Assignment, Review, ReviewerTeam, Score
 from speakers.models import User
 
 DEMO_EMAILS = {
@@ -23,6 +24,8 @@ def _counts():
         ProposalTransition.objects.count(),
         Invitation.objects.count(),
         EmailAddress.objects.count(),
+        Review.objects.count(),
+        Assignment.objects.count(),
     )
 
 
@@ -60,6 +63,19 @@ def test_seed_demo_creates_the_demo_and_a_second_run_changes_nothing(capsys):
     assert with_co_speakers
     assert len({p.speakers.first() for p in event.proposals.all()}) >= 2
 
+    # Review: blind, the default criterion, two reviewers (not the organizer), half reviewed.
+    assert event.review_settings.blind
+    assert list(event.review_criteria.values_list("name", "min_score", "max_score")) == [
+        ("Overall", 1, 5)
+    ]
+    members = set(ReviewerTeam.objects.filter(event=event).values_list("members__email", flat=True))
+    assert members == {"reviewer1@example.com", "reviewer2@example.com"}
+    assert User.objects.filter(email__in=members, is_staff=True).count() == 2
+    assigned = Assignment.objects.filter(proposal__event=event).count()
+    reviewed = Review.objects.filter(proposal__event=event).count()
+    assert assigned > 0 and abs(reviewed - assigned / 2) <= 1
+    assert not Review.objects.filter(reviewer__email="organizer@example.com").exists()
+
 
 @pytest.mark.django_db
 def test_seed_demo_large_event_in_bulk():
@@ -85,6 +101,12 @@ def test_seed_demo_large_event_in_bulk():
         == submitted.count()
     )
     assert not proposals.filter(state=ProposalState.DRAFT, submitted_at__isnull=False).exists()
+
+    reviews = Review.objects.filter(proposal__event=event)
+    assert reviews.count() == 5 * submitted.count()
+    assert Score.objects.filter(review__proposal__event=event).count() == reviews.count()
+    assert set(reviews.values_list("score", flat=True)) <= {1.0, 2.0, 3.0, 4.0, 5.0}
+    assert reviews.values("proposal", "reviewer").distinct().count() == reviews.count()
 
     with pytest.raises(CommandError, match="exists already"):
         call_command("seed_demo", "--force", "--proposals", "300")

@@ -1,5 +1,5 @@
-from django.db.models import Avg, Expression, F, FloatField, Value
-from django.db.models.functions import Greatest, Sqrt
+from django.db.models import Avg, Expression, F, FloatField
+from django.db.models.functions import Abs, Sqrt
 
 
 class ReviewMedian(Expression):
@@ -43,10 +43,11 @@ class ReviewMedian(Expression):
 def population_stddev(field: str):
     """Population standard deviation by one formula on every database.
 
-    sqrt(mean(x²) − mean(x)²), floored at 0 against rounding; NULL for no rows (SQLite's
-    STDDEV_POP fails on an empty group, PostgreSQL's returns NULL).
+    sqrt(|mean(x²) − mean(x)²|): the absolute value only absorbs rounding just below zero
+    (GREATEST would not do: PostgreSQL's skips NULLs, SQLite's returns NULL). NULL for no
+    rows on both (SQLite's STDDEV_POP fails on an empty group, PostgreSQL's returns NULL).
     """
     value = F(field)
     mean_of_squares = Avg(value * value, output_field=FloatField())
     square_of_mean = Avg(value, output_field=FloatField()) * Avg(value, output_field=FloatField())
-    return Sqrt(Greatest(mean_of_squares - square_of_mean, Value(0.0)))
+    return Sqrt(Abs(mean_of_squares - square_of_mean))

@@ -134,14 +134,18 @@ def normalised_score(scales: dict[int, Scale], prefix: str = "reviews__") -> Avg
     return Avg(Case(*whens, default=score, output_field=FloatField()))
 
 
-def ranked_proposals(event: Event, viewer) -> QuerySet[Proposal]:
+def ranked_proposals(
+    event: Event, viewer, *, queryset: QuerySet[Proposal] | None = None
+) -> QuerySet[Proposal]:
     """The event's proposals with review aggregates; what the viewer is conflicted on is left out.
 
     One query (plus two small ones for the reviewers' scales): count, mean, median and spread
-    of the weighted scores, and the normalised score.
+    of the weighted scores, and the normalised score. `queryset` is where to start from, such
+    as a proxy model's manager (the staff panel's RankedProposal).
     """
+    proposals = Proposal.objects.all() if queryset is None else queryset
     return (
-        Proposal.objects.filter(event=event, state__in=REVIEWABLE_STATES)
+        proposals.filter(event=event, state__in=REVIEWABLE_STATES)
         .exclude(conflicted(viewer))
         .annotate(
             review_count=Count("reviews"),

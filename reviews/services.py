@@ -178,17 +178,43 @@ def assignment_run(*, event: Event, by: User, k: int | None = None) -> int:
     return len(new)
 
 
-def reviewer_progress(event: Event) -> list[dict]:
-    """Per reviewer: assigned, reviewed, and how their scores spread (two queries)."""
+def assignment_check(*, proposal: Proposal, reviewer: User) -> None:
+    """Raise ReviewRefused unless the reviewer may be given the proposal by hand.
+
+    An organizer may look past team tracks, never past a conflict of interest.
+    """
+    if not ReviewerTeam.objects.filter(event=proposal.event_id, members=reviewer).exists():
+        raise ReviewRefused(f"{reviewer} reviews for no team of {proposal.event}.")
+    if Proposal.objects.filter(pk=proposal.pk).filter(selectors.conflicted(reviewer)).exists():
+        raise ReviewRefused(f"{reviewer} has a conflict of interest with “{proposal}”.")
+
+
+@transaction.atomic
+def assignment_add(*, proposal: Proposal, reviewer: User) -> Assignment:
+    """An organizer gives a proposal to a reviewer by hand (an existing assignment stays)."""
+    assignment_check(proposal=proposal, reviewer=reviewer)
+    assignment, _ = Assignment.objects.get_or_create(proposal=proposal, reviewer=reviewer)
+    return assignment
+
+
+def reviewer_progress(event: Event, viewer: User | None = None) -> list[dict]:
+    """Per reviewer: assigned, reviewed, and how their scores spread (three queries).
+
+    With a viewer, the proposals they are conflicted on count for nobody: an organizer who
+    speaks on a proposal learns nothing of its reviews from the reviewers' figures.
+    """
     members = User.objects.filter(review_teams__event=event).distinct().select_related("profile")
+    assignments = Assignment.objects.filter(proposal__event=event)
+    reviews = Review.objects.filter(proposal__event=event)
+    if viewer is not None:
+        hidden = Proposal.objects.filter(event=event).filter(selectors.conflicted(viewer))
+        assignments = assignments.exclude(proposal__in=hidden)
+        reviews = reviews.exclude(proposal__in=hidden)
     assigned = dict(
-        Assignment.objects.filter(proposal__event=event)
-        .values("reviewer_id")
-        .annotate(n=Count("pk"))
-        .values_list("reviewer_id", "n")
+        assignments.values("reviewer_id").annotate(n=Count("pk")).values_list("reviewer_id", "n")
     )
     rows = {}
-    for review in Review.objects.filter(proposal__event=event).values("reviewer_id", "score"):
+    for review in reviews.values("reviewer_id", "score"):
         rows.setdefault(review["reviewer_id"], []).append(review["score"])
     result = []
     for member in members:

@@ -4,37 +4,34 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cfp', '0002_initial'),
-        ('reviews', '0001_initial'),
+        ("cfp", "0002_initial"),
+        ("reviews", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RankedProposal',
-            fields=[
-            ],
+            name="RankedProposal",
+            fields=[],
             options={
-                'verbose_name': 'ranked proposal',
-                'verbose_name_plural': 'ranked proposals',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "ranked proposal",
+                "verbose_name_plural": "ranked proposals",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('cfp.proposal',),
+            bases=("cfp.proposal",),
         ),
         migrations.CreateModel(
-            name='ReviewQueueItem',
-            fields=[
-            ],
+            name="ReviewQueueItem",
+            fields=[],
             options={
-                'verbose_name': 'proposal to review',
-                'verbose_name_plural': 'proposals to review',
-                'proxy': True,
-                'indexes': [],
-                'constraints': [],
+                "verbose_name": "proposal to review",
+                "verbose_name_plural": "proposals to review",
+                "proxy": True,
+                "indexes": [],
+                "constraints": [],
             },
-            bases=('cfp.proposal',),
+            bases=("cfp.proposal",),
         ),
     ]

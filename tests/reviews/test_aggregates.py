@@ -113,3 +113,17 @@ def test_reviewer_without_spread_counts_raw(review_event):
     rows = by_title(selectors.ranked_proposals(review_event, SpeakerFactory()))
 
     assert [rows[t].normalised for t in "XYZ"] == [pytest.approx(3.0)] * 3
+
+
+def test_a_proposal_without_reviews_has_no_statistics_on_any_database(review_event):
+    submitted_proposal(review_event, "Unreviewed")
+
+    row = selectors.ranked_proposals(review_event, SpeakerFactory()).get()
+
+    assert row.review_count == 0
+    assert (row.mean_score, row.median_score, row.score_stddev, row.normalised) == (
+        None,
+        None,
+        None,
+        None,
+    ), connection.vendor

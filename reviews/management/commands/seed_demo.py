@@ -106,23 +106,28 @@ class Command(BaseCommand):
         review_services.team_save_members(team=team)
         organizer = users["organizer@example.com"]
         review_services.assignment_run(event=event, by=organizer)
-        assignments = Assignment.objects.filter(proposal__event=event).order_by("proposal__title")
+        assignments = Assignment.objects.filter(proposal__event=event).select_related(
+            "proposal", "reviewer"
+        )
+        by_proposal: dict[int, list[Assignment]] = {}
+        for assignment in assignments.order_by("proposal__title", "reviewer__email"):
+            by_proposal.setdefault(assignment.proposal_id, []).append(assignment)
         comments = [
             "Clear scope, strong speaker experience.",
             "Interesting, but the abstract promises a lot for 40 minutes.",
             "Très pertinent pour notre public 👍",
             "Overlaps with last year's keynote.",
         ]
-        for i, assignment in enumerate(assignments):
-            if i % 2:  # about half of the assigned reviews are done
+        for i, pair in enumerate(by_proposal.values()):
+            if i % 2:  # about half of the proposals are reviewed, by both reviewers
                 continue
-            value = 2 + (i * 7) % 4
-            review_services.review_save(
-                proposal=assignment.proposal,
-                reviewer=assignment.reviewer,
-                values={criterion.pk: value},
-                comment=comments[i % len(comments)],
-            )
+            for j, assignment in enumerate(pair):
+                review_services.review_save(
+                    proposal=assignment.proposal,
+                    reviewer=assignment.reviewer,
+                    values={criterion.pk: 2 + (i + 3 * j) % 4},
+                    comment=comments[(i + j) % len(comments)],
+                )
         self.stdout.write("Set up blind review for democon with two reviewers.")
 
     def _account(self, email: str, name: str, affiliation: str) -> User:

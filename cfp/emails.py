@@ -1,52 +1,59 @@
-"""The emails of the CfP, one message per recipient. (The durable outbox comes later.)"""
+"""The emails of the CfP: rendered from templates, one message per recipient, via the outbox."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
-from cfp.enums import InvitationState, ProposalState
-from cfp.models import Invitation, Proposal
+from cfp import outbox
+from cfp.enums import MessageKind
+from cfp.models import Invitation, Message, Proposal
 
 
-def _absolute(path: str) -> str:
+def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _message(template: str, context: dict, to: str) -> EmailMessage:
+def _render(template: str, context: dict) -> tuple[str, str]:
     subject = render_to_string(f"cfp/emails/{template}_subject.txt", context)
     body = render_to_string(f"cfp/emails/{template}.txt", context)
-    return EmailMessage(subject=" ".join(subject.split()), body=body, to=[to])
+    return " ".join(subject.split()), body
 
 
-def send_submission_received(*, proposal_id: int) -> int:
-    proposal = (
-        Proposal.objects.with_listing()
-        .filter(pk=proposal_id, state=ProposalState.SUBMITTED)
-        .first()
-    )
-    if proposal is None:
-        return 0
-    url = _absolute(proposal.get_absolute_url())
-    sent = 0
-    for speaker in proposal.speakers.all():
+def queue_submission_received(proposal: Proposal) -> list[Message]:
+    """One "submission received" message for each speaker, in the caller's transaction."""
+    url = absolute(proposal.get_absolute_url())
+    messages = []
+    for speaker in proposal.speakers.select_related("profile"):
         context = {"proposal": proposal, "event": proposal.event, "speaker": speaker, "url": url}
-        sent += _message("submission_received", context, speaker.email).send()
-    return sent
+        subject, body = _render("submission_received", context)
+        messages.append(
+            outbox.queue(
+                to=speaker.email,
+                subject=subject,
+                body=body,
+                kind=MessageKind.SUBMISSION_RECEIVED,
+                event=proposal.event,
+                proposal=proposal,
+                user=speaker,
+            )
+        )
+    return messages
 
 
-def send_invitation(*, invitation_id: int) -> int:
-    invitation = (
-        Invitation.objects.select_related("proposal__event", "invited_by__profile")
-        .filter(pk=invitation_id, state=InvitationState.PENDING)
-        .first()
-    )
-    if invitation is None:
-        return 0
+def queue_invitation(invitation: Invitation) -> Message:
+    proposal = invitation.proposal
     context = {
         "invitation": invitation,
-        "proposal": invitation.proposal,
-        "event": invitation.proposal.event,
+        "proposal": proposal,
+        "event": proposal.event,
         "inviter": invitation.invited_by,
-        "url": _absolute(invitation.get_absolute_url()),
+        "url": absolute(invitation.get_absolute_url()),
     }
-    return _message("invitation", context, invitation.email).send()
+    subject, body = _render("invitation", context)
+    return outbox.queue(
+        to=invitation.email,
+        subject=subject,
+        body=body,
+        kind=MessageKind.INVITATION,
+        event=proposal.event,
+        proposal=proposal,
+    )

@@ -50,3 +50,28 @@ class InvitationState(models.TextChoices):
     PENDING = "pending", "Pending"
     ACCEPTED = "accepted", "Accepted"
     RETRACTED = "retracted", "Retracted"
+
+
+class MessageState(models.TextChoices):
+    DRAFT = "draft", "Draft (waits for an organizer)"
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    DISCARDED = "discarded", "Discarded"
+
+
+UNSENT_STATES = (MessageState.DRAFT, MessageState.PENDING, MessageState.FAILED)
+
+
+class MessageKind(models.TextChoices):
+    SUBMISSION_RECEIVED = "submission_received", "Submission received"
+    INVITATION = "invitation", "Co-speaker invitation"
+    ACCEPTANCE = "acceptance", "Acceptance"
+    REJECTION = "rejection", "Rejection"
+    CONFIRMATION_REMINDER = "confirmation_reminder", "Confirmation reminder"
+    REVIEW_REMINDER = "review_reminder", "Review reminder"
+    ACCOUNT = "account", "Account (sign-up, password)"
+
+
+DECISION_KINDS = (MessageKind.ACCEPTANCE, MessageKind.REJECTION)

@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cfp import tasks
+from cfp import emails
 from cfp.enums import InvitationState, ProposalState
 from cfp.models import Event, Invitation, Proposal, TransitionNotAllowed
 from speakers.models import User
@@ -52,7 +52,7 @@ def proposal_submit(*, proposal: Proposal, by: User) -> Proposal:
         proposal.submit(by=by)
     except TransitionNotAllowed as exc:
         raise ActionRefused(str(exc)) from exc
-    transaction.on_commit(lambda: tasks.send_submission_received.delay(proposal_id=proposal.pk))
+    emails.queue_submission_received(proposal)
     return proposal
 
 
@@ -84,7 +84,7 @@ def invitation_create(*, proposal: Proposal, email: str, by: User) -> Invitation
             invitation = Invitation.objects.create(proposal=proposal, email=email, invited_by=by)
     except IntegrityError:
         raise ActionRefused(f"{email} has already been invited.") from None
-    transaction.on_commit(lambda: tasks.send_invitation.delay(invitation_id=invitation.pk))
+    emails.queue_invitation(invitation)
     return invitation
 
 

@@ -184,6 +184,10 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    # The outbox sweeper: pending messages whose task was lost, and claims of dead workers.
+    "requeue-due-messages": {"task": "cfp.tasks.requeue_due_messages", "schedule": 60.0},
+}
 
 EMAIL_URL = env_str("EMAIL_URL", "console:" if DEBUG else "smtp://127.0.0.1:25")
 globals().update(email_settings(EMAIL_URL))
@@ -204,3 +208,4 @@ LOGGING = {
 }
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
+ACCOUNT_ADAPTER = "cfp.adapters.AccountAdapter"

@@ -2,6 +2,8 @@ import pytest
 
 from tests.factories import PASSWORD, EventFactory, ProposalFactory, SpeakerFactory
 
+pytest_plugins = ["tests.smtp"]
+
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):

@@ -1,11 +1,13 @@
 from cfp.models.event import CfP, Event, SubmissionType, Track
 from cfp.models.invitation import Invitation
+from cfp.models.outbox import Message
 from cfp.models.proposal import Proposal, ProposalTransition, TransitionNotAllowed
 
 __all__ = [
     "CfP",
     "Event",
     "Invitation",
+    "Message",
     "Proposal",
     "ProposalTransition",
     "SubmissionType",

@@ -602,8 +602,10 @@ def test_unicode_round_trip_from_forms_to_page_and_email(
     assert f"we have received the proposal “{WORLD_TEXT}” for {event.name}." in message.body
     wire = email.message_from_bytes(message.message().as_bytes())
     assert str(make_header(decode_header(wire["Subject"]))) == message.subject
-    charset = wire.get_content_charset()
-    assert wire.get_payload(decode=True).decode(charset) == message.body
+    text = next(part for part in wire.walk() if part.get_content_type() == "text/plain")
+    assert text.get_payload(decode=True).decode(text.get_content_charset()) == message.body
+    html = next(part for part in wire.walk() if part.get_content_type() == "text/html")
+    assert WORLD_TEXT in html.get_payload(decode=True).decode(html.get_content_charset())
 
 
 def test_proposal_line_breaks_count_once_as_the_counter_shows(speaker_client, event):

@@ -1327,19 +1327,14 @@ def test_markdown_preview_get_is_not_allowed(speaker_client):
 
 
 def test_invitee_without_an_account_signs_up_and_lands_back_on_the_invitation(
-    client, invitation, mailoutbox
+    client, invitation, mailoutbox, django_capture_on_commit_callbacks
 ):
     invitation_url = invitation.get_absolute_url()
     signup = f"{reverse('account_signup')}?next={invitation_url}"
 
-    client.post(
-        signup,
-        {
-            "email": invitation.email,
-            "password1": "a long passphrase",
-            "password2": "a long passphrase",
-        },
-    )
+    secret = "a long passphrase"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(signup, {"email": invitation.email, "password1": secret, "password2": secret})
     confirm_url = re.search(r"https?://\S+(/accounts/confirm-email/\S+)", mailoutbox[-1].body)[1]
     response = client.post(confirm_url)
 

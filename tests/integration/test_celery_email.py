@@ -37,4 +37,4 @@ def test_submission_received_is_delivered_by_a_real_worker(celery_worker_process
         m.get_body(preferencelist=("plain",)).get_content().splitlines()[0] for _, m in received
     }
     assert names == {"Hello Zoë Ångström,", "Hello 李小龙,"}
-    assert "send_submission_received" in worker_log
+    assert "cfp.tasks.deliver_message" in worker_log

@@ -43,11 +43,14 @@ def test_repeated_failed_logins_are_rate_limited(client):
 
 
 @pytest.mark.django_db
-def test_signup_requires_email_verification_before_login(client, mailoutbox):
-    response = client.post(
-        reverse("account_signup"),
-        {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD},
-    )
+def test_signup_requires_email_verification_before_login(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("account_signup"),
+            {"email": "new@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        )
 
     assert response.status_code == 302
     assert response.url == reverse("account_email_verification_sent")
@@ -57,11 +60,14 @@ def test_signup_requires_email_verification_before_login(client, mailoutbox):
 
 
 @pytest.mark.django_db
-def test_password_reset_sends_a_link_and_the_page_matches_the_site(client, mailoutbox):
+def test_password_reset_sends_a_link_and_the_page_matches_the_site(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
     SpeakerFactory(email="ada@example.com")
 
     page = client.get(reverse("account_reset_password")).content.decode()
-    client.post(reverse("account_reset_password"), {"email": "ada@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "ada@example.com"})
 
     assert "vendor/bootstrap/bootstrap.min.css" in page
     assert 'class="navbar' in page

@@ -1,59 +1,83 @@
-"""The emails of the CfP: rendered from templates, one message per recipient, via the outbox."""
+"""The emails of the CfP: per-event texts with placeholders, one message per recipient,
+each stored in the outbox with the change that causes it."""
 
 from django.conf import settings
-from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import date_format
 
-from cfp import outbox
+from cfp import mail_templates, outbox
 from cfp.enums import MessageKind
-from cfp.models import Invitation, Message, Proposal
+from cfp.models import Event, Invitation, Message, Proposal
 
 
 def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _render(template: str, context: dict) -> tuple[str, str]:
-    subject = render_to_string(f"cfp/emails/{template}_subject.txt", context)
-    body = render_to_string(f"cfp/emails/{template}.txt", context)
-    return " ".join(subject.split()), body
+def when(value, event: Event) -> str:
+    """A moment as the event's people read it: "April 16, 2027, 1:50 p.m. (Europe/Berlin)"."""
+    local = timezone.localtime(value, event.tz)
+    return f"{date_format(local, 'DATETIME_FORMAT')} ({event.timezone})"
 
 
-def queue_submission_received(proposal: Proposal) -> list[Message]:
-    """One "submission received" message for each speaker, in the caller's transaction."""
-    url = absolute(proposal.get_absolute_url())
+def proposal_values(proposal: Proposal, speaker) -> dict[str, str]:
+    event = proposal.event
+    return {
+        "event_name": event.name,
+        "event_url": absolute(event.get_absolute_url()),
+        "speaker_name": speaker.display_name,
+        "proposal_title": proposal.title,
+        "proposal_url": absolute(proposal.get_absolute_url()),
+        "speakers": ", ".join(s.display_name for s in proposal.speakers.all()),
+        "deadline": when(proposal.edit_deadline(), event),
+    }
+
+
+def queue_to_speakers(
+    proposal: Proposal, kind: str, extra: dict | None = None, *, draft: bool = False
+) -> list[Message]:
+    """One message of this kind to each speaker of the proposal (no address sees another)."""
     messages = []
-    for speaker in proposal.speakers.select_related("profile"):
-        context = {"proposal": proposal, "event": proposal.event, "speaker": speaker, "url": url}
-        subject, body = _render("submission_received", context)
+    for speaker in proposal.speakers.select_related("profile").order_by("email"):
+        values = {**proposal_values(proposal, speaker), **(extra or {})}
+        subject, body = mail_templates.render(kind, values, proposal.event)
         messages.append(
             outbox.queue(
                 to=speaker.email,
                 subject=subject,
                 body=body,
-                kind=MessageKind.SUBMISSION_RECEIVED,
+                kind=kind,
                 event=proposal.event,
                 proposal=proposal,
                 user=speaker,
+                draft=draft,
             )
         )
     return messages
 
 
+def queue_submission_received(proposal: Proposal) -> list[Message]:
+    return queue_to_speakers(proposal, MessageKind.SUBMISSION_RECEIVED)
+
+
 def queue_invitation(invitation: Invitation) -> Message:
     proposal = invitation.proposal
-    context = {
-        "invitation": invitation,
-        "proposal": proposal,
-        "event": proposal.event,
-        "inviter": invitation.invited_by,
-        "url": absolute(invitation.get_absolute_url()),
+    event = proposal.event
+    inviter = invitation.invited_by
+    values = {
+        "event_name": event.name,
+        "event_url": absolute(event.get_absolute_url()),
+        "inviter_name": inviter.display_name if inviter else "A speaker",
+        "proposal_title": proposal.title,
+        "invitation_url": absolute(invitation.get_absolute_url()),
+        "expires": when(invitation.expires_at, event),
     }
-    subject, body = _render("invitation", context)
+    subject, body = mail_templates.render(MessageKind.INVITATION, values, event)
     return outbox.queue(
         to=invitation.email,
         subject=subject,
         body=body,
         kind=MessageKind.INVITATION,
-        event=proposal.event,
+        event=event,
         proposal=proposal,
     )

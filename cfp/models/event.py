@@ -93,6 +93,11 @@ class CfP(models.Model):
         "opens", null=True, blank=True, help_text="In the event's time zone. Empty: open now."
     )
     deadline = models.DateTimeField(help_text="In the event's time zone, to the second.")
+    confirmation_reminder_days = models.PositiveSmallIntegerField(
+        "confirmation reminder after (days)",
+        default=7,
+        help_text="Remind accepted speakers who have not confirmed after this many days. 0: never.",
+    )
     intro = models.TextField(
         "introduction",
         blank=True,

@@ -36,6 +36,9 @@ class Message(models.Model):
         related_name="messages",
     )
     kind = models.CharField(max_length=40, choices=MessageKind.choices)
+    batch = models.ForeignKey(
+        "cfp.SendBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
     to = models.EmailField("to", max_length=254)
     subject = models.CharField(max_length=998)
     body = models.TextField()

@@ -166,6 +166,7 @@ def test_superuser_adds_an_event_with_cfp_dates_in_its_timezone(client):
         "cfp-0-deadline_0": "2030-02-01",
         "cfp-0-deadline_1": "23:59:59",
         "cfp-0-intro": "",
+        "cfp-0-confirmation_reminder_days": 7,
         "submission_types-TOTAL_FORMS": 0,
         "submission_types-INITIAL_FORMS": 0,
         "tracks-TOTAL_FORMS": 0,

@@ -184,7 +184,14 @@ class InvitationInline(EventChildInlineMixin, admin.TabularInline):
 class ProposalAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
     view_on_site = False  # the public page of a proposal comes with the programme
     list_display = ["title", "code", "event", "state", "submission_type", "track", "created_at"]
-    list_filter = ["event", "state", "submission_type", "track", "experience_level"]
+    # Related filters list only what the organizer's own proposals use: no other event's names.
+    list_filter = [
+        ("event", admin.RelatedOnlyFieldListFilter),
+        "state",
+        ("submission_type", admin.RelatedOnlyFieldListFilter),
+        ("track", admin.RelatedOnlyFieldListFilter),
+        "experience_level",
+    ]
     list_select_related = ["event", "submission_type", "track"]
     search_fields = ["title", "code", "abstract"]
     readonly_fields = ["code", "event", "state", "created_at", "submitted_at", "speakers_list"]
@@ -223,3 +230,6 @@ class ProposalAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
             event_id = Proposal.objects.filter(pk=object_id).values("event_id")
             kwargs["queryset"] = db_field.related_model.objects.filter(event_id__in=event_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+from cfp import admin_batches, admin_mail, admin_outbox  # noqa: E402, F401 (email in the panel)

@@ -74,8 +74,8 @@ DEFAULTS: dict[str, tuple[str, str]] = {
     MessageKind.REVIEW_REMINDER: (
         "{unreviewed} proposals wait for your review ({event_name})",
         "Hello {reviewer_name},\n\n"
-        "{unreviewed} proposals for {event_name} still wait for your review. The review "
-        "deadline is {deadline}.\n\n"
+        "{unreviewed} proposals for {event_name} still wait for your review.\n"
+        "Review deadline: {deadline}.\n\n"
         "{review_url}\n\n"
         "Thank you!\n"
         "The organizers of {event_name}\n",

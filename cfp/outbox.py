@@ -5,6 +5,10 @@ deliver() claims the row with a conditional update, so a task that runs twice se
 transient SMTP trouble puts it back with a later attempt time, permanent refusal marks it
 failed for an organizer to see and retry. requeue_due() (Celery beat) re-enqueues whatever
 waits too long: Redis was down, or a worker died holding a claim.
+
+Drafts (decision emails) wait for an organizer: send_batch() groups the chosen drafts in a
+SendBatch within the request, and the release_batch task releases them in chunks, so that
+sending thousands returns at once; batch_progress() counts how far a batch is.
 """
 
 import logging
@@ -14,13 +18,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.html import escape, linebreaks, urlize
 from kombu.exceptions import OperationalError
 
 from cfp.enums import MessageState
-from cfp.models import Message
+from cfp.models import Event, Message, SendBatch
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +33,8 @@ MAX_ATTEMPTS = 8
 CLAIM_TIMEOUT = timedelta(minutes=5)
 # A pending message nobody has tried for this long lost its task (e.g. Redis was down).
 STALE_AFTER = timedelta(minutes=2)
+# How many drafts of a batch one transaction releases.
+RELEASE_CHUNK = 500
 
 
 def text_to_html(body: str) -> str:
@@ -108,7 +114,9 @@ class TransientFailure(Exception):
 
 
 def _backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(30 * 2 ** max(0, attempts - 1), 3600))
+    """30 s, 1 min, 2 min, … up to an hour (the base is OUTBOX_RETRY_BASE_SECONDS)."""
+    base = settings.OUTBOX_RETRY_BASE_SECONDS
+    return timedelta(seconds=min(base * 2 ** max(0, attempts - 1), 3600))
 
 
 def _is_transient(exc: Exception) -> bool:
@@ -164,11 +172,17 @@ def deliver(message_id: int) -> str:
 def requeue_due(now=None) -> int:
     """Re-enqueue what waits too long; take back claims of workers that died."""
     now = now or timezone.now()
-    Message.objects.filter(state=MessageState.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT).update(
-        state=MessageState.PENDING, next_attempt_at=now
+    dead = list(
+        Message.objects.filter(
+            state=MessageState.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
+        ).values_list("pk", flat=True)
+    )
+    Message.objects.filter(pk__in=dead, state=MessageState.SENDING).update(
+        state=MessageState.PENDING, next_attempt_at=None
     )
     due = Message.objects.filter(state=MessageState.PENDING).filter(
-        Q(next_attempt_at__lte=now)
+        Q(pk__in=dead)
+        | Q(next_attempt_at__lte=now)
         | Q(next_attempt_at__isnull=True, queued_at__lt=now - STALE_AFTER)
     )
     ids = list(due.values_list("pk", flat=True)[:5000])
@@ -187,3 +201,98 @@ def flush(*, now=None) -> dict[str, int]:
             outcome = "retry later"
         results[outcome] = results.get(outcome, 0) + 1
     return results
+
+
+# --- drafts: edited, then sent in batches --------------------------------------------------
+
+
+def edit_draft(*, message: Message, subject: str, body: str) -> bool:
+    """Change a draft's text (and its HTML alternative); False if it is no longer a draft."""
+    return bool(
+        Message.objects.filter(pk=message.pk, state=MessageState.DRAFT).update(
+            subject=" ".join(subject.split()), body=body, html=text_to_html(body)
+        )
+    )
+
+
+def _enqueue_batch(batch_id: int) -> None:
+    from cfp import tasks
+
+    try:
+        tasks.release_batch.delay(batch_id=batch_id)
+    except OperationalError:  # the broker is down: resume_batches() picks the batch up
+        logger.warning("Could not enqueue batch %s; its drafts wait for the sweeper", batch_id)
+
+
+@transaction.atomic
+def send_batch(*, event: Event, messages, by=None) -> SendBatch | None:
+    """Send these drafts of the event together; None when none of them is a waiting draft.
+
+    The request only marks the drafts as the batch's (one UPDATE, however many there are);
+    the release_batch task releases them after the commit. A draft already in a batch stays
+    in it, so sending twice sends once.
+    """
+    batch = SendBatch.objects.create(event=event, created_by=by)
+    batch.total = Message.objects.filter(
+        pk__in=messages.values("pk"), event=event, state=MessageState.DRAFT, batch__isnull=True
+    ).update(batch=batch)
+    if not batch.total:
+        batch.delete()
+        return None
+    batch.save(update_fields=["total"])
+    transaction.on_commit(lambda: _enqueue_batch(batch.pk))
+    return batch
+
+
+def release_batch(batch_id: int) -> int:
+    """Release the batch's drafts, a chunk per transaction; returns how many were released."""
+    released = 0
+    while True:
+        chunk = list(
+            Message.objects.filter(batch_id=batch_id, state=MessageState.DRAFT)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:RELEASE_CHUNK]
+        )
+        if not chunk:
+            return released
+        released += release(Message.objects.filter(pk__in=chunk))
+
+
+def resume_batches(now=None) -> int:
+    """Re-enqueue batches whose drafts wait too long (their task was lost)."""
+    now = now or timezone.now()
+    batch_ids = list(
+        SendBatch.objects.filter(
+            created_at__lt=now - STALE_AFTER, messages__state=MessageState.DRAFT
+        )
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    for batch_id in batch_ids:
+        _enqueue_batch(batch_id)
+    return len(batch_ids)
+
+
+WAITING_STATES = (MessageState.DRAFT, MessageState.PENDING, MessageState.SENDING)
+
+
+def batch_progress(batch: SendBatch) -> dict:
+    """How far the batch is: sent, failed, discarded and still waiting, of its total."""
+    counts = dict(
+        batch.messages.order_by().values("state").annotate(n=Count("pk")).values_list("state", "n")
+    )
+    sent = counts.get(MessageState.SENT, 0)
+    failed = counts.get(MessageState.FAILED, 0)
+    discarded = counts.get(MessageState.DISCARDED, 0)
+    waiting = sum(counts.get(state, 0) for state in WAITING_STATES)
+    total = batch.total
+    finished = sent + failed + discarded
+    return {
+        "total": total,
+        "sent": sent,
+        "failed": failed,
+        "discarded": discarded,
+        "waiting": waiting,
+        "done": waiting == 0,
+        "percent": 100 if not total else min(100, round(100 * finished / total)),
+    }

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from cfp import outbox
+from cfp import decisions, outbox
 
 
 @shared_task(bind=True, max_retries=outbox.MAX_ATTEMPTS, acks_late=True)
@@ -14,4 +14,17 @@ def deliver_message(self, *, message_id: int) -> str:
 
 @shared_task
 def requeue_due_messages() -> int:
+    outbox.resume_batches()  # batches whose release task was lost
     return outbox.requeue_due()
+
+
+@shared_task(acks_late=True)
+def release_batch(batch_id: int) -> int:
+    """Release an organizer's batch of drafts; running it twice releases them once."""
+    return outbox.release_batch(batch_id)
+
+
+@shared_task
+def send_confirmation_reminders() -> int:
+    """Daily (beat): remind accepted speakers who have not confirmed; once per proposal."""
+    return decisions.send_confirmation_reminders()

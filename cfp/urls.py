@@ -24,6 +24,16 @@ urlpatterns = [
         "<slug:event>/proposals/<str:code>/delete/", views.proposal_delete, name="proposal_delete"
     ),
     path(
+        "<slug:event>/proposals/<str:code>/confirm/",
+        views.proposal_confirm,
+        name="proposal_confirm",
+    ),
+    path(
+        "<slug:event>/proposals/<str:code>/decline/",
+        views.proposal_decline,
+        name="proposal_decline",
+    ),
+    path(
         "<slug:event>/proposals/<str:code>/invite/",
         views.invitation_create,
         name="invitation_create",

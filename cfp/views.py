@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cfp import services
+from cfp import decisions, services
 from cfp.enums import ProposalState
 from cfp.forms import InvitationForm, MarkdownPreviewForm, ProposalForm
 from cfp.markdown import render_markdown
@@ -171,7 +171,7 @@ def proposal_detail(request, event: str, code: str):
         "invitations": invitations,
         "invitation_form": InvitationForm(),
         "editable": proposal.is_editable(),
-        "transitions": proposal.transitions.select_related("by__profile"),
+        "transitions": proposal.speaker_history(proposal.transitions.select_related("by__profile")),
     }
     return render(request, "cfp/proposal_detail.html", context)
 
@@ -186,6 +186,13 @@ def proposal_submit(request, event: str, code: str):
 @login_required
 def proposal_withdraw(request, event: str, code: str):
     proposal = _get_own_proposal(request, event, code)
+    if proposal.speaker_state != proposal.state:
+        # A decision not announced yet: say that it exists, never which it is.
+        messages.error(
+            request,
+            "This proposal can no longer be withdrawn; you will hear from the organizers shortly.",
+        )
+        return redirect(proposal)
     if request.method == "POST":
         try:
             services.proposal_withdraw(proposal=proposal, by=request.user)
@@ -199,6 +206,40 @@ def proposal_withdraw(request, event: str, code: str):
         return redirect(proposal)
     return render(
         request, "cfp/proposal_withdraw.html", {"proposal": proposal, "event": proposal.event}
+    )
+
+
+@login_required
+@require_POST
+def proposal_confirm(request, event: str, code: str):
+    proposal = _get_own_proposal(request, event, code)
+    try:
+        decisions.speaker_confirm(proposal=proposal, by=request.user)
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"Thank you! You confirmed “{proposal.title}” for {proposal.event.name}."
+        )
+    return redirect(proposal)
+
+
+@login_required
+def proposal_decline(request, event: str, code: str):
+    proposal = _get_own_proposal(request, event, code)
+    if request.method == "POST":
+        try:
+            decisions.speaker_decline(proposal=proposal, by=request.user)
+        except ActionRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"You declined “{proposal.title}”. Thank you for telling us.")
+        return redirect(proposal)
+    if proposal.speaker_state != ProposalState.ACCEPTED:
+        messages.error(request, "Only an accepted proposal can be declined.")
+        return redirect(proposal)
+    return render(
+        request, "cfp/proposal_decline.html", {"proposal": proposal, "event": proposal.event}
     )
 
 

@@ -4,6 +4,7 @@ from pathlib import Path
 from zoneinfo import available_timezones
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import email_settings, env_bool, env_int, env_list, env_str
@@ -184,15 +185,24 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+# The queue tasks go to and workers take from (several installations may share one Redis).
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
     # The outbox sweeper: pending messages whose task was lost, and claims of dead workers.
     "requeue-due-messages": {"task": "cfp.tasks.requeue_due_messages", "schedule": 60.0},
+    # Accepted speakers who have not confirmed, once a day (each proposal is reminded once).
+    "send-confirmation-reminders": {
+        "task": "cfp.tasks.send_confirmation_reminders",
+        "schedule": crontab(hour=9, minute=0),
+    },
 }
 
 EMAIL_URL = env_str("EMAIL_URL", "console:" if DEBUG else "smtp://127.0.0.1:25")
 globals().update(email_settings(EMAIL_URL))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lectern <noreply@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# The first retry after a transient SMTP failure; each next one waits twice as long.
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 30)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -1,5 +1,6 @@
 """A real SMTP server for tests (aiosmtpd on 127.0.0.1), with scripted refusals."""
 
+import asyncio
 import socket
 import threading
 import time
@@ -21,7 +22,19 @@ class Inbox:
     def __init__(self):
         self.messages = []
         self.refusals: list[str] = []  # replies to give, in order, before accepting again
+        # Seconds a slow server takes before it answers MAIL FROM. (Not after the final ".":
+        # a client that dies between "." and "250" leaves it unknowable whether the message
+        # was taken, the one window where a resend can duplicate; the stable Message-ID lets
+        # the receiving side recognise it.)
+        self.delay = 0.0
         self._lock = threading.Lock()
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         with self._lock:

@@ -37,6 +37,8 @@ class SendBatch(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = "send batch"
+        verbose_name_plural = "send batches"
 
     def __str__(self) -> str:
         return f"Batch {self.pk} of {self.event} ({self.total} messages)"

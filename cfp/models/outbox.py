@@ -58,6 +58,8 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        verbose_name = "message"
+        verbose_name_plural = "outbox"
         indexes = [
             models.Index(fields=["state", "next_attempt_at"]),
             models.Index(fields=["proposal", "kind", "state"]),

@@ -2,12 +2,20 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
-from cfp.enums import EDITABLE_STATES, TRANSITIONS, ExperienceLevel, ProposalState
+from cfp.enums import (
+    DECIDED_STATES,
+    DECISION_KINDS,
+    EDITABLE_STATES,
+    TRANSITIONS,
+    ExperienceLevel,
+    MessageState,
+    ProposalState,
+)
 from cfp.models.event import Event, SubmissionType, Track
 from speakers.validators import validate_clean_text, validate_no_markup
 
@@ -20,6 +28,19 @@ TITLE_MAX = 200
 ABSTRACT_MAX = 3000
 LONG_TEXT_MAX = 2000
 REQUIREMENTS_MAX = 1000
+
+
+# A decision email in one of these states has left (or is leaving) for the speakers: the
+# decision is announced and can no longer change.
+RELEASED_MAIL_STATES = (MessageState.PENDING, MessageState.SENDING, MessageState.SENT)
+# How far a decision email has got; a proposal's emails are summed up by the least advanced.
+MAIL_PROGRESS = (
+    MessageState.DRAFT,
+    MessageState.FAILED,
+    MessageState.PENDING,
+    MessageState.SENDING,
+    MessageState.SENT,
+)
 
 
 def generate_code() -> str:
@@ -42,16 +63,42 @@ class ProposalQuerySet(models.QuerySet):
     def submitted(self):
         return self.filter(state=ProposalState.SUBMITTED)
 
+    def with_decision(self):
+        """Where each proposal's decision email is, in the same query.
+
+        `decision_mail_state`: the least advanced of its decision emails (draft, failed,
+        pending, sending, sent), None without any; `decision_mail_released`: one of them has
+        been released to the speakers, so the decision is announced and fixed.
+        """
+        from cfp.models.outbox import Message
+
+        mails = Message.objects.filter(proposal_id=OuterRef("pk"), kind__in=DECISION_KINDS).exclude(
+            state=MessageState.DISCARDED
+        )
+        progress = Case(
+            *(When(state=state, then=Value(i)) for i, state in enumerate(MAIL_PROGRESS)),
+            default=Value(len(MAIL_PROGRESS)),
+            output_field=IntegerField(),
+        )
+        return self.annotate(
+            decision_mail_state=Subquery(
+                mails.annotate(progress=progress).order_by("progress", "pk").values("state")[:1]
+            ),
+            decision_mail_released=Exists(mails.filter(state__in=RELEASED_MAIL_STATES)),
+        )
+
     def with_listing(self):
         """Everything a list of proposals shows, in a fixed number of queries."""
         from speakers.models import User
 
-        return self.select_related(
-            "event", "event__cfp", "submission_type", "track"
-        ).prefetch_related(
-            Prefetch(
-                "speakers",
-                queryset=User.objects.select_related("profile").order_by("email"),
+        return (
+            self.with_decision()
+            .select_related("event", "event__cfp", "submission_type", "track")
+            .prefetch_related(
+                Prefetch(
+                    "speakers",
+                    queryset=User.objects.select_related("profile").order_by("email"),
+                )
             )
         )
 
@@ -171,8 +218,9 @@ class Proposal(models.Model):
 
     # --- the lifecycle: the only code that changes `state` -------------------------------
 
-    def _change_state(self, to: str, *, by) -> "ProposalTransition":
-        if (self.state, to) not in TRANSITIONS:
+    def _change_state(self, to: str, *, by, action: str | None = None) -> "ProposalTransition":
+        allowed = TRANSITIONS.get((self.state, to))
+        if allowed is None or (action is not None and allowed != action):
             raise TransitionNotAllowed(
                 f"A {self.get_state_display().lower()} proposal cannot become "
                 f"{ProposalState(to).label.lower()}."
@@ -202,6 +250,100 @@ class Proposal(models.Model):
         return self._change_state(ProposalState.WITHDRAWN, by=by)
 
     withdraw.alters_data = True
+
+    # Decisions are the organizers' (cfp.decisions checks who asks, and writes the emails).
+
+    def accept(self, *, by) -> "ProposalTransition":
+        return self._change_state(ProposalState.ACCEPTED, by=by, action="accept")
+
+    accept.alters_data = True
+
+    def reject(self, *, by) -> "ProposalTransition":
+        return self._change_state(ProposalState.REJECTED, by=by, action="reject")
+
+    reject.alters_data = True
+
+    def undo(self, *, by) -> "ProposalTransition":
+        """Take a decision back: the proposal is submitted again, to be decided anew."""
+        if self.state not in DECIDED_STATES:
+            raise TransitionNotAllowed(
+                f"A {self.get_state_display().lower()} proposal has no decision to undo."
+            )
+        return self._change_state(ProposalState.SUBMITTED, by=by, action="undo")
+
+    undo.alters_data = True
+
+    # The speakers' answer to an acceptance, and the organizers' cancellation of a talk.
+
+    def confirm(self, *, by) -> "ProposalTransition":
+        return self._change_state(ProposalState.CONFIRMED, by=by, action="confirm")
+
+    confirm.alters_data = True
+
+    def decline(self, *, by) -> "ProposalTransition":
+        return self._change_state(ProposalState.DECLINED, by=by, action="decline")
+
+    decline.alters_data = True
+
+    def cancel(self, *, by) -> "ProposalTransition":
+        return self._change_state(ProposalState.CANCELED, by=by, action="cancel")
+
+    cancel.alters_data = True
+
+    # --- what speakers see of a decision -------------------------------------------------
+
+    def decision_mail(self) -> tuple[str | None, bool]:
+        """(least advanced state of the decision emails, whether one has been released).
+
+        From with_decision() when the proposal was fetched with it, else one query.
+        """
+        if not hasattr(self, "decision_mail_state"):
+            row = (
+                type(self)
+                .objects.filter(pk=self.pk)
+                .with_decision()
+                .values_list("decision_mail_state", "decision_mail_released")
+                .first()
+            )
+            self.decision_mail_state, self.decision_mail_released = row or (None, False)
+        return self.decision_mail_state, self.decision_mail_released
+
+    @property
+    def decision_is_announced(self) -> bool:
+        """Whether speakers may know the decision: its email has been released, or there is
+        no draft waiting (an organizer discarded it, or decided without one). While the
+        email is a draft the organizers may still change their minds."""
+        state, released = self.decision_mail()
+        return released or state != MessageState.DRAFT
+
+    @property
+    def speaker_state(self) -> str:
+        """The state as the speakers see it: an unannounced decision still reads "submitted"."""
+        if self.state in DECIDED_STATES and not self.decision_is_announced:
+            return ProposalState.SUBMITTED
+        return self.state
+
+    @property
+    def speaker_state_label(self) -> str:
+        return ProposalState(self.speaker_state).label
+
+    def speaker_history(self, transitions) -> list["ProposalTransition"]:
+        """The audit trail as speakers see it: none of the organizers' second thoughts
+        (undone decisions), and the decision itself once it is announced."""
+        organizers_only = ("accept", "reject", "undo")
+        shown = [
+            t
+            for t in transitions
+            if TRANSITIONS.get((t.from_state, t.to_state)) not in organizers_only
+        ]
+        undecided = (ProposalState.DRAFT, ProposalState.SUBMITTED, ProposalState.WITHDRAWN)
+        if self.state in undecided or self.speaker_state != self.state:
+            return shown
+        decisions = [t for t in transitions if t.to_state in DECIDED_STATES]
+        if decisions:
+            shown.append(decisions[-1])  # decisions stop changing once announced
+            shown.sort(key=lambda t: (t.at, t.pk))
+        return shown
 
 
 class ProposalTransition(models.Model):

@@ -1,3 +1,4 @@
-"""Review in the staff panel: reviewers (reviewer.py) and organizers (organizer.py)."""
+"""Review in the staff panel: reviewers (reviewer.py) and organizers (organizer.py), and the
+outbox's page that reminds reviewers (reminders.py)."""
 
-from reviews.admin import organizer, reviewer  # noqa: F401 (registers the admin classes)
+from reviews.admin import organizer, reminders, reviewer  # noqa: F401 (registers the admin classes)

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 
 from cfp.models import Proposal
 from reviews import selectors, services
+from reviews.admin.organizer_decisions import DecisionAdminMixin, decision_panel
 from reviews.admin.organizer_forms import person
 from reviews.admin.organizer_scope import (
     EVENT_PARAM,
@@ -126,12 +127,13 @@ class RankedChangeList(ChangeList):
 
 
 @admin.register(RankedProposal)
-class RankedProposalAdmin(OrganizerReviewAdmin):
+class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
     list_display = [
         "title",
         "track",
         "type_name",
         "state",
+        "decision_email",
         "review_total",
         "mean",
         "median",
@@ -142,21 +144,20 @@ class RankedProposalAdmin(OrganizerReviewAdmin):
     list_select_related = ["track", "submission_type"]
     search_fields = ["title", "code"]
     show_facets = admin.ShowFacets.NEVER
-    actions = None
     change_list_template = "admin/reviews/organizer/ranked_list.html"
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False  # decisions and edits happen on the proposal itself
+        return False  # edits happen on the proposal itself; decisions have their own actions
 
     def has_delete_permission(self, request, obj=None):
         return False
 
     def _ranked(self, request, event):
         return selectors.ranked_proposals(
-            event, request.user, queryset=RankedProposal.objects.all()
+            event, request.user, queryset=RankedProposal.objects.with_decision()
         )
 
     def get_queryset(self, request):
@@ -280,6 +281,7 @@ class RankedProposalAdmin(OrganizerReviewAdmin):
             proposal.title,
             event,
             proposal=proposal,
+            decision=decision_panel(proposal),
             speakers=[person(s) for s in proposal.speakers.select_related("profile")],
             reviews=reviews,
             reviewers=[person(r.reviewer) for r in reviews],

@@ -179,3 +179,22 @@ def test_superuser_adds_an_event_with_cfp_dates_in_its_timezone(client):
     event = Event.objects.get(slug="tokyo")
     assert event.cfp.deadline == datetime(2030, 2, 1, 23, 59, 59, tzinfo=event.tz)
     assert event.cfp.opens_at == datetime(2030, 1, 1, 9, 0, tzinfo=event.tz)
+
+
+@pytest.mark.django_db
+def test_proposal_filters_name_no_other_event(client, organizer, own_event, other_event):
+    from tests.factories import SubmissionTypeFactory, TrackFactory
+
+    ProposalFactory(event=own_event, track=TrackFactory(event=own_event, name="Own track"))
+    ProposalFactory(
+        event=other_event,
+        track=TrackFactory(event=other_event, name="Secret track"),
+        submission_type=SubmissionTypeFactory(event=other_event, name="Secret type"),
+    )
+    client.force_login(organizer)
+
+    body = client.get(reverse("admin:cfp_proposal_changelist")).content.decode()
+
+    assert "Own Summit" in body and "Own track" in body
+    assert "Other Summit" not in body
+    assert "Secret track" not in body and "Secret type" not in body

@@ -4,6 +4,8 @@ A missing service is a failure, never a skip: CI must run these.
 """
 
 import os
+import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -14,6 +16,7 @@ import redis
 from django.db import connection
 
 from config.celery import app as celery_app
+from tests.smtp import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -23,27 +26,16 @@ class Broker(str):
     queue: str
 
 
-@pytest.fixture
-def redis_broker():
-    client = redis.Redis.from_url(TEST_REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError as exc:
-        pytest.fail(f"Redis is required at {TEST_REDIS_URL} for the Celery tests: {exc}")
-    # A queue of this run's own: test runs side by side must not take each other's tasks.
+def _use_broker(url: str):
+    """Point this process's Celery app at a real broker, on a queue of this run's own."""
     queue = f"lectern-test-{os.getpid()}"
     keys = ("broker_url", "task_always_eager", "task_default_queue")
     previous = {k: celery_app.conf[k] for k in keys}
-    celery_app.conf.update(
-        broker_url=TEST_REDIS_URL, task_always_eager=False, task_default_queue=queue
-    )
+    celery_app.conf.update(broker_url=url, task_always_eager=False, task_default_queue=queue)
     _drop_broker_connections()
-    broker = Broker(TEST_REDIS_URL)
+    broker = Broker(url)
     broker.queue = queue
-    yield broker
-    celery_app.conf.update(previous)
-    _drop_broker_connections()
-    client.delete(queue)
+    return broker, previous
 
 
 def _drop_broker_connections() -> None:
@@ -51,6 +43,68 @@ def _drop_broker_connections() -> None:
     # in earlier tests); drop it, as Celery itself does after a fork, to use the new broker.
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def redis_broker():
+    """The machine's Redis (TEST_REDIS_URL), on a queue of this test run's own."""
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError as exc:
+        pytest.fail(f"Redis is required at {TEST_REDIS_URL} for the Celery tests: {exc}")
+    broker, previous = _use_broker(TEST_REDIS_URL)
+    yield broker
+    celery_app.conf.update(previous)
+    _drop_broker_connections()
+    client.delete(broker.queue)
+
+
+class RedisServer:
+    """A redis-server of the test's own, on a free port, that the test may stop and start."""
+
+    def __init__(self, tmp_path: Path):
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.fail("redis-server is required for the outbox fault tests")
+        self.binary = binary
+        self.port = free_port()
+        self.dir = tmp_path
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.dir)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        client = redis.Redis.from_url(self.url)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        pytest.fail("The test's own redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    server = RedisServer(tmp_path)
+    server.start()
+    broker, previous = _use_broker(server.url)
+    server.broker = broker
+    yield server
+    celery_app.conf.update(previous)
+    _drop_broker_connections()
+    server.stop()
 
 
 def _database_url() -> str:
@@ -63,49 +117,88 @@ def _database_url() -> str:
     return f"postgres://{auth}{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
+class Worker:
+    """A real `celery -A config worker` process on the test database, mailing to smtp_server."""
+
+    def __init__(self, broker: Broker, smtp_url: str, tmp_path: Path, **env):
+        self.broker = broker
+        self.env = {
+            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "SECRET_KEY": "worker-test-secret",
+            "SECURE_HTTPS": "0",
+            "REDIS_URL": broker,
+            "DATABASE_URL": _database_url(),
+            "EMAIL_URL": smtp_url,
+            "DATABASE_CONN_MAX_AGE": "0",
+            "CELERY_QUEUE": broker.queue,  # tasks the worker itself sends stay on this queue
+            **env,
+        }
+        self.tmp_path = tmp_path
+        self.process = None
+        self.runs = 0
+
+    def start(self) -> None:
+        self.runs += 1
+        self.log_path = self.tmp_path / f"worker-{self.runs}.log"
+        self.log = open(self.log_path, "w+")  # noqa: SIM115 (closed in stop/kill)
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "config", "worker",
+                "--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
+                "--loglevel=INFO", f"--hostname=test-{os.getpid()}-{self.runs}@%h",
+                "-Q", self.broker.queue,
+            ],
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and self.process.poll() is None:
+            if "ready." in self.output():
+                return
+            time.sleep(0.2)
+        self.kill()
+        pytest.fail(f"The Celery worker did not start:\n{self.output()}")
+
+    def output(self) -> str:
+        return self.log_path.read_text()
+
+    def kill(self) -> None:
+        """SIGKILL: the worker dies at once, mid-task, acknowledging nothing."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=20)
+        self.log.close()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if not self.log.closed:
+            self.log.close()
+
+
 @pytest.fixture
 def celery_worker_process(transactional_db, redis_broker, smtp_server, tmp_path):
-    """A real `celery -A config worker` process, on the test database, mailing to smtp_server."""
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "SECRET_KEY": "worker-test-secret",
-        "SECURE_HTTPS": "0",
-        "REDIS_URL": redis_broker,
-        "DATABASE_URL": _database_url(),
-        "EMAIL_URL": smtp_server.url,
-        "DATABASE_CONN_MAX_AGE": "0",
-    }
-    log = open(tmp_path / "worker.log", "w+")  # noqa: SIM115 (closed below)
-    worker = subprocess.Popen(
-        [
-            sys.executable, "-m", "celery", "-A", "config", "worker",
-            "--pool=solo", "--without-gossip", "--without-mingle", "--without-heartbeat",
-            "--loglevel=INFO", f"--hostname=test-{os.getpid()}@%h", "-Q", redis_broker.queue,
-        ],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        log.seek(0)
-        if "ready." in log.read():
-            break
-        if worker.poll() is not None:
-            break
-        time.sleep(0.2)
-    else:
-        worker.kill()
-    log.seek(0)
-    output = log.read()
-    if "ready." not in output:
-        worker.kill()
-        pytest.fail(f"The Celery worker did not start:\n{output}")
-    worker.log = log
+    worker = Worker(redis_broker, smtp_server.url, tmp_path)
+    worker.start()
     yield worker
-    worker.terminate()
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        worker.wait()
-    log.close()
+    worker.stop()
+
+
+@pytest.fixture
+def make_worker(transactional_db, smtp_server, tmp_path):
+    """Start workers on a broker of the test's choosing; all are stopped at the end."""
+    workers = []
+
+    def make(broker: Broker, **env) -> Worker:
+        worker = Worker(broker, smtp_server.url, tmp_path, **env)
+        workers.append(worker)
+        return worker
+
+    yield make
+    for worker in workers:
+        worker.stop()

@@ -281,9 +281,10 @@ def ranking(organizer):
     return SimpleNamespace(event=event, reviewers=reviewers, proposals=proposals)
 
 
+# The list's columns as its ?o= parameter numbers them: the action checkbox comes first.
 COLUMNS = {name: i for i, name in enumerate(
-    ["title", "track", "type_name", "state", "review_total", "mean", "median",
-     "disagreement", "normalised_score"]
+    ["action_checkbox", "title", "track", "type_name", "state", "decision_email",
+     "review_total", "mean", "median", "disagreement", "normalised_score"]
 )}  # fmt: skip
 
 

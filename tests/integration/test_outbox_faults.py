@@ -128,3 +128,40 @@ def test_smtp_451_is_retried_then_delivered(redis_broker, make_worker, smtp_serv
     time.sleep(1)
     assert delivered_ids(smtp_server) == Counter({message.message_id: 1})
     assert "Retry in" in worker.output()
+
+
+def test_redis_down_while_a_decision_is_made_and_sent(own_redis, make_worker, smtp_server):
+    from cfp import decisions
+    from cfp.models import SendBatch
+    from tests.factories import UserFactory
+
+    worker = make_worker(own_redis.broker)
+    worker.start()
+    organizer = UserFactory(is_staff=True)
+    event = EventFactory(organizers=[organizer])
+    speakers = [SpeakerFactory(profile__name="Zoë"), SpeakerFactory(profile__name="李")]
+    proposal = ProposalFactory(event=event, speakers=speakers, title="Ünïcode 🚀")
+    proposal.submit(by=speakers[0])
+
+    own_redis.stop()
+    decisions.decide(proposal=proposal, by=organizer, accept=True)
+    drafts = Message.objects.filter(proposal=proposal, kind="acceptance")
+    batch = outbox.send_batch(event=event, messages=drafts, by=organizer)  # enqueue fails
+
+    proposal.refresh_from_db()
+    assert proposal.state == "accepted"  # the decision is saved
+    assert drafts.count() == 2 and batch.total == 2
+    assert smtp_server.messages == []
+
+    own_redis.start()
+    SendBatch.objects.filter(pk=batch.pk).update(
+        created_at=timezone.now() - outbox.STALE_AFTER - timedelta(minutes=1)
+    )
+    from cfp import tasks
+
+    tasks.requeue_due_messages()  # what Celery beat runs every minute
+
+    assert wait_until(lambda: len(smtp_server.messages) >= 2), worker.output()
+    time.sleep(1)
+    assert delivered_ids(smtp_server) == Counter({m.message_id: 1 for m in drafts})
+    assert set(drafts.values_list("state", flat=True)) == {MessageState.SENT}

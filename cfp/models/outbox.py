@@ -59,7 +59,7 @@ class Message(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "message"
-        verbose_name_plural = "outbox"
+        verbose_name_plural = "outbox messages"
         indexes = [
             models.Index(fields=["state", "next_attempt_at"]),
             models.Index(fields=["proposal", "kind", "state"]),

@@ -131,7 +131,6 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
     list_display = [
         "title",
         "track",
-        "type_name",
         "state",
         "decision_email",
         "review_total",
@@ -172,12 +171,8 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
     def get_changelist(self, request, **kwargs):
         return RankedChangeList
 
-    @admin.display(description="type", ordering="submission_type__name")
-    def type_name(self, obj) -> str | None:
-        return obj.submission_type.name if obj.submission_type else None
-
     # Not "reviews": the changelist would sort by the relation of that name, row per review.
-    @admin.display(description="reviews", ordering=NullsLast(F("review_count")))
+    @admin.display(description="n", ordering=NullsLast(F("review_count")))
     def review_total(self, obj) -> int:
         return obj.review_count
 
@@ -189,7 +184,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
     def median(self, obj) -> str | None:
         return two_decimals(obj.median_score)
 
-    @admin.display(description="disagreement", ordering=NullsLast(F("score_stddev")))
+    @admin.display(description="spread", ordering=NullsLast(F("score_stddev")))
     def disagreement(self, obj) -> str | None:
         return two_decimals(obj.score_stddev)
 

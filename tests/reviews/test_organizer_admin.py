@@ -283,7 +283,7 @@ def ranking(organizer):
 
 # The list's columns as its ?o= parameter numbers them: the action checkbox comes first.
 COLUMNS = {name: i for i, name in enumerate(
-    ["action_checkbox", "title", "track", "type_name", "state", "decision_email",
+    ["action_checkbox", "title", "track", "state", "decision_email",
      "review_total", "mean", "median", "disagreement", "normalised_score"]
 )}  # fmt: skip
 

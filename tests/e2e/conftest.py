@@ -124,19 +124,30 @@ def new_page(page_problems):
 @pytest.fixture
 def screenshot():
     """Save a full-page screenshot as test-artifacts/screenshots/NN-name.png."""
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    for old in SCREENSHOT_DIR.glob("[0-9][0-9]-*.png"):
+    return screenshot_taker(SCREENSHOT_DIR)
+
+
+def screenshot_taker(folder: Path, prefix: str = ""):
+    """A function that saves numbered full-page screenshots in a folder of their own,
+    after clearing what an earlier run left there."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("[0-9][0-9]-*.png"):
         old.unlink()
     counter = iter(range(1, 100))
 
     def take(page, name: str) -> Path:
         page.wait_for_load_state("load")
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-        path = SCREENSHOT_DIR / f"{next(counter):02d}-{slug}.png"
+        path = folder / f"{next(counter):02d}-{prefix}{slug}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
 
     return take
+
+
+def admin_message(page, text: str):
+    """The staff panel's message (success, warning, error) that contains the text."""
+    return page.locator(".messagelist li").filter(has_text=text)
 
 
 @pytest.fixture

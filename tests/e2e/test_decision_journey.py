@@ -9,7 +9,6 @@ acceptance email that server received, logs in and confirms the talk.
 
 import re
 from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -17,7 +16,7 @@ from playwright.sync_api import expect
 from cfp.enums import MessageKind, MessageState, ProposalState
 from cfp.models import Message, Proposal, ProposalTransition, SendBatch
 from speakers.models import SpeakerProfile
-from tests.e2e.conftest import SCREENSHOT_DIR
+from tests.e2e.conftest import SCREENSHOT_DIR, admin_message, screenshot_taker
 from tests.factories import (
     PASSWORD,
     EventFactory,
@@ -50,27 +49,10 @@ URL_IN_TEXT = re.compile(r"https?://\S+")
 
 @pytest.fixture
 def shot():
-    """Save a full-page screenshot as test-artifacts/screenshots/decisions/NN-name.png.
-
-    A folder of its own: the speaker journey's `screenshot` fixture clears its NN-*.png files.
-    """
-    DECISION_SHOTS.mkdir(parents=True, exist_ok=True)
-    for old in DECISION_SHOTS.glob("[0-9][0-9]-*.png"):
-        old.unlink()
-    counter = iter(range(1, 100))
-
-    def take(page, name: str) -> Path:
-        page.wait_for_load_state("load")
-        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-        path = DECISION_SHOTS / f"{next(counter):02d}-{slug}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
-
-    return take
+    return screenshot_taker(DECISION_SHOTS, prefix="")
 
 
-def _message(page, text: str):
-    return page.locator(".messagelist li").filter(has_text=text)
+_message = admin_message
 
 
 def _plain_text(message: EmailMessage) -> str:

@@ -7,7 +7,6 @@ way names a speaker.
 """
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -15,7 +14,7 @@ from playwright.sync_api import expect
 from cfp.enums import ProposalState
 from reviews import services
 from reviews.models import Assignment, Review
-from tests.e2e.conftest import SCREENSHOT_DIR
+from tests.e2e.conftest import SCREENSHOT_DIR, admin_message, screenshot_taker
 from tests.factories import (
     PASSWORD,
     EventFactory,
@@ -43,27 +42,10 @@ REVIEWER_SHOTS = SCREENSHOT_DIR / "reviewer"
 
 @pytest.fixture
 def shot():
-    """Save a full-page screenshot as test-artifacts/screenshots/reviewer/NN-reviewer-name.png.
-
-    A folder of its own: the speaker journey's `screenshot` fixture clears its NN-*.png files.
-    """
-    REVIEWER_SHOTS.mkdir(parents=True, exist_ok=True)
-    for old in REVIEWER_SHOTS.glob("[0-9][0-9]-*.png"):
-        old.unlink()
-    counter = iter(range(1, 100))
-
-    def take(page, name: str) -> Path:
-        page.wait_for_load_state("load")
-        slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-        path = REVIEWER_SHOTS / f"{next(counter):02d}-reviewer-{slug}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
-
-    return take
+    return screenshot_taker(REVIEWER_SHOTS, prefix="reviewer-")
 
 
-def _message(page, text: str):
-    return page.locator(".messagelist li").filter(has_text=text)
+_message = admin_message
 
 
 def test_reviewer_scores_three_proposals(transactional_db, site, new_page, shot, page_problems):

@@ -6,31 +6,48 @@ from django.utils import timezone
 from cfp.models import CfP, Event, Invitation, Proposal, ProposalTransition, SubmissionType, Track
 
 
+def organized_events(request) -> list[Event]:
+    """The events the user organizes (every event for a superuser), read once per request.
+
+    Every organizer page asks several times (module, view, change, each row's permission);
+    the answer is the same within a request.
+    """
+    if not hasattr(request, "_lectern_organized_events"):
+        user = request.user
+        events = []
+        if user.is_active and user.is_staff:
+            events = list(Event.objects.organized_by(user).order_by("-start_date", "name"))
+        request._lectern_organized_events = events
+    return request._lectern_organized_events
+
+
 class OrganizerScopedAdmin(admin.ModelAdmin):
     """Grants organizers the rights of their role on their own events, and nothing else."""
 
     event_path = "event"
 
     def _events(self, request):
-        return Event.objects.organized_by(request.user)
+        return Event.objects.filter(pk__in=[e.pk for e in organized_events(request)])
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        return qs.filter(**{f"{self.event_path}__organizers": request.user}).distinct()
+        return qs.filter(**{f"{self.event_path}__in": organized_events(request)})
 
     def _is_organizer(self, request, obj=None) -> bool:
         if not request.user.is_active or not request.user.is_staff:
             return False
         if request.user.is_superuser:
             return True
+        events = {e.pk for e in organized_events(request)}
         if obj is None:
-            return self._events(request).exists()
-        event = obj
-        for part in self.event_path.split("__"):
-            event = getattr(event, part)
-        return event.is_organizer(request.user)
+            return bool(events)
+        target, *path = [obj, *(self.event_path.split("__") if self.event_path else [])]
+        for part in path[:-1]:
+            target = getattr(target, part)
+        event_id = getattr(target, f"{path[-1]}_id") if path else target.pk
+        return event_id in events
 
     def has_module_permission(self, request):
         return self._is_organizer(request)

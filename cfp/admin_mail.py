@@ -19,23 +19,12 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from cfp import emails, mail_templates, outbox
-from cfp.admin import OrganizerScopedAdmin
+from cfp.admin import OrganizerScopedAdmin, organized_events
 from cfp.admin_mail_forms import TEMPLATE_KINDS, EmailTemplateForm, placeholder_list
 from cfp.models import EmailTemplate, Event
 
 TEMPLATES = "admin/cfp/outbox/"
 EVENT_PARAM = "event"
-
-
-def organized_events(request) -> list[Event]:
-    """The events the user organizes (all for a superuser), read once per request."""
-    if not hasattr(request, "_lectern_mail_events"):
-        user = request.user
-        events = []
-        if user.is_active and user.is_staff:
-            events = list(Event.objects.organized_by(user).order_by("-start_date", "name"))
-        request._lectern_mail_events = events
-    return request._lectern_mail_events
 
 
 def event_from(request, value) -> Event:

@@ -24,13 +24,13 @@ from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
 from cfp import outbox
+from cfp.admin import organized_events
 from cfp.admin_mail import (
     EVENT_PARAM,
     TEMPLATES,
     EventMailAdmin,
     event_from,
     mail_preview,
-    organized_events,
     plural,
 )
 from cfp.admin_mail_forms import DraftForm

@@ -5,21 +5,11 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 
 from cfp import admin as cfp_admin
+from cfp.admin import organized_events
 from cfp.models import Event
 
 EVENT_PARAM = "event"
 TEMPLATES = "admin/reviews/organizer/"
-
-
-def organized_events(request) -> list[Event]:
-    """The events the user organizes (every event for a superuser), read once per request."""
-    if not hasattr(request, "_lectern_organized_events"):
-        user = request.user
-        events = []
-        if user.is_active and user.is_staff:
-            events = list(Event.objects.organized_by(user))
-        request._lectern_organized_events = events
-    return request._lectern_organized_events
 
 
 def chosen_event(request) -> Event | None:
@@ -35,26 +25,10 @@ def chosen_event(request) -> Event | None:
 
 
 class OrganizerReviewAdmin(cfp_admin.OrganizerScopedAdmin):
-    """OrganizerScopedAdmin for review objects, asking the database once per request."""
+    """OrganizerScopedAdmin for review objects, and the pages of their own."""
 
     empty_value_display = "–"
     view_on_site = False
-
-    def _is_organizer(self, request, obj=None) -> bool:
-        events = {e.pk for e in organized_events(request)}
-        if obj is None:
-            return bool(events)
-        target, *path = [obj, *(self.event_path.split("__") if self.event_path else [])]
-        for part in path[:-1]:
-            target = getattr(target, part)
-        event_id = getattr(target, f"{path[-1]}_id") if path else target.pk
-        return event_id in events
-
-    def get_queryset(self, request):
-        queryset = super(cfp_admin.OrganizerScopedAdmin, self).get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{f"{self.event_path}__in": organized_events(request)})
 
     def organizer_event(self, request) -> Event:
         """The event of one of the custom pages: for its organizers only."""

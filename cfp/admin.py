@@ -3,7 +3,16 @@
 from django.contrib import admin
 from django.utils import timezone
 
-from cfp.models import CfP, Event, Invitation, Proposal, ProposalTransition, SubmissionType, Track
+from cfp.models import (
+    CfP,
+    Event,
+    Invitation,
+    Proposal,
+    ProposalTransition,
+    Room,
+    SubmissionType,
+    Track,
+)
 
 
 def organized_events(request) -> list[Event]:
@@ -130,6 +139,11 @@ class TrackInline(EventChildInlineMixin, admin.TabularInline):
     extra = 0
 
 
+class RoomInline(EventChildInlineMixin, admin.TabularInline):
+    model = Room
+    extra = 0
+
+
 @admin.register(Event)
 class EventAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
     event_path = ""
@@ -138,7 +152,7 @@ class EventAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["organizers"]
-    inlines = [CfPInline, SubmissionTypeInline, TrackInline]
+    inlines = [CfPInline, SubmissionTypeInline, TrackInline, RoomInline]
 
     def get_queryset(self, request):
         qs = admin.ModelAdmin.get_queryset(self, request)

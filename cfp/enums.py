@@ -71,6 +71,7 @@ class MessageKind(models.TextChoices):
     REJECTION = "rejection", "Rejection"
     CONFIRMATION_REMINDER = "confirmation_reminder", "Confirmation reminder"
     REVIEW_REMINDER = "review_reminder", "Review reminder"
+    SCHEDULE_CHANGED = "schedule_changed", "Schedule changed"
     ACCOUNT = "account", "Account (sign-up, password)"
 
 

@@ -25,6 +25,7 @@ PLACEHOLDERS: dict[str, set[str]] = {
     MessageKind.REJECTION: PROPOSAL,
     MessageKind.CONFIRMATION_REMINDER: PROPOSAL | {"confirm_url"},
     MessageKind.REVIEW_REMINDER: COMMON | {"reviewer_name", "unreviewed", "review_url", "deadline"},
+    MessageKind.SCHEDULE_CHANGED: PROPOSAL | {"talk_slot", "schedule_url", "schedule_version"},
 }
 
 DEFAULTS: dict[str, tuple[str, str]] = {
@@ -78,6 +79,15 @@ DEFAULTS: dict[str, tuple[str, str]] = {
         "Review deadline: {deadline}.\n\n"
         "{review_url}\n\n"
         "Thank you!\n"
+        "The organizers of {event_name}\n",
+    ),
+    MessageKind.SCHEDULE_CHANGED: (
+        "Your talk in the schedule: {proposal_title} ({event_name})",
+        "Hello {speaker_name},\n\n"
+        "version {schedule_version} of the schedule of {event_name} has been published, and "
+        "it changes “{proposal_title}”:\n\n"
+        "{talk_slot}\n\n"
+        "The whole schedule: {schedule_url}\n\n"
         "The organizers of {event_name}\n",
     ),
 }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cfp import views
+from cfp import public, views
 
 app_name = "cfp"
 urlpatterns = [
@@ -10,6 +10,15 @@ urlpatterns = [
     path("invitations/<str:token>/", views.invitation_detail, name="invitation"),
     path("<slug:event>/", views.event_cfp, name="event"),
     path("<slug:event>/submit/", views.proposal_create, name="proposal_create"),
+    # The public programme: only what the newest published schedule holds.
+    path("<slug:event>/talks/", public.talk_list, name="talks"),
+    path("<slug:event>/talks/<str:code>/", public.talk_detail, name="talk"),
+    path("<slug:event>/talks/<str:code>.ics", public.talk_ical, name="talk_ical"),
+    path("<slug:event>/speakers/<int:pk>/", public.speaker_detail, name="speaker"),
+    path("<slug:event>/schedule/", public.schedule, name="schedule"),
+    path("<slug:event>/schedule.ics", public.schedule_ical, name="schedule_ical"),
+    path("<slug:event>/schedule.xml", public.schedule_xml, name="schedule_xml"),
+    path("<slug:event>/schedule.json", public.schedule_json, name="schedule_json"),
     path("<slug:event>/proposals/<str:code>/", views.proposal_detail, name="proposal"),
     path("<slug:event>/proposals/<str:code>/edit/", views.proposal_edit, name="proposal_edit"),
     path(
@@ -32,6 +41,11 @@ urlpatterns = [
         "<slug:event>/proposals/<str:code>/decline/",
         views.proposal_decline,
         name="proposal_decline",
+    ),
+    path(
+        "<slug:event>/proposals/<str:code>/slides/",
+        public.proposal_slides,
+        name="proposal_slides",
     ),
     path(
         "<slug:event>/proposals/<str:code>/invite/",

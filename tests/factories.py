@@ -1,6 +1,6 @@
 """factory_boy factories: the smallest valid objects, ready to be shaped per test."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import cache
 
 import factory
@@ -9,7 +9,16 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from cfp.enums import ExperienceLevel
-from cfp.models import CfP, Event, Invitation, Proposal, SubmissionType, Track
+from cfp.models import (
+    CfP,
+    Event,
+    Invitation,
+    Proposal,
+    Room,
+    SubmissionType,
+    TalkSlot,
+    Track,
+)
 from speakers.models import SpeakerProfile, User
 
 PASSWORD = "correct horse battery staple"
@@ -115,6 +124,30 @@ class ProposalFactory(factory.django.DjangoModelFactory):
     def speakers(self, create, extracted, **kwargs):
         if create:
             self.speakers.add(*(extracted or [SpeakerFactory()]))
+
+
+class RoomFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Room
+
+    event = factory.SubFactory(EventFactory)
+    name = factory.Sequence(lambda n: f"Room {n}")
+    capacity = 120
+    position = factory.Sequence(lambda n: n)
+
+
+class TalkSlotFactory(factory.django.DjangoModelFactory):
+    """A talk in a room: pass `proposal` (accepted or confirmed) and `start`."""
+
+    class Meta:
+        model = TalkSlot
+
+    proposal = factory.SubFactory(ProposalFactory, state="confirmed")
+    event = factory.LazyAttribute(lambda o: o.proposal.event if o.proposal else EventFactory())
+    room = factory.LazyAttribute(lambda o: RoomFactory(event=o.event))
+    start = factory.LazyAttribute(
+        lambda o: timezone.make_aware(datetime.combine(o.event.start_date, time(10)), o.event.tz)
+    )
 
 
 class InvitationFactory(factory.django.DjangoModelFactory):

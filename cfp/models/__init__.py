@@ -3,6 +3,7 @@ from cfp.models.invitation import Invitation
 from cfp.models.mail import EmailTemplate, SendBatch
 from cfp.models.outbox import Message
 from cfp.models.proposal import Proposal, ProposalTransition, TransitionNotAllowed
+from cfp.models.schedule import PublishedSlot, Room, ScheduleVersion, TalkSlot
 
 __all__ = [
     "CfP",
@@ -12,8 +13,12 @@ __all__ = [
     "Message",
     "Proposal",
     "ProposalTransition",
+    "PublishedSlot",
+    "Room",
+    "ScheduleVersion",
     "SendBatch",
     "SubmissionType",
+    "TalkSlot",
     "Track",
     "TransitionNotAllowed",
 ]

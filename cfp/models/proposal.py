@@ -43,6 +43,11 @@ MAIL_PROGRESS = (
 )
 
 
+def slides_path(proposal: "Proposal", filename: str) -> str:
+    # The stored name never carries the uploader's file name, and cannot be guessed.
+    return f"slides/{get_random_string(24)}.pdf"
+
+
 def generate_code() -> str:
     return get_random_string(CODE_LENGTH, CODE_ALPHABET)
 
@@ -166,6 +171,13 @@ class Proposal(models.Model):
     speakers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="proposals")
     state = models.CharField(
         max_length=20, choices=ProposalState.choices, default=ProposalState.DRAFT, editable=False
+    )
+    slides = models.FileField("Slides (PDF)", upload_to=slides_path, blank=True, max_length=200)
+    slides_url = models.URLField(
+        "Link to the slides",
+        max_length=500,
+        blank=True,
+        help_text="Instead of a PDF, or as well: where the slides are online.",
     )
     deadline_extension = models.DateTimeField(
         null=True,

@@ -207,6 +207,9 @@ OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 30)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Speakers' slides (PDF): anything bigger is refused before it is opened.
+SLIDES_MAX_BYTES = env_int("SLIDES_MAX_MB", 20) * 1024 * 1024
+
 # How long a co-speaker invitation link stays valid.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)
 

@@ -2,8 +2,9 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
-from cfp.enums import ProposalState
-from cfp.models import Event, Invitation, Proposal, ProposalTransition
+from cfp import schedule
+from cfp.enums import MessageState, ProposalState
+from cfp.models import Event, Invitation, Message, Proposal, ProposalTransition, ScheduleVersion
 from reviews.models import Assignment, Review, ReviewerTeam, Score
 from speakers.models import User
 
@@ -26,6 +27,8 @@ def _counts():
         EmailAddress.objects.count(),
         Review.objects.count(),
         Assignment.objects.count(),
+        ScheduleVersion.objects.count(),
+        Message.objects.count(),
     )
 
 
@@ -115,3 +118,27 @@ def test_seed_demo_large_event_in_bulk():
 
     with pytest.raises(CommandError, match="exists already"):
         call_command("seed_demo", "--force", "--proposals", "300")
+
+
+@pytest.mark.django_db
+def test_seed_demo_publishes_a_programme_of_confirmed_talks(capsys):
+    call_command("seed_demo", "--force")
+    event = Event.objects.get(slug="democon")
+    states = list(event.proposals.values_list("state", flat=True))
+    assert states.count(ProposalState.CONFIRMED) == 4
+    assert states.count(ProposalState.ACCEPTED) == 1
+    assert states.count(ProposalState.REJECTED) == 1
+    assert states.count(ProposalState.SUBMITTED) >= 2  # still something to decide in the demo
+
+    version = schedule.current_version(event)
+    assert version.name == "1.0"
+    public = list(schedule.public_slots(version).select_related("proposal"))
+    talks = [row for row in public if row.proposal_id]
+    assert len(talks) == 4
+    assert all(row.proposal.state == ProposalState.CONFIRMED and row.start for row in talks)
+    assert [row.title for row in public if not row.proposal_id] == ["Lunch"]
+    assert event.rooms.count() == 3
+    assert schedule.schedule_warnings(event) == []
+    # Nothing waits in the outbox and nothing was emailed by the seeding itself.
+    assert not Message.objects.filter(state=MessageState.DRAFT).exists()
+    assert "published schedule 1.0" in capsys.readouterr().out

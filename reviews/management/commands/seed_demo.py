@@ -6,6 +6,7 @@ It lives in the reviews app, the top of the import chain, because it sets up eve
 import random
 import time
 from datetime import datetime, timedelta
+from datetime import time as clock
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -14,9 +15,20 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from cfp import demo_text
-from cfp.enums import ExperienceLevel, ProposalState
-from cfp.models import CfP, Event, Invitation, Proposal, ProposalTransition, SubmissionType, Track
+from cfp import decisions, demo_text, schedule
+from cfp.enums import DECISION_KINDS, ExperienceLevel, MessageState, ProposalState
+from cfp.models import (
+    CfP,
+    Event,
+    Invitation,
+    Message,
+    Proposal,
+    ProposalTransition,
+    Room,
+    ScheduleVersion,
+    SubmissionType,
+    Track,
+)
 from reviews import services as review_services
 from reviews.models import Assignment, Review, ReviewerTeam, ReviewSettings, Score
 from speakers.models import SpeakerProfile, User
@@ -92,6 +104,8 @@ class Command(BaseCommand):
             self.stdout.write("The event democon exists already; left unchanged.")
         if not ReviewSettings.objects.filter(event=event).exists():
             self._demo_review(event, users)
+        if not ScheduleVersion.objects.filter(event=event).exists():
+            self._demo_programme(event, users)
         self.stdout.write("\nDemo logins (password for all: " + DEMO_PASSWORD + "):")
         for email, _name, _affiliation in DEMO_ACCOUNTS:
             self.stdout.write(f"  {ROLES[email]:<22} {email}")
@@ -129,6 +143,63 @@ class Command(BaseCommand):
                     comment=comments[(i + j) % len(comments)],
                 )
         self.stdout.write("Set up blind review for democon with two reviewers.")
+
+    def _demo_programme(self, event: Event, users: dict) -> None:
+        """Decisions, confirmations, rooms and a published schedule, so that the public
+        programme has something to show; two proposals stay undecided for the demo."""
+        organizer = users["organizer@example.com"]
+        submitted = list(event.proposals.filter(state=ProposalState.SUBMITTED).order_by("pk"))
+        accepted = [
+            decisions.decide(proposal=proposal, by=organizer, accept=True)
+            for proposal in submitted[:5]
+        ]
+        rejected = [
+            decisions.decide(proposal=proposal, by=organizer, accept=False)
+            for proposal in submitted[5:6]
+        ]
+        # Demo history: the decision emails went out earlier (nothing is sent now).
+        Message.objects.filter(
+            proposal__event=event, kind__in=DECISION_KINDS, state=MessageState.DRAFT
+        ).update(state=MessageState.SENT, queued_at=timezone.now(), sent_at=timezone.now())
+        confirmed = [  # the fifth speaker has not answered yet
+            decisions.speaker_confirm(proposal=proposal, by=proposal.speakers.order_by("pk")[0])
+            for proposal in accepted[:4]
+        ]
+        accepted = confirmed + accepted[4:]
+
+        rooms = [
+            Room.objects.create(event=event, name=name, capacity=capacity, position=i)
+            for i, (name, capacity) in enumerate(
+                [("Saal Zürich", 400), ("Room Lovelace", 120), ("Room Hopper", 80)]
+            )
+        ]
+        day = event.start_date
+        at = [(rooms[0], clock(10, 0)), (rooms[1], clock(10, 0)), (rooms[0], clock(11, 0))]
+        at += [(rooms[2], clock(14, 30)), (rooms[1], clock(14, 30))]
+        for proposal, (room, start) in zip(accepted, at, strict=True):
+            schedule.place_talk(
+                event=event,
+                proposal=proposal,
+                room=room,
+                start=schedule.local_to_utc(event, day, start),
+            )
+        schedule.add_break(
+            event=event,
+            title="Lunch",
+            start=schedule.local_to_utc(event, day, clock(12, 30)),
+            duration=90,
+        )
+        schedule.publish(
+            event=event,
+            name="1.0",
+            by=organizer,
+            comment="The first schedule.",
+            notify=False,
+        )
+        self.stdout.write(
+            f"Accepted {len(accepted)} democon talks ({len(confirmed)} confirmed), rejected "
+            f"{len(rejected)}, and published schedule 1.0: /democon/schedule/"
+        )
 
     def _account(self, email: str, name: str, affiliation: str) -> User:
         user = User.objects.filter(email=email).first()

@@ -1,5 +1,11 @@
 import codecs
+import json
+import os
+import resource
+import time
 
+from django.conf import settings
+from django.db import connection
 from django.http import QueryDict
 
 
@@ -25,3 +31,62 @@ class Utf8FormBodyMiddleware:
             except UnicodeDecodeError:
                 request.POST = QueryDict(request.body.decode("utf-8", "replace"), encoding="utf-8")
         return self.get_response(request)
+
+
+class RequestStatsMiddleware:
+    """For the benchmark harness (bench/): each request's SQL query count, its time and the
+    worker's peak memory, appended as one JSON line to settings.REQUEST_STATS_FILE.
+
+    Installed only when that setting is given. A streamed response is counted to its last
+    byte: the queries it makes while streaming are queries of the request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        stats = {"queries": 0}
+
+        def count(execute, sql, params, many, context):
+            stats["queries"] += 1
+            return execute(sql, params, many, context)
+
+        started = time.perf_counter()
+        rss_before = _peak_rss_kb()
+        with connection.execute_wrapper(count):
+            response = self.get_response(request)
+        done = {
+            "id": request.headers.get("X-Bench-Id", ""),
+            "path": request.path,
+            "status": response.status_code,
+            "pid": os.getpid(),
+            "peak_rss_kb_before": rss_before,
+        }
+        if response.streaming:
+            response.streaming_content = self._counted(
+                response.streaming_content, count, stats, started, done
+            )
+        else:
+            self._write(stats, started, done)
+        return response
+
+    def _counted(self, content, count, stats, started, done):
+        with connection.execute_wrapper(count):
+            yield from content
+        self._write(stats, started, done)
+
+    @staticmethod
+    def _write(stats: dict, started: float, done: dict) -> None:
+        line = {
+            **done,
+            "queries": stats["queries"],
+            "ms": round((time.perf_counter() - started) * 1000, 3),
+            "peak_rss_kb_after": _peak_rss_kb(),
+        }
+        # One write of one line with O_APPEND: lines of several workers never interleave.
+        with open(settings.REQUEST_STATS_FILE, "a", encoding="utf-8") as stream:
+            stream.write(json.dumps(line) + "\n")
+
+
+def _peak_rss_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux

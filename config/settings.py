@@ -68,6 +68,11 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
 ]
 
+# The benchmark harness (bench/) reads each request's query count and time from this file.
+REQUEST_STATS_FILE = env_str("REQUEST_STATS_FILE")
+if REQUEST_STATS_FILE:
+    MIDDLEWARE.insert(0, "config.middleware.RequestStatsMiddleware")
+
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 

@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from config.views import healthz
+
 admin.site.site_header = "Lectern staff panel"
 admin.site.site_title = "Lectern"
 admin.site.index_title = "Events, proposals and review"
@@ -11,6 +13,7 @@ admin.site.index_title = "Events, proposals and review"
 admin.site.login = login_required(admin.site.login)
 
 urlpatterns = [
+    path("healthz/", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("speakers.urls")),

@@ -16,7 +16,17 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(f"“{value}” is not a time zone name such as Europe/Berlin.")
 
 
-RESERVED_SLUGS = {"admin", "accounts", "me", "preview", "invitations", "media", "static", "api"}
+RESERVED_SLUGS = {
+    "admin",
+    "accounts",
+    "me",
+    "preview",
+    "invitations",
+    "media",
+    "static",
+    "api",
+    "healthz",
+}
 
 
 def validate_event_slug(value: str) -> None:

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEV_ENV := DEBUG=1
 
-.PHONY: install run test lint format worker beat clean
+.PHONY: install run test lint format worker beat clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,3 +41,9 @@ beat: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache test-artifacts
+
+# The benchmark harness (bench/): PostgreSQL and Redis on 127.0.0.1; SIZE="2000" for one size.
+SIZE ?= 2000 20000
+bench: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/run.py $(foreach size,$(SIZE),--size $(size))

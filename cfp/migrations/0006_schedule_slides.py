@@ -155,6 +155,7 @@ class Migration(migrations.Migration):
                 (
                     "published_by",
                     models.ForeignKey(
+                        blank=True,
                         null=True,
                         on_delete=django.db.models.deletion.SET_NULL,
                         related_name="+",

@@ -120,7 +120,7 @@ class ScheduleVersion(models.Model):
     )
     published_at = models.DateTimeField(default=timezone.now)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     objects = ScheduleVersionQuerySet.as_manager()

@@ -27,6 +27,7 @@ from cfp.models import (
     Room,
     ScheduleVersion,
     SubmissionType,
+    TalkSlot,
     Track,
 )
 from reviews import services as review_services
@@ -67,6 +68,12 @@ class Command(BaseCommand):
         parser.add_argument("--event-slug", help="Slug of the large event (default: large-N).")
         parser.add_argument("--seed", type=int, default=2027, help="Random seed for the text.")
         parser.add_argument(
+            "--programme",
+            action="store_true",
+            help="With --proposals: confirm up to 300 talks, schedule them in 10 rooms over "
+            "three days and publish the schedule.",
+        )
+        parser.add_argument(
             "--force", action="store_true", help="Run even with DEBUG off (never in production)."
         )
 
@@ -80,7 +87,12 @@ class Command(BaseCommand):
         if options["proposals"] is not None:
             if options["proposals"] < 1:
                 raise CommandError("--proposals must be at least 1.")
-            self.seed_large(options["proposals"], options["reviewers"], options["event_slug"])
+            self.seed_large(
+                options["proposals"],
+                options["reviewers"],
+                options["event_slug"],
+                programme=options["programme"],
+            )
         else:
             self.seed_demo()
 
@@ -296,7 +308,9 @@ class Command(BaseCommand):
 
     # --- a large event, fast: bulk inserts ----------------------------------------------
 
-    def seed_large(self, count: int, reviewers: int, slug: str | None) -> None:
+    def seed_large(
+        self, count: int, reviewers: int, slug: str | None, *, programme: bool = False
+    ) -> None:
         started = time.monotonic()
         slug = slug or f"large-{count}"
         if Event.objects.filter(slug=slug).exists():
@@ -309,6 +323,8 @@ class Command(BaseCommand):
             )
             self._bulk_proposals(event, count, speakers)
             self._bulk_reviews(event, reviewer_users)
+            if programme:
+                self._bulk_programme(event)
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
@@ -437,6 +453,42 @@ class Command(BaseCommand):
                 )
         through.objects.bulk_create(links, batch_size=5000)
         ProposalTransition.objects.bulk_create(transitions, batch_size=5000)
+
+    PROGRAMME_ROOMS = 10
+    PROGRAMME_TALKS = 300  # a large conference's programme: 10 rooms × 10 slots × 3 days
+
+    def _bulk_programme(self, event: Event) -> None:
+        """Confirm the first talks, place them hour by hour in every room, publish."""
+        organizer = None
+        chosen = list(
+            event.proposals.filter(state=ProposalState.SUBMITTED)
+            .order_by("pk")
+            .values_list("pk", flat=True)[: self.PROGRAMME_TALKS]
+        )
+        Proposal.objects.filter(pk__in=chosen).update(state=ProposalState.CONFIRMED)
+        now = timezone.now()
+        ProposalTransition.objects.bulk_create(
+            ProposalTransition(proposal_id=pk, from_state=a, to_state=b, by=organizer, at=now)
+            for pk in chosen
+            for a, b in (
+                (ProposalState.SUBMITTED, ProposalState.ACCEPTED),
+                (ProposalState.ACCEPTED, ProposalState.CONFIRMED),
+            )
+        )
+        rooms = Room.objects.bulk_create(
+            Room(event=event, name=f"Room {i + 1}", capacity=100 + 50 * i, position=i)
+            for i in range(self.PROGRAMME_ROOMS)
+        )
+        days = schedule.event_days(event)
+        slots = []
+        for n, pk in enumerate(chosen):
+            room = rooms[n % len(rooms)]
+            hour = 9 + (n // len(rooms)) % 10
+            day = days[(n // (len(rooms) * 10)) % len(days)]
+            start = schedule.local_to_utc(event, day, clock(hour, 0))
+            slots.append(TalkSlot(event=event, proposal_id=pk, room=room, start=start, duration=50))
+        TalkSlot.objects.bulk_create(slots)
+        schedule.publish(event=event, name="1.0", by=organizer, notify=False)
 
     REVIEWS_PER_PROPOSAL = 5
 

@@ -1,0 +1,417 @@
+"""An event's talks for its organizers: CSV for spreadsheets, JSON for programs.
+
+Both formats stream. The talks are read in chunks (`iterator(chunk_size=…)`, speakers
+prefetched per chunk) and written as they come, so an event of any size exports in bounded
+memory and in a number of queries that grows with the chunks, never with the rows.
+
+CSV opens correctly in spreadsheet programs: UTF-8 with a byte-order mark, and no text cell
+is ever evaluated as a formula (see `neutralise`). The JSON shape is versioned and
+documented in docs/exports.md, which a test holds it to. The reviews app writes its
+exports with the same helpers.
+"""
+
+import csv
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Prefetch, QuerySet
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+from cfp.enums import ACCEPTED_STATES
+from cfp.models import Event, Proposal, SubmissionType, TalkSlot, Track
+from speakers.models import User
+
+JSON_VERSION = 1
+# Rows read per query; each chunk costs one more query per prefetched relation.
+CHUNK_SIZE = 500
+# Bytes gathered before a piece of the response goes out: fewer, larger writes.
+FLUSH_BYTES = 64 * 1024
+BOM = "\ufeff"
+# A spreadsheet takes a cell starting with one of these for a formula; tab and carriage
+# return are stripped by some before they look (OWASP, "CSV Injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+SEPARATOR = "; "
+CSV_TIME = "%Y-%m-%d %H:%M"
+
+
+# --- cells and streams, shared by every export ---------------------------------------------
+
+
+def neutralise(value: str) -> str:
+    """Text that a spreadsheet shows as typed and never evaluates.
+
+    A leading "'" makes spreadsheet programs read the cell as text (and they hide the quote).
+    Only the first character matters: "3-4" or "a=b" are left as they are.
+    """
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def cell(value: Any) -> str | int | float:
+    """One CSV cell: nothing is an empty cell, numbers stay numbers, all text is neutralised.
+
+    Numbers are ours (scores, durations), so a negative one stays a number; text comes from
+    people and is neutralised, a "-3" typed as a title included.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, Decimal):
+        return float(value)
+    return neutralise(str(value))
+
+
+class _Echo:
+    """A file for csv.writer that hands each written line straight back."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_chunks(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[bytes]:
+    """A CSV file as UTF-8 pieces: the byte-order mark and header, then the rows."""
+    writer = csv.writer(_Echo())
+    pending = [BOM, writer.writerow([cell(name) for name in header])]
+    size = 0
+    for row in rows:
+        line = writer.writerow([cell(value) for value in row])
+        pending.append(line)
+        size += len(line)
+        if size >= FLUSH_BYTES:
+            yield "".join(pending).encode()
+            pending, size = [], 0
+    yield "".join(pending).encode()
+
+
+def json_chunks(head: dict[str, Any], key: str, items: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """`{**head, key: [items…]}` as UTF-8 pieces, one item per line."""
+    opening = json.dumps({**head, key: []}, ensure_ascii=False)
+    pending = [opening.removesuffix("[]}"), "[\n"]  # the key comes last: items go in there
+    size = 0
+    for index, item in enumerate(items):
+        text = ("" if index == 0 else ",\n") + json.dumps(item, ensure_ascii=False)
+        pending.append(text)
+        size += len(text)
+        if size >= FLUSH_BYTES:
+            yield "".join(pending).encode()
+            pending, size = [], 0
+    pending.append("\n]}\n")
+    yield "".join(pending).encode()
+
+
+def csv_response(chunks: Iterator[bytes], filename: str) -> StreamingHttpResponse:
+    return StreamingHttpResponse(
+        chunks,
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
+
+
+def json_response(chunks: Iterator[bytes], filename: str) -> StreamingHttpResponse:
+    return StreamingHttpResponse(
+        chunks,
+        content_type="application/json; charset=utf-8",
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
+
+
+def local_csv(value: datetime | None, event: Event) -> str | None:
+    """A moment as a spreadsheet reads a date and time, on the event's clock."""
+    return None if value is None else timezone.localtime(value, event.tz).strftime(CSV_TIME)
+
+
+def local_iso(value: datetime | None, event: Event) -> str | None:
+    """A moment in ISO 8601 with the event's UTC offset: 2027-04-16T10:00:00+02:00."""
+    return None if value is None else timezone.localtime(value, event.tz).isoformat()
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    return {
+        "slug": event.slug,
+        "name": event.name,
+        "timezone": event.timezone,
+        "start_date": event.start_date.isoformat(),
+        "end_date": event.end_date.isoformat(),
+        "venue": event.venue,
+    }
+
+
+# --- which talks ----------------------------------------------------------------------------
+
+
+def for_export(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """What an export reads of each proposal, in one query per chunk (plus one for speakers)."""
+    return (
+        proposals.select_related("submission_type", "track", "slot__room")
+        .prefetch_related(
+            Prefetch("speakers", queryset=User.objects.select_related("profile").order_by("email"))
+        )
+        .order_by("title", "pk")
+    )
+
+
+def talks(
+    event: Event,
+    *,
+    states: Sequence[str] = ACCEPTED_STATES,
+    track: Track | None = None,
+    submission_type: SubmissionType | None = None,
+) -> QuerySet[Proposal]:
+    """The event's accepted and confirmed talks (or some of them), ready to export."""
+    proposals = Proposal.objects.filter(event=event, state__in=list(states))
+    if track is not None:
+        proposals = proposals.filter(track=track)
+    if submission_type is not None:
+        proposals = proposals.filter(submission_type=submission_type)
+    return for_export(proposals)
+
+
+def in_chunks(queryset: QuerySet) -> Iterator[Any]:
+    """The queryset's objects, read CHUNK_SIZE at a time, each let go once it is used."""
+    for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
+        yield obj
+        release(obj)
+
+
+def release(obj: Any) -> None:
+    """Cut the references from an exported object to what was read with it.
+
+    What prefetch_related and select_related read points back at its object (a talk's
+    prefetched speakers at the talk, a slot at its talk, a profile at its user): reference
+    cycles that only the cyclic garbage collector frees, late, so that a long export would
+    hold many chunks at once. Cut, each chunk is freed as soon as the next one is read.
+    """
+    prefetched = obj.__dict__.pop("_prefetched_objects_cache", {})
+    related = [value for value in obj._state.fields_cache.values() if value is not None]
+    obj._state.fields_cache.clear()
+    for objects in prefetched.values():
+        for item in objects:
+            release(item)
+    for item in related:
+        release(item)
+
+
+# --- what a talk holds ------------------------------------------------------------------
+
+
+def slot_of(proposal: Proposal) -> TalkSlot | None:
+    try:
+        return proposal.slot
+    except ObjectDoesNotExist:
+        return None
+
+
+def minutes_of(proposal: Proposal) -> int | None:
+    """How long the talk is: its slot when scheduled, else its submission type's default."""
+    slot = slot_of(proposal)
+    if slot is not None:
+        return slot.minutes
+    if proposal.submission_type is not None:
+        return proposal.submission_type.default_duration
+    return None
+
+
+def _profile(user: User):
+    return getattr(user, "profile", None)
+
+
+def speaker_name(user: User) -> str:
+    """The name the speaker gave, or "" (the email sits beside it)."""
+    profile = _profile(user)
+    return profile.name if profile is not None else ""
+
+
+def speaker_field(user: User, name: str) -> str:
+    profile = _profile(user)
+    return getattr(profile, name) if profile is not None else ""
+
+
+TALK_COLUMNS = [
+    "code",
+    "title",
+    "state",
+    "submission type",
+    "duration (minutes)",
+    "track",
+    "experience level",
+    "abstract",
+    "audience",
+    "benefits",
+    "technical requirements",
+    "notes for organizers",
+    "speakers",
+    "speaker emails",
+    "speaker affiliations",
+    "slot start",
+    "slot end",
+    "room",
+    "slides URL",
+    "submitted at",
+]
+
+SPEAKER_COLUMNS = [
+    "code",
+    "title",
+    "state",
+    "submission type",
+    "track",
+    "slot start",
+    "slot end",
+    "room",
+    "speaker name",
+    "speaker email",
+    "affiliation",
+    "biography",
+    "links",
+]
+
+
+def _slot_cells(proposal: Proposal, event: Event) -> list[str | None]:
+    slot = slot_of(proposal)
+    if slot is None:
+        return [None, None, None]
+    room = slot.room.name if slot.room is not None else None
+    return [local_csv(slot.start, event), local_csv(slot.end, event), room]
+
+
+def _names(items: Iterable[str]) -> str:
+    """Distinct, non-empty values in order, joined: "Acme; Red Panda Labs"."""
+    return SEPARATOR.join(dict.fromkeys(item for item in items if item))
+
+
+def talk_row(proposal: Proposal, event: Event) -> list[Any]:
+    speakers = list(proposal.speakers.all())
+    kind = proposal.submission_type
+    return [
+        proposal.code,
+        proposal.title,
+        proposal.get_state_display(),
+        kind.name if kind is not None else None,
+        minutes_of(proposal),
+        proposal.track.name if proposal.track is not None else None,
+        proposal.get_experience_level_display(),
+        proposal.abstract,
+        proposal.audience,
+        proposal.benefits,
+        proposal.technical_requirements,
+        proposal.notes,
+        # Names stand alone here: a speaker without one is shown by their address.
+        SEPARATOR.join(s.display_name for s in speakers),
+        SEPARATOR.join(s.email for s in speakers),
+        _names(speaker_field(s, "affiliation") for s in speakers),
+        *_slot_cells(proposal, event),
+        proposal.slides_url,
+        local_csv(proposal.submitted_at, event),
+    ]
+
+
+def speaker_rows(proposal: Proposal, event: Event) -> Iterator[list[Any]]:
+    kind = proposal.submission_type
+    talk = [
+        proposal.code,
+        proposal.title,
+        proposal.get_state_display(),
+        kind.name if kind is not None else None,
+        proposal.track.name if proposal.track is not None else None,
+        *_slot_cells(proposal, event),
+    ]
+    for speaker in proposal.speakers.all():
+        yield [
+            *talk,
+            speaker_name(speaker),
+            speaker.email,
+            speaker_field(speaker, "affiliation"),
+            speaker_field(speaker, "biography"),
+            speaker_field(speaker, "links"),
+        ]
+
+
+def talk_json(proposal: Proposal, event: Event) -> dict[str, Any]:
+    """One talk as documented in docs/exports.md (version 1)."""
+    kind = proposal.submission_type
+    slot = slot_of(proposal)
+    return {
+        "code": proposal.code,
+        "title": proposal.title,
+        "state": proposal.state,
+        "submission_type": (
+            {"name": kind.name, "duration": kind.default_duration} if kind is not None else None
+        ),
+        "track": proposal.track.name if proposal.track is not None else None,
+        "experience_level": proposal.experience_level,
+        "duration": minutes_of(proposal),
+        "abstract": proposal.abstract,
+        "audience": proposal.audience,
+        "benefits": proposal.benefits,
+        "technical_requirements": proposal.technical_requirements,
+        "notes": proposal.notes,
+        "speakers": [
+            {
+                "name": speaker_name(speaker),
+                "email": speaker.email,
+                "affiliation": speaker_field(speaker, "affiliation"),
+                "biography": speaker_field(speaker, "biography"),
+            }
+            for speaker in proposal.speakers.all()
+        ],
+        "slot": (
+            {
+                "start": local_iso(slot.start, event),
+                "end": local_iso(slot.end, event),
+                "room": slot.room.name if slot.room is not None else None,
+            }
+            if slot is not None
+            else None
+        ),
+        "slides_url": proposal.slides_url,
+        "submitted_at": local_iso(proposal.submitted_at, event),
+    }
+
+
+# --- the files ------------------------------------------------------------------------------
+
+
+def talks_csv(event: Event, proposals: QuerySet[Proposal]) -> Iterator[bytes]:
+    """One row per talk, its speakers joined. The proposals are the event's."""
+    return csv_chunks(TALK_COLUMNS, (talk_row(p, event) for p in in_chunks(proposals)))
+
+
+def speakers_csv(event: Event, proposals: QuerySet[Proposal]) -> Iterator[bytes]:
+    """One row per speaker of each talk. The proposals are the event's."""
+    rows = (row for p in in_chunks(proposals) for row in speaker_rows(p, event))
+    return csv_chunks(SPEAKER_COLUMNS, rows)
+
+
+def talks_json(event: Event, proposals: QuerySet[Proposal]) -> Iterator[bytes]:
+    head = {
+        "version": JSON_VERSION,
+        "event": event_json(event),
+        "generated_at": timezone.now().isoformat(),
+    }
+    return json_chunks(head, "talks", (talk_json(p, event) for p in in_chunks(proposals)))
+
+
+FORMATS = {
+    # name: (what it writes, file name ending)
+    "csv": ("talks", "talks.csv"),
+    "speakers": ("one row per speaker", "talks-per-speaker.csv"),
+    "json": ("talks as JSON", "talks.json"),
+}
+
+
+def talks_response(event: Event, proposals: QuerySet[Proposal], fmt: str) -> StreamingHttpResponse:
+    """A download of the event's proposals in one of FORMATS."""
+    filename = f"{event.slug}-{FORMATS[fmt][1]}"
+    if fmt == "csv":
+        return csv_response(talks_csv(event, proposals), filename)
+    if fmt == "speakers":
+        return csv_response(speakers_csv(event, proposals), filename)
+    return json_response(talks_json(event, proposals), filename)

@@ -1,0 +1,218 @@
+"""An event's reviews for its organizers' own analysis: CSV and JSON.
+
+Three files, all streamed with cfp.exports' helpers (the same byte-order mark, the same
+protection against formula injection): one row per review, one row per proposal with its
+aggregates, and the proposals with their reviews as JSON. The aggregates are the ranked
+list's (reviews.selectors.ranked_proposals), so the files and the staff panel agree; like
+the ranked list, the files leave out what the viewer is conflicted on.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import F, Prefetch, QuerySet
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+
+from cfp import exports
+from cfp.models import Event, Proposal
+from reviews import selectors, services
+from reviews.models import Criterion, Review
+
+JSON_VERSION = 1
+DECIMALS = 3
+
+PROPOSAL_COLUMNS = ["code", "title", "state", "track", "submission type"]
+AGGREGATE_COLUMNS = ["reviews", "mean", "median", "spread", "normalised"]
+
+
+def _number(value: float | None) -> float | None:
+    return None if value is None else round(value, DECIMALS)
+
+
+def reviewed_proposals(event: Event, viewer) -> QuerySet[Proposal]:
+    """The ranked list's proposals, best first, each with its reviews and their scores."""
+    reviews = (
+        Review.objects.select_related("reviewer__profile")
+        .prefetch_related("scores")
+        .order_by("created_at", "pk")
+    )
+    return (
+        selectors.ranked_proposals(event, viewer)
+        .select_related("track", "submission_type")
+        .prefetch_related(Prefetch("reviews", queryset=reviews))
+        .order_by(F("normalised").desc(nulls_last=True), "title", "pk")
+    )
+
+
+class ReviewExport:
+    """What the three files share: the event's criteria and the reviewers' scales."""
+
+    def __init__(self, event: Event, viewer):
+        self.event = event
+        self.criteria: list[Criterion] = services.criteria_for(event)
+        self.scales = selectors.reviewer_scales(event)
+        self.proposals = reviewed_proposals(event, viewer)
+
+    def _chunked(self) -> Iterator[Proposal]:
+        return exports.in_chunks(self.proposals)
+
+    def normalised(self, review: Review) -> float:
+        scale = self.scales.get(review.reviewer_id, selectors.Scale())
+        return review.score * scale.factor + scale.offset
+
+    def _proposal_cells(self, proposal: Proposal) -> list[Any]:
+        return [
+            proposal.code,
+            proposal.title,
+            proposal.get_state_display(),
+            proposal.track.name if proposal.track else None,
+            proposal.submission_type.name if proposal.submission_type else None,
+        ]
+
+    def _aggregates(self, proposal: Proposal) -> list[Any]:
+        return [
+            proposal.review_count,
+            _number(proposal.mean_score),
+            _number(proposal.median_score),
+            _number(proposal.score_stddev),
+            _number(proposal.normalised),
+        ]
+
+    @staticmethod
+    def _values(review: Review) -> dict[int, int]:
+        return {score.criterion_id: score.value for score in review.scores.all()}
+
+    # --- one row per review ---------------------------------------------------------------
+
+    def review_rows(self) -> Iterator[list[Any]]:
+        for proposal in self._chunked():
+            head, tail = self._proposal_cells(proposal), self._aggregates(proposal)
+            for review in proposal.reviews.all():
+                values = self._values(review)
+                profile = getattr(review.reviewer, "profile", None)
+                yield [
+                    *head,
+                    review.reviewer.email,
+                    profile.name if profile is not None else None,
+                    *(values.get(c.pk) for c in self.criteria),
+                    _number(review.score),
+                    _number(self.normalised(review)),
+                    review.comment,
+                    review.feedback,
+                    exports.local_csv(review.updated_at, self.event),
+                    *tail,
+                ]
+
+    def reviews_csv(self) -> Iterator[bytes]:
+        header = [
+            *PROPOSAL_COLUMNS,
+            "reviewer email",
+            "reviewer name",
+            *self._criterion_headers(),
+            "weighted score",
+            "normalised score",
+            "comment for the organizers",
+            "feedback for the speaker",
+            "reviewed at",
+            *(f"proposal {name}" for name in AGGREGATE_COLUMNS),
+        ]
+        return exports.csv_chunks(header, self.review_rows())
+
+    def _criterion_headers(self, prefix: str = "") -> list[str]:
+        # The criterion's name, as organizers typed it; csv_chunks neutralises it like any text.
+        return [f"{prefix}{c.name} ({c.min_score}–{c.max_score})" for c in self.criteria]
+
+    # --- one row per proposal ---------------------------------------------------------------
+
+    def proposal_rows(self) -> Iterator[list[Any]]:
+        for proposal in self._chunked():
+            per_criterion: dict[int, list[int]] = {c.pk: [] for c in self.criteria}
+            for review in proposal.reviews.all():
+                for criterion_id, value in self._values(review).items():
+                    per_criterion.setdefault(criterion_id, []).append(value)
+            means = [
+                _number(sum(v) / len(v)) if (v := per_criterion[c.pk]) else None
+                for c in self.criteria
+            ]
+            yield [*self._proposal_cells(proposal), *self._aggregates(proposal), *means]
+
+    def proposals_csv(self) -> Iterator[bytes]:
+        header = [*PROPOSAL_COLUMNS, *AGGREGATE_COLUMNS, *self._criterion_headers("mean ")]
+        return exports.csv_chunks(header, self.proposal_rows())
+
+    # --- JSON -------------------------------------------------------------------------------
+
+    def proposal_json(self, proposal: Proposal) -> dict[str, Any]:
+        names = {c.pk: c.name for c in self.criteria}
+        count, mean, median, spread, normalised = self._aggregates(proposal)
+        return {
+            "code": proposal.code,
+            "title": proposal.title,
+            "state": proposal.state,
+            "track": proposal.track.name if proposal.track else None,
+            "submission_type": proposal.submission_type.name if proposal.submission_type else None,
+            "aggregates": {
+                "count": count,
+                "mean": mean,
+                "median": median,
+                "spread": spread,
+                "normalised": normalised,
+            },
+            "reviews": [
+                {
+                    "reviewer": {
+                        "email": review.reviewer.email,
+                        "name": getattr(getattr(review.reviewer, "profile", None), "name", ""),
+                    },
+                    "scores": {
+                        names[pk]: value
+                        for pk, value in self._values(review).items()
+                        if pk in names
+                    },
+                    "score": _number(review.score),
+                    "normalised": _number(self.normalised(review)),
+                    "comment": review.comment,
+                    "feedback": review.feedback,
+                    "updated_at": exports.local_iso(review.updated_at, self.event),
+                }
+                for review in proposal.reviews.all()
+            ],
+        }
+
+    def reviews_json(self) -> Iterator[bytes]:
+        head = {
+            "version": JSON_VERSION,
+            "event": exports.event_json(self.event),
+            "generated_at": timezone.now().isoformat(),
+            "criteria": [
+                {
+                    "name": c.name,
+                    "min_score": c.min_score,
+                    "max_score": c.max_score,
+                    "weight": float(c.weight),
+                }
+                for c in self.criteria
+            ],
+        }
+        return exports.json_chunks(
+            head, "proposals", (self.proposal_json(p) for p in self._chunked())
+        )
+
+
+FORMATS = {
+    # name: file name ending
+    "reviews": "reviews.csv",
+    "proposals": "review-aggregates.csv",
+    "json": "reviews.json",
+}
+
+
+def reviews_response(event: Event, viewer, fmt: str) -> StreamingHttpResponse:
+    export = ReviewExport(event, viewer)
+    filename = f"{event.slug}-{FORMATS[fmt]}"
+    if fmt == "reviews":
+        return exports.csv_response(export.reviews_csv(), filename)
+    if fmt == "proposals":
+        return exports.csv_response(export.proposals_csv(), filename)
+    return exports.json_response(export.reviews_json(), filename)

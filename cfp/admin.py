@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils import timezone
 
+from cfp import admin_exports, admin_schedule
 from cfp.models import (
     CfP,
     Event,
@@ -188,6 +189,13 @@ class EventAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
         # Organizers run their event; who organizes it is the installation admin's call.
         return [] if request.user.is_superuser else ["organizers", "slug"]
 
+    def get_urls(self):
+        return [
+            *admin_exports.urls(self),  # the event's Exports page
+            *admin_schedule.schedule_urls(self),  # the event's Schedule page
+            *super().get_urls(),
+        ]
+
 
 class TransitionInline(EventChildInlineMixin, admin.TabularInline):
     model = ProposalTransition
@@ -245,6 +253,7 @@ class ProposalAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
         "submitted_at",
     ]
     inlines = [InvitationInline, TransitionInline]
+    actions = [admin_exports.export_selected_csv, admin_exports.export_selected_json]
 
     def has_add_permission(self, request):
         return False  # Proposals come from speakers.

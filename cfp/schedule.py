@@ -135,16 +135,20 @@ def add_break(
     return slot
 
 
+# move_slot(duration=KEEP) leaves a slot's own length as it is (a drag in the grid);
+# duration=None goes back to the length of the talk's submission type.
+KEEP = object()
+
+
 @transaction.atomic
-def move_slot(
-    *, slot: TalkSlot, room: Room | None, start: datetime, duration: int | None = None
-) -> TalkSlot:
+def move_slot(*, slot: TalkSlot, room: Room | None, start: datetime, duration=KEEP) -> TalkSlot:
     if slot.proposal_id is not None and room is None:
         raise ValidationError("A talk needs a room.", code="no_room")
     _check_room(slot.event, room)
     slot.room = room
     slot.start = start
-    slot.duration = duration if duration is not None else slot.duration
+    if duration is not KEEP:
+        slot.duration = duration
     slot.save(update_fields=["room", "start", "duration", "updated_at"])
     return slot
 

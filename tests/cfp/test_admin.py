@@ -171,6 +171,8 @@ def test_superuser_adds_an_event_with_cfp_dates_in_its_timezone(client):
         "submission_types-INITIAL_FORMS": 0,
         "tracks-TOTAL_FORMS": 0,
         "tracks-INITIAL_FORMS": 0,
+        "rooms-TOTAL_FORMS": 0,
+        "rooms-INITIAL_FORMS": 0,
     }
 
     response = client.post(reverse("admin:cfp_event_add"), data)

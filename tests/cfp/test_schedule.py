@@ -463,3 +463,18 @@ def test_a_slot_factory_places_a_confirmed_talk():
     slot = TalkSlotFactory()
     assert slot.proposal.state == ProposalState.CONFIRMED
     assert slot.room.event == slot.event == slot.proposal.event
+
+
+def test_moving_keeps_or_resets_a_slot_length(event, room):
+    day = date(2027, 3, 27)
+    slot = schedule.place_talk(
+        event=event,
+        proposal=talk(event, minutes=40),
+        room=room,
+        start=at(event, day, 10),
+        duration=90,
+    )
+    schedule.move_slot(slot=slot, room=room, start=at(event, day, 11))
+    assert TalkSlot.objects.get(pk=slot.pk).minutes == 90
+    schedule.move_slot(slot=slot, room=room, start=at(event, day, 11), duration=None)
+    assert TalkSlot.objects.get(pk=slot.pk).minutes == 40

@@ -120,3 +120,38 @@ class InvitationForm(forms.Form):
 
 class MarkdownPreviewForm(forms.Form):
     abstract = forms.CharField(max_length=20000, required=False)
+
+
+class SlidesForm(forms.Form):
+    """The speakers' slides of an accepted talk: a PDF, a link, or both."""
+
+    slides = forms.FileField(
+        label="Slides (PDF)",
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
+        help_text="A new file replaces the current one.",
+    )
+    slides_url = forms.URLField(
+        label="Link to the slides",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+        help_text="Instead of a PDF, or as well: where the slides are online. Empty: no link.",
+    )
+
+    def clean_slides(self):
+        from cfp.slides import validate_slides_pdf  # local: only this form needs pypdf
+
+        upload = self.cleaned_data.get("slides")
+        if upload:
+            validate_slides_pdf(upload)
+        return upload
+
+    def clean_slides_url(self) -> str:
+        from cfp.slides import validate_slides_link  # local: only this form needs pypdf
+
+        url = self.cleaned_data.get("slides_url", "").strip()
+        if url:
+            validate_slides_link(url)
+        return url

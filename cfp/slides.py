@@ -1,0 +1,137 @@
+"""Slides of accepted talks: a PDF that really is one, and/or a link, set by the speakers.
+
+Only the speakers of a proposal that they know is accepted or confirmed may change them.
+A PDF must start like one, open in pypdf without a password and have at least one page;
+anything else (a renamed image, an HTML page, an empty or oversized file) is refused with
+a message that says why, and nothing changes.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from pypdf import PdfReader
+
+from cfp.enums import ACCEPTED_STATES
+from cfp.models import Proposal
+from cfp.services import ActionRefused
+from speakers.models import User
+
+PDF_MAGIC = b"%PDF-"
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+validate_slides_link = URLValidator(
+    schemes=["http", "https"], message="Please give a web address starting with https://."
+)
+
+
+def max_bytes() -> int:
+    # Read at call time: tests and installations change the limit without a restart.
+    return getattr(settings, "SLIDES_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+def human_size(size: int) -> str:
+    """ "20 MB", "2.5 MB", "300 KB": a size as the messages and the upload page state it."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+
+
+def validate_slides_pdf(upload) -> None:
+    """Raise ValidationError unless the upload is a readable, unencrypted PDF with pages."""
+    limit = max_bytes()
+    if upload.size > limit:
+        raise ValidationError(
+            f"The file is too large ({human_size(upload.size)}); slides may be at most "
+            f"{human_size(limit)}.",
+            code="too_large",
+        )
+    if upload.size == 0:
+        raise ValidationError(
+            "The file is empty. Please upload your slides as a PDF.", code="empty"
+        )
+    upload.seek(0)
+    if upload.read(len(PDF_MAGIC)) != PDF_MAGIC:
+        raise ValidationError(
+            "This file is not a PDF. Please export your slides as PDF and upload that file.",
+            code="not_pdf",
+        )
+    upload.seek(0)
+    try:
+        reader = PdfReader(upload)
+        if reader.is_encrypted:
+            raise ValidationError(
+                "This PDF is protected with a password or encrypted, so visitors could not "
+                "open it. Please upload it without protection.",
+                code="encrypted",
+            )
+        pages = len(reader.pages)
+    except ValidationError:
+        raise
+    except Exception:  # pypdf raises many kinds on broken files; all mean "unreadable"
+        raise ValidationError(
+            "This PDF is damaged and cannot be opened. Please export your slides again.",
+            code="broken",
+        ) from None
+    finally:
+        upload.seek(0)
+    if pages < 1:
+        raise ValidationError("This PDF has no pages.", code="no_pages")
+
+
+def may_change_slides(proposal: Proposal, user: User) -> bool:
+    """Speakers of a talk they know is accepted or confirmed (an acceptance whose email is
+    still a draft reads "submitted" to them, and so does not count)."""
+    if not user.is_authenticated:
+        return False
+    is_speaker = any(speaker.pk == user.pk for speaker in proposal.speakers.all())
+    return is_speaker and proposal.speaker_state in ACCEPTED_STATES
+
+
+def _ensure_allowed(proposal: Proposal, by: User) -> None:
+    if not may_change_slides(proposal, by):
+        raise ActionRefused("Slides can be added once your talk is accepted, by its speakers only.")
+
+
+def _delete_after_commit(name: str, storage) -> None:
+    # Only once the row no longer points at the file: a rollback keeps both intact.
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+def _stored_slides(proposal: Proposal):
+    """The PDF the row holds now, read under a row lock: of two uploads at once, the second
+    sees (and deletes) the first one's file, so none is left behind."""
+    return Proposal.objects.select_for_update().only("slides").get(pk=proposal.pk).slides
+
+
+@transaction.atomic
+def slides_update(*, proposal: Proposal, by: User, upload=None, url: str) -> Proposal:
+    """Set the link (empty: none) and, when an upload is given, replace the PDF with it."""
+    _ensure_allowed(proposal, by)
+    url = url.strip()
+    if url:
+        validate_slides_link(url)
+    if upload is not None:
+        validate_slides_pdf(upload)
+    proposal.slides_url = url
+    if upload is None:
+        proposal.save(update_fields=["slides_url", "updated_at"])
+        return proposal
+    old = _stored_slides(proposal)
+    proposal.slides = upload  # the model's upload_to gives it a fresh, unguessable name
+    proposal.save(update_fields=["slides", "slides_url", "updated_at"])
+    if old:
+        _delete_after_commit(old.name, old.storage)
+    return proposal
+
+
+@transaction.atomic
+def slides_remove(*, proposal: Proposal, by: User) -> Proposal:
+    """Remove the PDF (the link stays)."""
+    _ensure_allowed(proposal, by)
+    old = _stored_slides(proposal)
+    proposal.slides = ""
+    proposal.save(update_fields=["slides", "updated_at"])
+    if old:
+        _delete_after_commit(old.name, old.storage)
+    return proposal

@@ -86,7 +86,7 @@ def page_list(event, organizer, reviewer, speaker) -> list[tuple[str, str, str]]
         ),
         ("ranked list", f"/admin/reviews/rankedproposal/?event={event.pk}", "organizer"),
         ("a proposal's reviews", f"/admin/reviews/rankedproposal/{reviewed}/change/", "organizer"),
-        ("CSV export, accepted talks", export_path(event, "accepted_confirmed"), "organizer"),
+        ("CSV export, accepted talks", export_path(event, ""), "organizer"),
         ("public schedule", f"/{event.slug}/schedule/", "anonymous"),
     ]
 
@@ -94,9 +94,8 @@ def page_list(event, organizer, reviewer, speaker) -> list[tuple[str, str, str]]
 def export_path(event, states: str) -> str:
     from django.urls import reverse
 
-    return reverse("admin:cfp_event_export", args=[event.pk, "talks.csv"]) + (
-        f"?{urlencode({'state': states})}"
-    )
+    path = reverse("admin:cfp_event_export_talks_csv", args=[event.pk])
+    return f"{path}?{urlencode({'state': states})}" if states else path
 
 
 def run_size(size: int, args) -> None:

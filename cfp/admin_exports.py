@@ -7,6 +7,8 @@ event's organizers (and superusers) get in: a user who organizes nothing is refu
 another event "does not exist".
 """
 
+from collections.abc import Sequence
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -20,6 +22,7 @@ from cfp.enums import ACCEPTED_STATES, ProposalState
 from cfp.models import Event, Proposal, SubmissionType, Track
 
 TEMPLATES = "admin/cfp/exports/"
+EVERY = "all"
 
 
 class TalkFilterForm(forms.Form):
@@ -27,7 +30,11 @@ class TalkFilterForm(forms.Form):
 
     state = forms.ChoiceField(
         required=False,
-        choices=[("", "Accepted and confirmed"), *((s.value, s.label) for s in ACCEPTED_STATES)],
+        choices=[
+            ("", "Accepted and confirmed"),
+            *((s.value, s.label) for s in ACCEPTED_STATES),
+            (EVERY, "Every submitted proposal, in any state"),
+        ],
     )
     track = forms.ModelChoiceField(
         queryset=Track.objects.none(), required=False, empty_label="Every track"
@@ -45,11 +52,17 @@ class TalkFilterForm(forms.Form):
         self.fields["track"].queryset = event.tracks.all()
         self.fields["type"].queryset = event.submission_types.all()
 
+    def states(self) -> Sequence[str]:
+        state = self.cleaned_data["state"]
+        if state == EVERY:  # for the organizers' own analysis; drafts stay the speakers'
+            return [s for s in ProposalState if s != ProposalState.DRAFT]
+        return [state] if state else ACCEPTED_STATES
+
     def talks(self) -> QuerySet[Proposal]:
         data = self.cleaned_data
         return exports.talks(
             self.event,
-            states=[data["state"]] if data["state"] else ACCEPTED_STATES,
+            states=self.states(),
             track=data["track"],
             submission_type=data["type"],
         )

@@ -407,6 +407,21 @@ def test_filters_choose_state_track_and_type(organizer_client, world):
     assert titles() == ["Bare talk", SECRET]
 
 
+def test_every_submitted_proposal_can_be_exported_but_no_draft(organizer_client, world):
+    ProposalFactory(event=world.event, title="A draft", state=ProposalState.DRAFT)
+    data = body(organizer_client.get(export_url("talks_csv", world.event, state="all")))
+
+    assert sorted(r["title"] for r in read_csv(data)) == sorted(
+        [
+            "Bare talk",
+            SECRET,
+            "Not a talk (submitted)",
+            "Not a talk (rejected)",
+            "Not a talk (declined)",
+        ]
+    )
+
+
 @pytest.mark.parametrize(
     "params",
     [{"state": "submitted"}, {"state": "rejected"}, {"track": "other"}, {"type": "99999"}],

@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 from cfp import schedule
 from cfp.enums import MessageState, ProposalState
 from cfp.models import Event, Invitation, Message, Proposal, ProposalTransition, ScheduleVersion
+from reviews import selectors
 from reviews.models import Assignment, Review, ReviewerTeam, Score
 from speakers.models import User
 
@@ -115,6 +116,10 @@ def test_seed_demo_large_event_in_bulk():
     assert Score.objects.filter(review__proposal__event=event).count() == reviews.count()
     assert set(reviews.values_list("score", flat=True)) <= {1.0, 2.0, 3.0, 4.0, 5.0}
     assert reviews.values("proposal", "reviewer").distinct().count() == reviews.count()
+    # The reviewers can work: staff users, each with a queue of their assigned proposals.
+    for reviewer in User.objects.filter(email__startswith="reviewer-large-300"):
+        assert reviewer.is_staff
+        assert selectors.review_queue(reviewer, event).exists()
 
     with pytest.raises(CommandError, match="exists already"):
         call_command("seed_demo", "--force", "--proposals", "300")
@@ -142,3 +147,18 @@ def test_seed_demo_publishes_a_programme_of_confirmed_talks(capsys):
     # Nothing waits in the outbox and nothing was emailed by the seeding itself.
     assert not Message.objects.filter(state=MessageState.DRAFT).exists()
     assert "published schedule 1.0" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_seed_demo_large_event_with_a_published_programme():
+    call_command("seed_demo", "--force", "--proposals", "400", "--programme")
+
+    event = Event.objects.get(slug="large-400")
+    confirmed = event.proposals.filter(state=ProposalState.CONFIRMED)
+    assert confirmed.count() == 300
+    version = schedule.current_version(event)
+    slots = schedule.public_slots(version)
+    assert slots.count() == 300
+    assert not slots.filter(start=None).exists()
+    assert event.rooms.count() == 10
+    assert not [w for w in schedule.schedule_warnings(event) if w.kind == "room_clash"]

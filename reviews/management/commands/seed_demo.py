@@ -368,7 +368,12 @@ class Command(BaseCommand):
         now = timezone.now()
         users = User.objects.bulk_create(
             [
-                User(email=f"{prefix}-{i}@example.org", password=password, date_joined=now)
+                User(
+                    email=f"{prefix}-{i}@example.org",
+                    password=password,
+                    date_joined=now,
+                    is_staff=is_staff,
+                )
                 for i in range(count)
             ],
             batch_size=2000,
@@ -500,6 +505,7 @@ class Command(BaseCommand):
         criterion = review_services.criteria_for(event)[0]
         team = ReviewerTeam.objects.create(event=event, name="Reviewers")
         team.members.add(*reviewers)
+        review_services.team_save_members(team=team)
         rng = self.rng
         bias = {r.pk: rng.uniform(-1.2, 1.2) for r in reviewers}  # harsh … lenient
         per_proposal = min(self.REVIEWS_PER_PROPOSAL, len(reviewers))

@@ -1,5 +1,6 @@
 """A local SMTP sink for the benchmark: accepts every message and counts it."""
 
+import logging
 import socket
 
 from aiosmtpd.controller import Controller
@@ -16,6 +17,7 @@ class _Counter:
 
 class SmtpSink:
     def __init__(self):
+        logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command log
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]

@@ -195,6 +195,8 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
     # The outbox sweeper: pending messages whose task was lost, and claims of dead workers.
     "requeue-due-messages": {"task": "cfp.tasks.requeue_due_messages", "schedule": 60.0},
+    # Review figures whose refresh task was lost: the normalised scores catch up.
+    "refresh-stale-scores": {"task": "reviews.tasks.refresh_stale_scores", "schedule": 60.0},
     # Accepted speakers who have not confirmed, once a day (each proposal is reminded once).
     "send-confirmation-reminders": {
         "task": "cfp.tasks.send_confirmation_reminders",

@@ -42,6 +42,10 @@ class ReviewSettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(50)],
         help_text="How many reviewers automatic assignment gives each proposal.",
     )
+    # Every change to the event's reviews adds one; reviews.scores stores the version its
+    # figures were computed at. Different: the normalised scores are being recalculated.
+    scores_version = models.PositiveBigIntegerField(default=0, editable=False)
+    scores_refreshed_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = "review settings"
@@ -227,6 +231,43 @@ class Conflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer} ✕ {self.proposal}"
+
+
+class ProposalScore(models.Model):
+    """A proposal's review figures, stored so that the ranked list reads rather than computes.
+
+    Kept by reviews.scores: count, mean, median and spread when a review of the proposal
+    changes; the normalised score with every reviewer's scale, for the whole event, in Celery.
+    """
+
+    proposal = models.OneToOneField(
+        Proposal, on_delete=models.CASCADE, primary_key=True, related_name="score"
+    )
+    review_count = models.PositiveIntegerField(default=0)
+    mean = models.FloatField(null=True)
+    median = models.FloatField(null=True)
+    stddev = models.FloatField(null=True)
+    normalised = models.FloatField(null=True)
+
+    def __str__(self) -> str:
+        return f"Scores of {self.proposal_id}"
+
+
+class ReviewerScale(models.Model):
+    """How one reviewer's scores map onto the event's scale (see selectors.reviewer_scales)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="reviewer_scales")
+    reviewer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    factor = models.FloatField()
+    offset = models.FloatField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "reviewer"], name="reviewer_scale_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_id}: × {self.factor:.3f} + {self.offset:.3f}"
 
 
 class ReviewQueueItem(Proposal):

@@ -60,10 +60,12 @@ def reviewable_proposals(user, event: Event | None = None) -> QuerySet[Proposal]
     modes = dict(
         ReviewSettings.objects.filter(event_id__in=by_event).values_list("event_id", "queue")
     )
-    assigned = Exists(Assignment.objects.filter(proposal_id=OuterRef("pk"), reviewer_id=user.pk))
+    # A semi-join from the reviewer's own assignments (an index on reviewer): the queue costs
+    # what the reviewer has, not what the event has (EXISTS per proposal read every proposal).
+    assigned = Q(pk__in=Assignment.objects.filter(reviewer_id=user.pk).values("proposal_id"))
     visible = Q()
     for event_id, event_teams in by_event.items():
-        rule = Q(assigned)
+        rule = assigned
         if modes.get(event_id, QueueMode.ASSIGNED) == QueueMode.TRACKS:
             if any(not team.tracks.all() for team in event_teams):
                 rule = Q()  # a team without tracks covers the whole event
@@ -153,6 +155,28 @@ def ranked_proposals(
             median_score=ReviewMedian(),
             score_stddev=population_stddev("reviews__score"),
             normalised=normalised_score(reviewer_scales(event)),
+        )
+    )
+
+
+def ranked_scores(
+    event: Event, viewer, *, queryset: QuerySet[Proposal] | None = None
+) -> QuerySet[Proposal]:
+    """What ranked_proposals computes, read from the stored figures (reviews.scores).
+
+    The staff panel's ranked list and a proposal's reviews page read these: a page costs what
+    it shows, however many reviews the event has.
+    """
+    proposals = Proposal.objects.all() if queryset is None else queryset
+    return (
+        proposals.filter(event=event, state__in=REVIEWABLE_STATES)
+        .exclude(conflicted(viewer))
+        .annotate(
+            review_count=Coalesce(F("score__review_count"), 0),
+            mean_score=F("score__mean"),
+            median_score=F("score__median"),
+            score_stddev=F("score__stddev"),
+            normalised=F("score__normalised"),
         )
     )
 

@@ -7,7 +7,7 @@ from django.db.models import Count
 
 from cfp.enums import ProposalState
 from cfp.models import Event, Proposal
-from reviews import assignment, selectors
+from reviews import assignment, scores, selectors
 from reviews.enums import ConflictSource
 from reviews.models import (
     Assignment,
@@ -90,6 +90,7 @@ def review_save(
         Score.objects.update_or_create(
             review=review, criterion=criterion, defaults={"value": values[criterion.pk]}
         )
+    scores.review_changed(proposal=proposal)
     return review
 
 
@@ -123,7 +124,8 @@ def _conflict(proposal, reviewer, source, reason, *, created_by) -> Conflict:
         return Conflict.objects.get(proposal=proposal, reviewer=reviewer)
     # A conflicted reviewer keeps no assignment and no review of the proposal.
     Assignment.objects.filter(proposal=proposal, reviewer=reviewer).delete()
-    Review.objects.filter(proposal=proposal, reviewer=reviewer).delete()
+    if Review.objects.filter(proposal=proposal, reviewer=reviewer).delete()[0]:
+        scores.review_changed(proposal=proposal)
     return conflict
 
 

@@ -114,9 +114,12 @@ class DecisionAdminMixin:
         )
 
     def ranked_for_decisions(self, request, event):
-        """The list's ranking, best normalised score first, of reviewed proposals only."""
+        """The list's ranking, best normalised score first, of reviewed proposals only.
+
+        Computed live, not read from the stored figures: a decision never waits on Celery.
+        """
         return (
-            self._ranked(request, event)
+            self._ranked(request, event, live=True)
             .filter(normalised__isnull=False)
             .order_by(F("normalised").desc(nulls_last=True), "title", "pk")
         )

@@ -15,7 +15,7 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 
 from cfp.models import Proposal
-from reviews import selectors, services
+from reviews import scores, selectors, services
 from reviews.admin.organizer_decisions import DecisionAdminMixin, decision_panel
 from reviews.admin.organizer_forms import person
 from reviews.admin.organizer_scope import (
@@ -154,10 +154,10 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def _ranked(self, request, event):
-        return selectors.ranked_proposals(
-            event, request.user, queryset=RankedProposal.objects.with_decision()
-        )
+    def _ranked(self, request, event, *, live: bool = False):
+        # Pages read the stored figures; decisions (accept the top N) compute them afresh.
+        ranked = selectors.ranked_proposals if live else selectors.ranked_scores
+        return ranked(event, request.user, queryset=RankedProposal.objects.with_decision())
 
     def get_queryset(self, request):
         event = chosen_event(request)
@@ -201,6 +201,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
             "event": event,
             "event_param": EVENT_PARAM,
             "hidden_count": selectors.conflicted_count(event, request.user),
+            "scores_catching_up": scores.catching_up(event),
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context)
@@ -228,13 +229,13 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         event = proposal.event
         criteria = services.criteria_for(event)
-        scales = selectors.reviewer_scales(event)
         reviews = list(
             Review.objects.filter(proposal=proposal)
             .select_related("reviewer__profile")
             .prefetch_related("scores")
             .order_by("created_at", "pk")
         )
+        scales = scores.stored_scales(event.pk, [r.reviewer_id for r in reviews])
         values = {r.pk: {s.criterion_id: s.value for s in r.scores.all()} for r in reviews}
         rows = []
         for criterion in criteria:
@@ -282,6 +283,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
             reviewers=[person(r.reviewer) for r in reviews],
             rows=rows,
             waiting=waiting,
+            scores_catching_up=scores.catching_up(event),
             aggregates=[
                 ("Reviews", proposal.review_count),
                 ("Mean", two_decimals(proposal.mean_score)),

@@ -12,7 +12,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cfp import decisions, demo_text, schedule
@@ -30,6 +30,7 @@ from cfp.models import (
     TalkSlot,
     Track,
 )
+from reviews import scores as review_scores
 from reviews import services as review_services
 from reviews.models import Assignment, Review, ReviewerTeam, ReviewSettings, Score
 from speakers.models import SpeakerProfile, User
@@ -323,8 +324,14 @@ class Command(BaseCommand):
             )
             self._bulk_proposals(event, count, speakers)
             self._bulk_reviews(event, reviewer_users)
+            # Bulk inserts bypass the review service: store the figures it would have kept.
+            review_scores.refresh_event(event)
             if programme:
                 self._bulk_programme(event)
+        if connection.vendor == "postgresql":
+            # As autovacuum would after a bulk load: without statistics the planner guesses.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,148 @@
+"""Stored review figures: what the ranked list and a proposal's reviews page read.
+
+The normalised score needs every review of the event (each reviewer's scale over all their
+reviews), so computing it on each page view costs what the event has: a second per page at
+20,000 proposals. Instead the figures are stored (ProposalScore, ReviewerScale):
+
+- a change to a review updates its proposal's row in the same transaction: count, mean, median
+  and spread exactly, the normalised score with the stored scales;
+- and adds one to the event's `scores_version`; after commit a Celery task recomputes every
+  reviewer's scale and every proposal's normalised score in one pass, once for however many
+  changes came in meanwhile. The beat sweep starts it again for an event whose task was lost.
+
+`selectors.ranked_proposals` computes the same figures live; the tests hold the two equal.
+"""
+
+from itertools import islice
+
+from django.db import connection, transaction
+from django.db.models import Avg, Count, F, QuerySet
+
+from cfp.models import Event, Proposal
+from reviews import selectors
+from reviews.expressions import ReviewMedian, population_stddev
+from reviews.models import ProposalScore, ReviewerScale, ReviewSettings
+
+FIELDS = ("review_count", "mean", "median", "stddev", "normalised")
+BATCH = 2000
+# The first key of PostgreSQL's two-key advisory locks: "one refresh per event at a time".
+LOCK_NAMESPACE = 0x4C53  # "LS"
+
+
+def review_changed(*, proposal: Proposal) -> None:
+    """Call inside the transaction that created, changed or deleted a review of `proposal`."""
+    ReviewSettings.objects.get_or_create(event_id=proposal.event_id)
+    ReviewSettings.objects.filter(event_id=proposal.event_id).update(
+        scores_version=F("scores_version") + 1
+    )
+    scales = stored_scales(proposal.event_id)
+    _store(_figures(Proposal.objects.filter(pk=proposal.pk), scales))
+    event_id = proposal.event_id
+    transaction.on_commit(lambda: _enqueue(event_id))
+
+
+def stored_scales(event_id: int, reviewer_ids=None) -> dict[int, selectors.Scale]:
+    rows = ReviewerScale.objects.filter(event_id=event_id)
+    if reviewer_ids is not None:
+        rows = rows.filter(reviewer_id__in=reviewer_ids)
+    return {
+        reviewer: selectors.Scale(factor, offset)
+        for reviewer, factor, offset in rows.values_list("reviewer_id", "factor", "offset")
+    }
+
+
+def catching_up(event: Event) -> bool:
+    """Whether reviews changed since the normalised scores were last computed (one query)."""
+    return (
+        ReviewSettings.objects.filter(event=event)
+        .exclude(scores_version=F("scores_refreshed_version"))
+        .exists()
+    )
+
+
+@transaction.atomic
+def refresh_event(event: Event) -> int:
+    """Recompute every reviewer's scale and every proposal's figures; returns the proposals."""
+    scales = selectors.reviewer_scales(event)
+    ReviewerScale.objects.filter(event=event).delete()
+    ReviewerScale.objects.bulk_create(
+        ReviewerScale(event=event, reviewer_id=reviewer, factor=s.factor, offset=s.offset)
+        for reviewer, s in scales.items()
+    )
+    rows = _figures(Proposal.objects.filter(event=event).order_by("pk"), scales)
+    stored = 0
+    rows = rows.iterator(chunk_size=BATCH)
+    while batch := list(islice(rows, BATCH)):
+        stored += _store(batch)
+    return stored
+
+
+def refresh_if_stale(event_id: int) -> bool:
+    """The Celery task's work: refresh the event once if reviews changed since the last time.
+
+    Running it twice, or in two workers at once, refreshes once: the second finds the lock
+    taken (the first looks again when done) or the version already caught up.
+    """
+    with transaction.atomic():
+        if not _try_lock(event_id):
+            return False
+        versions = (
+            ReviewSettings.objects.filter(event_id=event_id)
+            .values_list("scores_version", "scores_refreshed_version")
+            .first()
+        )
+        if versions is None or versions[0] == versions[1]:
+            return False
+        # The version read now only claims reviews committed by now; a later one raises it
+        # again, and its own task (or the look below) refreshes once more.
+        refresh_event(Event.objects.get(pk=event_id))
+        ReviewSettings.objects.filter(event_id=event_id).update(
+            scores_refreshed_version=versions[0]
+        )
+    if ReviewSettings.objects.filter(event_id=event_id, scores_version__gt=versions[0]).exists():
+        _enqueue(event_id)  # changes whose task found the lock taken
+    return True
+
+
+def stale_event_ids() -> list[int]:
+    return list(
+        ReviewSettings.objects.exclude(scores_version=F("scores_refreshed_version")).values_list(
+            "event_id", flat=True
+        )
+    )
+
+
+def _figures(proposals: QuerySet[Proposal], scales: dict[int, selectors.Scale]) -> QuerySet:
+    return proposals.annotate(
+        review_count=Count("reviews"),
+        mean=Avg("reviews__score"),
+        median=ReviewMedian(),
+        stddev=population_stddev("reviews__score"),
+        normalised=selectors.normalised_score(scales),
+    ).values_list("pk", *FIELDS)
+
+
+def _store(rows) -> int:
+    objects = [
+        ProposalScore(proposal_id=pk, **dict(zip(FIELDS, figures, strict=True)))
+        for pk, *figures in rows
+    ]
+    ProposalScore.objects.bulk_create(
+        objects, update_conflicts=True, unique_fields=["proposal"], update_fields=list(FIELDS)
+    )
+    return len(objects)
+
+
+def _try_lock(event_id: int) -> bool:
+    """A lock for the rest of the transaction, or False if another refresh holds it."""
+    if connection.vendor != "postgresql":
+        return True  # SQLite writes one at a time anyway
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, event_id])
+        return cursor.fetchone()[0]
+
+
+def _enqueue(event_id: int) -> None:
+    from reviews.tasks import refresh_scores  # the task module imports this one
+
+    refresh_scores.delay(event_id=event_id)

@@ -182,8 +182,8 @@ def ranked_scores(
 
 
 def conflicted_count(event: Event, viewer) -> int:
-    return (
-        Proposal.objects.filter(event=event, state__in=REVIEWABLE_STATES)
-        .filter(conflicted(viewer))
-        .count()
-    )
+    # A union of two index lookups, rather than two EXISTS tests on every proposal.
+    proposals = Proposal.objects.filter(event=event, state__in=REVIEWABLE_STATES)
+    speaks = proposals.filter(speakers=viewer).order_by().values("pk")
+    declared = proposals.filter(conflicts__reviewer=viewer).order_by().values("pk")
+    return speaks.union(declared).count()

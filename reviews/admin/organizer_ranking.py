@@ -33,6 +33,9 @@ def two_decimals(value: float | None) -> str | None:
     return None if value is None else f"{value:.2f}"
 
 
+LONG_TEXTS = ("abstract", "audience", "benefits", "technical_requirements", "notes")
+
+
 class NullsLast(OrderBy):
     """Proposals without reviews sort last whichever way a column is toggled."""
 
@@ -143,6 +146,8 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
     list_select_related = ["track", "submission_type"]
     search_fields = ["title", "code"]
     show_facets = admin.ShowFacets.NEVER
+    # The list is always of one event: its count is the total, no second count needed.
+    show_full_result_count = False
     change_list_template = "admin/reviews/organizer/ranked_list.html"
 
     def has_add_permission(self, request):
@@ -163,7 +168,8 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
         event = chosen_event(request)
         if event is None:
             return RankedProposal.objects.none()
-        return self._ranked(request, event)
+        # Sorting every proposal of the event carries its row along: leave the long texts out.
+        return self._ranked(request, event).defer(*LONG_TEXTS)
 
     def get_ordering(self, request):
         return [NullsLast(F("normalised"), descending=True), "title"]

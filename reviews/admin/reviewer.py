@@ -69,6 +69,8 @@ class ReviewQueueAdmin(admin.ModelAdmin):
     search_fields = ["title", "abstract"]
     search_help_text = "Searches titles and abstracts."
     ordering = ["title", "pk"]
+    # The progress line above the list says how many there are; no second count of the queue.
+    show_full_result_count = False
     actions = None
     empty_value_display = "–"
     view_on_site = False

@@ -7,12 +7,16 @@ and schedule pages say so, and the feeds answer 404: a calendar or a conference 
 subscribed keeps its last good copy instead of an empty one.
 """
 
+from functools import partial
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from cfp import feeds, programme, slides
 from cfp.forms import SlidesForm
@@ -32,27 +36,34 @@ def _zone_label(event: Event, prog: programme.Programme) -> str:
     return f"{event.timezone} ({' / '.join(shown)})" if shown else event.timezone
 
 
-def talk_list(request, event: str):
-    event = _public_event(event)
-    prog = programme.programme(event)
-    context = {
+def _programme_context(event: Event, **more) -> dict:
+    """What the talks and schedule pages show, read only if their cached body has expired.
+
+    The templates keep the page body in the cache for PROGRAMME_CACHE_SECONDS per published
+    version (`{% cache %}`): a new version shows at once, an edited title or speaker name
+    within that time. Everything else here is lazy, so a cached page costs two queries.
+    """
+    prog = SimpleLazyObject(lambda: programme.programme(event))
+    version = programme.current_version(event)
+    return {
         "event": event,
         "programme": prog,
-        "groups": programme.talks_by_track(prog.talks),
-        "zone": _zone_label(event, prog),
+        "zone": SimpleLazyObject(lambda: _zone_label(event, prog)),
+        "version_key": version.pk if version else 0,
+        "cache_seconds": settings.PROGRAMME_CACHE_SECONDS,
+        **{name: SimpleLazyObject(partial(build, prog)) for name, build in more.items()},
     }
+
+
+def talk_list(request, event: str):
+    context = _programme_context(
+        _public_event(event), groups=lambda prog: programme.talks_by_track(prog.talks)
+    )
     return render(request, "cfp/public/talks.html", context)
 
 
 def schedule(request, event: str):
-    event = _public_event(event)
-    prog = programme.programme(event)
-    context = {
-        "event": event,
-        "programme": prog,
-        "days": programme.schedule_days(prog),
-        "zone": _zone_label(event, prog),
-    }
+    context = _programme_context(_public_event(event), days=programme.schedule_days)
     return render(request, "cfp/public/schedule.html", context)
 
 

@@ -220,6 +220,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Speakers' slides (PDF): anything bigger is refused before it is opened.
 SLIDES_MAX_BYTES = env_int("SLIDES_MAX_MB", 20) * 1024 * 1024
+# The public talks and schedule pages: how long a rendered body is reused (0: never cached).
+# A newly published version shows at once; an edited title or speaker name within this time.
+PROGRAMME_CACHE_SECONDS = env_int("PROGRAMME_CACHE_SECONDS", 60)
 
 # How long a co-speaker invitation link stays valid.
 INVITATION_VALID_DAYS = env_int("INVITATION_VALID_DAYS", 14)

@@ -1,5 +1,7 @@
 """Small helpers the view tests share: form data as a browser posts it, and page text."""
 
+import time
+
 from tests.factories import SubmissionTypeFactory
 
 
@@ -33,3 +35,13 @@ def profile_data(**overrides) -> dict:
     }
     data.update(overrides)
     return data
+
+
+def wait_until(condition, timeout: float = 60.0, step: float = 0.1) -> bool:
+    """Poll `condition` until it holds (True) or `timeout` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(step)
+    return False

@@ -10,6 +10,7 @@ from tests.factories import (
     InvitationFactory,
     ProposalFactory,
     SpeakerFactory,
+    SubmissionTypeFactory,
     TrackFactory,
 )
 
@@ -71,5 +72,23 @@ def test_proposal_page_query_count_does_not_grow_with_speakers(client):
             InvitationFactory(proposal=proposal)
         client.force_login(speaker)
         queries, _ = _count(client, proposal.get_absolute_url())
+        counts.append(queries)
+    assert counts[0] == counts[1], counts
+
+
+@pytest.mark.django_db
+def test_submission_form_query_count_does_not_grow(client):
+    counts = []
+    for size in (1, 15):
+        event = EventFactory()
+        for i in range(size):
+            SubmissionTypeFactory(event=event, name=f"Type {i}")
+            TrackFactory(event=event, name=f"Track {i}")
+        speaker = SpeakerFactory()
+        _make_proposals(speaker, size)  # drafts and submissions elsewhere change nothing
+        client.force_login(speaker)
+        address = reverse("cfp:proposal_create", kwargs={"event": event.slug})
+        queries, response = _count(client, address)
+        assert response.content.decode().count("Track ") >= size
         counts.append(queries)
     assert counts[0] == counts[1], counts

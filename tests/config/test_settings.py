@@ -105,3 +105,16 @@ def test_login_and_signup_are_rate_limited():
 
 def test_without_redis_celery_runs_tasks_in_process():
     assert settings.CELERY_TASK_ALWAYS_EAGER is True
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+    reason="a PostgreSQL setting",
+)
+def test_postgresql_connections_run_without_jit():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

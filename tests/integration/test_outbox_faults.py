@@ -18,21 +18,13 @@ from cfp.enums import MessageState
 from cfp.models import Message
 from cfp.services import proposal_submit
 from tests.factories import EventFactory, ProposalFactory, SpeakerFactory
+from tests.helpers import wait_until
 
 pytestmark = pytest.mark.celery
 
 
 def delivered_ids(inbox) -> Counter:
     return Counter(message["Message-ID"] for _, message in inbox.messages)
-
-
-def wait_until(condition, timeout=60.0, step=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(step)
-    return False
 
 
 def queue_many(count: int) -> list[Message]:

@@ -419,6 +419,27 @@ def test_queue_query_count_does_not_grow(client, review_event, reviewer):
     assert counts[0] == counts[1], counts
 
 
+def test_review_page_query_count_does_not_grow_with_reviews_and_speakers(
+    client, review_event, reviewer
+):
+    others = [ReviewerFactory() for _ in range(8)]
+    ReviewerTeamFactory(event=review_event, members=others)
+    client.force_login(reviewer)
+    counts = []
+    for size in (1, 8):
+        speakers = [SpeakerFactory() for _ in range(size)]
+        proposal = submitted(review_event, f"With {size}", reviewer, speakers=speakers)
+        give_review(proposal, reviewer, 4)  # scored: the others' reviews show
+        for other in others[:size]:
+            give_review(proposal, other, 2, comment=f"Remark №{other.pk}")
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(review_url(proposal))
+        assert response.status_code == 200
+        assert page(response).count("Remark №") == size
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1], counts
+
+
 # --- the review page --------------------------------------------------------------------
 
 

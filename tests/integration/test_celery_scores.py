@@ -1,0 +1,46 @@
+"""Normalised scores catch up through Redis and a real Celery worker after reviews are saved."""
+
+import pytest
+
+from reviews import scores, selectors
+from tests.factories import (
+    EventFactory,
+    ProposalFactory,
+    ReviewerFactory,
+    ReviewerTeamFactory,
+    SpeakerFactory,
+)
+from tests.helpers import wait_until
+from tests.reviews.conftest import give_review
+
+pytestmark = pytest.mark.celery
+
+
+def normalised(queryset) -> dict[str, float | None]:
+    return {p.title: p.normalised for p in queryset}
+
+
+def test_a_worker_recomputes_the_normalised_scores_after_reviews(celery_worker_process):
+    event = EventFactory(name="Scores Summit")
+    harsh, lenient, middle = (ReviewerFactory() for _ in range(3))
+    ReviewerTeamFactory(event=event, members=[harsh, lenient, middle])
+    grid = {"Alpha": (2, 5, 4), "Bravo": (1, 4, 3), "Charlie": (3, 5, 2), "Delta": (1, 3, 5)}
+    for title, values in grid.items():
+        proposal = ProposalFactory(event=event, title=title)
+        proposal.submit(by=proposal.speakers.get())
+        for reviewer, value in zip((harsh, lenient, middle), values, strict=True):
+            give_review(proposal, reviewer, value)  # each commits and enqueues a refresh
+
+    caught_up = wait_until(lambda: not scores.catching_up(event), timeout=60)
+
+    log = celery_worker_process.output()
+    assert caught_up, log
+    assert "reviews.tasks.refresh_scores" in log
+    viewer = SpeakerFactory()
+    live = normalised(selectors.ranked_proposals(event, viewer))
+    stored = normalised(selectors.ranked_scores(event, viewer))
+    assert stored == pytest.approx(live, abs=1e-9)
+    # The scales moved the ranking away from the raw means: the refresh did real work.
+    assert stored != pytest.approx(
+        {p.title: p.mean_score for p in selectors.ranked_proposals(event, viewer)}, abs=1e-6
+    )

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -45,9 +44,8 @@ def event_cfp(request, event: str):
     own = []
     if request.user.is_authenticated:
         own = list(Proposal.objects.for_speaker(request.user).for_event(event).with_listing())
-    counts = event.proposals.aggregate(
-        submitted=Count("pk", filter=~Q(state=ProposalState.DRAFT)),
-    )
+    # COUNT(*) on (event, state): an index-only scan, where COUNT(pk) read every row.
+    counts = {"submitted": event.proposals.exclude(state=ProposalState.DRAFT).count()}
     context = {
         "event": event,
         "cfp": event.cfp,

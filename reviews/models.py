@@ -46,6 +46,8 @@ class ReviewSettings(models.Model):
     # figures were computed at. Different: the normalised scores are being recalculated.
     scores_version = models.PositiveBigIntegerField(default=0, editable=False)
     scores_refreshed_version = models.PositiveBigIntegerField(default=0, editable=False)
+    # Every proposal of the event up to this id has a ProposalScore row (see reviews.scores).
+    scores_through_proposal = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = "review settings"
@@ -238,16 +240,21 @@ class ProposalScore(models.Model):
 
     Kept by reviews.scores: count, mean, median and spread when a review of the proposal
     changes; the normalised score with every reviewer's scale, for the whole event, in Celery.
+    Every proposal has a row (an unreviewed one with no figures), and the event is repeated
+    here so that the ranked list reads its first page from one index, in the order it shows.
     """
 
     proposal = models.OneToOneField(
         Proposal, on_delete=models.CASCADE, primary_key=True, related_name="score"
     )
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
     review_count = models.PositiveIntegerField(default=0)
     mean = models.FloatField(null=True)
     median = models.FloatField(null=True)
     stddev = models.FloatField(null=True)
     normalised = models.FloatField(null=True)
+    # PostgreSQL also has an index (event, normalised DESC NULLS LAST), the ranked list's
+    # default order, made in migration 0003: SQLite has no NULLS LAST in an index.
 
     def __str__(self) -> str:
         return f"Scores of {self.proposal_id}"

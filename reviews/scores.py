@@ -16,7 +16,7 @@ reviews), so computing it on each page view costs what the event has: a second p
 from itertools import islice
 
 from django.db import connection, transaction
-from django.db.models import Avg, Count, F, QuerySet
+from django.db.models import Avg, Count, F, Max, QuerySet
 
 from cfp.models import Event, Proposal
 from reviews import selectors
@@ -51,6 +51,28 @@ def stored_scales(event_id: int, reviewer_ids=None) -> dict[int, selectors.Scale
     }
 
 
+def include_new_proposals(event: Event) -> bool:
+    """Rows for the event's proposals created since the last time; True while catching up.
+
+    The ranked list calls this first: it reads the rows, so a proposal submitted a second
+    ago must have one (unreviewed, it ranks last). A proposal's id only grows, so finding
+    them costs what is new, not what the event has. Answers catching_up() on the way.
+    """
+    state = (
+        ReviewSettings.objects.filter(event=event)
+        .values_list("scores_version", "scores_refreshed_version", "scores_through_proposal")
+        .first()
+    )
+    version, refreshed, through = state or (0, 0, 0)
+    new = list(event.proposals.filter(pk__gt=through).order_by("pk").values_list("pk", flat=True))
+    if new:
+        ProposalScore.objects.bulk_create(
+            [ProposalScore(proposal_id=pk, event=event) for pk in new], ignore_conflicts=True
+        )
+        _through(event, new[-1])
+    return version != refreshed
+
+
 def catching_up(event: Event) -> bool:
     """Whether reviews changed since the normalised scores were last computed (one query)."""
     return (
@@ -63,6 +85,7 @@ def catching_up(event: Event) -> bool:
 @transaction.atomic
 def refresh_event(event: Event) -> int:
     """Recompute every reviewer's scale and every proposal's figures; returns the proposals."""
+    through = event.proposals.aggregate(last=Max("pk"))["last"] or 0
     scales = selectors.reviewer_scales(event)
     ReviewerScale.objects.filter(event=event).delete()
     ReviewerScale.objects.bulk_create(
@@ -74,6 +97,7 @@ def refresh_event(event: Event) -> int:
     rows = rows.iterator(chunk_size=BATCH)
     while batch := list(islice(rows, BATCH)):
         stored += _store(batch)
+    _through(event, through)
     return stored
 
 
@@ -119,18 +143,25 @@ def _figures(proposals: QuerySet[Proposal], scales: dict[int, selectors.Scale]) 
         median=ReviewMedian(),
         stddev=population_stddev("reviews__score"),
         normalised=selectors.normalised_score(scales),
-    ).values_list("pk", *FIELDS)
+    ).values_list("pk", "event_id", *FIELDS)
 
 
 def _store(rows) -> int:
     objects = [
-        ProposalScore(proposal_id=pk, **dict(zip(FIELDS, figures, strict=True)))
-        for pk, *figures in rows
+        ProposalScore(proposal_id=pk, event_id=event_id, **dict(zip(FIELDS, figures, strict=True)))
+        for pk, event_id, *figures in rows
     ]
     ProposalScore.objects.bulk_create(
         objects, update_conflicts=True, unique_fields=["proposal"], update_fields=list(FIELDS)
     )
     return len(objects)
+
+
+def _through(event: Event, last: int) -> None:
+    ReviewSettings.objects.get_or_create(event=event)
+    ReviewSettings.objects.filter(event=event, scores_through_proposal__lt=last).update(
+        scores_through_proposal=last
+    )
 
 
 def _try_lock(event_id: int) -> bool:

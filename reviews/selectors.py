@@ -30,9 +30,25 @@ MIN_REVIEWS_TO_NORMALISE = 3
 
 def conflicted(user) -> Q:
     """Proposals the user speaks on or declared a conflict with: never theirs to judge."""
+    speaks, declared = _conflict_sources(user)
+    return Q(Exists(speaks)) | Q(Exists(declared))
+
+
+def not_conflicted(user) -> Q:
+    """The other proposals: NOT EXISTS twice (two anti-joins), not NOT (EXISTS OR EXISTS).
+
+    Said this way PostgreSQL knows how few rows the test removes, and reads the ranked list's
+    first page from its index instead of sorting every proposal of the event. (The queue keeps
+    exclude(conflicted()): there the plan starts from the reviewer's assignments anyway.)
+    """
+    speaks, declared = _conflict_sources(user)
+    return ~Q(Exists(speaks)) & ~Q(Exists(declared))
+
+
+def _conflict_sources(user):
     speaks = Proposal.speakers.through.objects.filter(proposal_id=OuterRef("pk"), user_id=user.pk)
     declared = Conflict.objects.filter(proposal_id=OuterRef("pk"), reviewer_id=user.pk)
-    return Q(Exists(speaks)) | Q(Exists(declared))
+    return speaks, declared
 
 
 def reviewer_events(user) -> QuerySet[Event]:
@@ -148,7 +164,7 @@ def ranked_proposals(
     proposals = Proposal.objects.all() if queryset is None else queryset
     return (
         proposals.filter(event=event, state__in=REVIEWABLE_STATES)
-        .exclude(conflicted(viewer))
+        .filter(not_conflicted(viewer))
         .annotate(
             review_count=Count("reviews"),
             mean_score=Avg("reviews__score"),
@@ -165,14 +181,16 @@ def ranked_scores(
     """What ranked_proposals computes, read from the stored figures (reviews.scores).
 
     The staff panel's ranked list and a proposal's reviews page read these: a page costs what
-    it shows, however many reviews the event has.
+    it shows, however many reviews the event has. Only proposals with a row are listed (every
+    proposal once scores.include_new_proposals has run); the join on the row's event lets the
+    database read the best first from one index and stop after a page.
     """
     proposals = Proposal.objects.all() if queryset is None else queryset
     return (
-        proposals.filter(event=event, state__in=REVIEWABLE_STATES)
-        .exclude(conflicted(viewer))
+        proposals.filter(event=event, score__event=event, state__in=REVIEWABLE_STATES)
+        .filter(not_conflicted(viewer))
         .annotate(
-            review_count=Coalesce(F("score__review_count"), 0),
+            review_count=F("score__review_count"),
             mean_score=F("score__mean"),
             median_score=F("score__median"),
             score_stddev=F("score__stddev"),

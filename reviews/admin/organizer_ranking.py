@@ -207,7 +207,8 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
             "event": event,
             "event_param": EVENT_PARAM,
             "hidden_count": selectors.conflicted_count(event, request.user),
-            "scores_catching_up": scores.catching_up(event),
+            # Before the list is read: rows for proposals submitted since the last view.
+            "scores_catching_up": scores.include_new_proposals(event),
             **(extra_context or {}),
         }
         return super().changelist_view(request, extra_context)
@@ -223,8 +224,12 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
         event_id = Proposal.objects.filter(pk=pk).values_list("event_id", flat=True).first()
         if event_id not in events:
             return None
+        catching_up = scores.include_new_proposals(events[event_id])
         ranked = self._ranked(request, events[event_id]).filter(pk=pk)
-        return ranked.select_related("event", "track", "submission_type").first()
+        proposal = ranked.select_related("event", "track", "submission_type").first()
+        if proposal is not None:
+            proposal.scores_catching_up = catching_up
+        return proposal
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if not self.has_view_permission(request):
@@ -289,7 +294,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
             reviewers=[person(r.reviewer) for r in reviews],
             rows=rows,
             waiting=waiting,
-            scores_catching_up=scores.catching_up(event),
+            scores_catching_up=proposal.scores_catching_up,
             aggregates=[
                 ("Reviews", proposal.review_count),
                 ("Mean", two_decimals(proposal.mean_score)),

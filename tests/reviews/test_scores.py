@@ -7,6 +7,7 @@ normalised scores are still catching up.
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import F
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -36,6 +37,11 @@ def submitted(event, title):
 
 def figures(queryset):
     return {p.title: tuple(getattr(p, name) for name in FIGURES) for p in queryset}
+
+
+def stored_figures(event, viewer):
+    scores.include_new_proposals(event)  # as the ranked list does first
+    return figures(selectors.ranked_scores(event, viewer))
 
 
 def assert_same(stored: dict, live: dict):
@@ -70,7 +76,7 @@ def test_stored_figures_equal_the_live_ones_after_a_refresh(harsh_and_lenient):
     assert scores.refresh_if_stale(event.pk) is True
 
     live = figures(selectors.ranked_proposals(event, viewer))
-    assert_same(figures(selectors.ranked_scores(event, viewer)), live)
+    assert_same(stored_figures(event, viewer), live)
     assert live["Unreviewed"] == (0, None, None, None, None)
     assert ReviewerScale.objects.filter(event=event).count() == 3
     assert scores.catching_up(event) is False
@@ -85,7 +91,7 @@ def test_a_saved_review_updates_its_proposal_at_once_and_the_scales_later(
 
     give_review(charlie, reviewer, 1)  # a fourth review
 
-    stored = figures(selectors.ranked_scores(event, viewer))["Charlie"]
+    stored = stored_figures(event, viewer)["Charlie"]
     live = figures(selectors.ranked_proposals(event, viewer))["Charlie"]
     assert stored[:4] == pytest.approx(live[:4])  # count, mean, median, spread: exact now
     assert stored[:2] == (3, pytest.approx(3.0))
@@ -93,7 +99,7 @@ def test_a_saved_review_updates_its_proposal_at_once_and_the_scales_later(
 
     assert scores.refresh_if_stale(event.pk) is True
     assert_same(
-        figures(selectors.ranked_scores(event, viewer)),
+        stored_figures(event, viewer),
         figures(selectors.ranked_proposals(event, viewer)),
     )
     assert scores.catching_up(event) is False
@@ -172,7 +178,7 @@ def test_stored_and_live_figures_agree_for_any_scores(review_event, grid):
         scores.refresh_if_stale(review_event.pk)
         viewer = SpeakerFactory()
         assert_same(
-            figures(selectors.ranked_scores(review_event, viewer)),
+            stored_figures(review_event, viewer),
             figures(selectors.ranked_proposals(review_event, viewer)),
         )
         transaction.set_rollback(True)
@@ -192,3 +198,26 @@ def test_the_ranked_list_says_when_normalised_scores_are_catching_up(client, har
 
     assert notice in stale and notice not in fresh
     assert "Alpha" in fresh and "Unreviewed" in fresh
+
+
+def test_a_proposal_submitted_after_the_last_refresh_ranks_last_at_once(client, harsh_and_lenient):
+    event = harsh_and_lenient
+    scores.refresh_if_stale(event.pk)
+    late = submitted(event, "Late arrival")
+    organizer = UserFactory(is_staff=True)
+    event.organizers.add(organizer)
+    client.force_login(organizer)
+
+    body = page(client.get(reverse("admin:reviews_rankedproposal_changelist"), {"event": event.pk}))
+
+    assert ProposalScore.objects.get(proposal=late).review_count == 0
+    order = [
+        p.title
+        for p in selectors.ranked_scores(event, organizer).order_by(
+            F("normalised").desc(nulls_last=True), "title"
+        )
+    ]
+    assert order[-2:] == ["Late arrival", "Unreviewed"]
+    assert body.index("Alpha") < body.index("Late arrival") < body.index("Unreviewed")
+    assert scores.include_new_proposals(event) is False  # nothing new: nothing written
+    assert ReviewSettings.objects.get(event=event).scores_through_proposal == late.pk

@@ -200,3 +200,23 @@ def test_proposal_filters_name_no_other_event(client, organizer, own_event, othe
     assert "Own Summit" in body and "Own track" in body
     assert "Other Summit" not in body
     assert "Secret track" not in body and "Secret type" not in body
+
+
+@pytest.mark.django_db
+def test_row_checkboxes_are_the_element_django_renders(own_event):
+    from django.contrib import admin
+
+    from cfp.admin import OrganizerScopedAdmin
+
+    proposal = ProposalFactory(event=own_event, title='A <b>"bold"</b> & Ünïcode 東京 🚀')
+    with_actions = [
+        model_admin
+        for model_admin in admin.site._registry.values()
+        if isinstance(model_admin, OrganizerScopedAdmin) and model_admin.actions
+    ]
+
+    assert len(with_actions) >= 3  # proposals, the outbox, the ranked list
+    for model_admin in with_actions:
+        assert model_admin.action_checkbox(proposal) == admin.ModelAdmin.action_checkbox(
+            model_admin, proposal
+        ), type(model_admin)

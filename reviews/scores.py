@@ -25,6 +25,7 @@ from reviews.models import ProposalScore, ReviewerScale, ReviewSettings
 
 FIELDS = ("review_count", "mean", "median", "stddev", "normalised")
 BATCH = 2000
+LOOKBACK_IDS = 1000
 # The first key of PostgreSQL's two-key advisory locks: "one refresh per event at a time".
 LOCK_NAMESPACE = 0x4C53  # "LS"
 
@@ -55,8 +56,9 @@ def include_new_proposals(event: Event) -> bool:
     """Rows for the event's proposals created since the last time; True while catching up.
 
     The ranked list calls this first: it reads the rows, so a proposal submitted a second
-    ago must have one (unreviewed, it ranks last). A proposal's id only grows, so finding
-    them costs what is new, not what the event has. Answers catching_up() on the way.
+    ago must have one (unreviewed, it ranks last). Ids only grow, so finding them costs what
+    is new, not what the event has; the last LOOKBACK_IDS are looked at again, for a proposal
+    whose transaction committed after a later one's. Answers catching_up() on the way.
     """
     state = (
         ReviewSettings.objects.filter(event=event)
@@ -64,12 +66,21 @@ def include_new_proposals(event: Event) -> bool:
         .first()
     )
     version, refreshed, through = state or (0, 0, 0)
-    new = list(event.proposals.filter(pk__gt=through).order_by("pk").values_list("pk", flat=True))
+    since = max(0, through - LOOKBACK_IDS)
+    recent = list(event.proposals.filter(pk__gt=since).order_by("pk").values_list("pk", flat=True))
+    # Two range reads on primary keys (as a join, PostgreSQL read every row of the event).
+    have = set(
+        ProposalScore.objects.filter(proposal_id__gt=since, event=event).values_list(
+            "proposal_id", flat=True
+        )
+    )
+    new = [pk for pk in recent if pk not in have]
     if new:
         ProposalScore.objects.bulk_create(
             [ProposalScore(proposal_id=pk, event=event) for pk in new], ignore_conflicts=True
         )
-        _through(event, new[-1])
+    if recent and recent[-1] > through:
+        _through(event, recent[-1])
     return version != refreshed
 
 

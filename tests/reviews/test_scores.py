@@ -221,3 +221,17 @@ def test_a_proposal_submitted_after_the_last_refresh_ranks_last_at_once(client, 
     assert body.index("Alpha") < body.index("Late arrival") < body.index("Unreviewed")
     assert scores.include_new_proposals(event) is False  # nothing new: nothing written
     assert ReviewSettings.objects.get(event=event).scores_through_proposal == late.pk
+
+
+def test_a_proposal_committed_out_of_order_still_gets_its_row(harsh_and_lenient):
+    event = harsh_and_lenient
+    scores.refresh_if_stale(event.pk)
+    alpha = event.proposals.get(title="Alpha")
+    # As if Alpha's transaction had committed after the last proposal was already counted.
+    ProposalScore.objects.filter(proposal=alpha).delete()
+    assert ReviewSettings.objects.get(event=event).scores_through_proposal > alpha.pk
+
+    scores.include_new_proposals(event)
+
+    titles = {p.title for p in selectors.ranked_scores(event, SpeakerFactory())}
+    assert "Alpha" in titles

@@ -33,11 +33,13 @@ LOCK_NAMESPACE = 0x4C53  # "LS"
 def review_changed(*, proposal: Proposal) -> None:
     """Call inside the transaction that created, changed or deleted a review of `proposal`."""
     ReviewSettings.objects.get_or_create(event_id=proposal.event_id)
+    scales = stored_scales(proposal.event_id)
+    _store(_figures(Proposal.objects.filter(pk=proposal.pk), scales))
+    # The event's row last: locks are always taken score rows first, then this row (see
+    # refresh_if_stale), so two transactions never wait on each other in a circle.
     ReviewSettings.objects.filter(event_id=proposal.event_id).update(
         scores_version=F("scores_version") + 1
     )
-    scales = stored_scales(proposal.event_id)
-    _store(_figures(Proposal.objects.filter(pk=proposal.pk), scales))
     event_id = proposal.event_id
     transaction.on_commit(lambda: _enqueue(event_id))
 
@@ -93,21 +95,9 @@ def catching_up(event: Event) -> bool:
     )
 
 
-@transaction.atomic
 def refresh_event(event: Event) -> int:
     """Recompute every reviewer's scale and every proposal's figures; returns the proposals."""
-    through = event.proposals.aggregate(last=Max("pk"))["last"] or 0
-    scales = selectors.reviewer_scales(event)
-    ReviewerScale.objects.filter(event=event).delete()
-    ReviewerScale.objects.bulk_create(
-        ReviewerScale(event=event, reviewer_id=reviewer, factor=s.factor, offset=s.offset)
-        for reviewer, s in scales.items()
-    )
-    rows = _figures(Proposal.objects.filter(event=event).order_by("pk"), scales)
-    stored = 0
-    rows = rows.iterator(chunk_size=BATCH)
-    while batch := list(islice(rows, BATCH)):
-        stored += _store(batch)
+    stored, through = _refresh(event)
     _through(event, through)
     return stored
 
@@ -130,10 +120,14 @@ def refresh_if_stale(event_id: int) -> bool:
             return False
         # The version read now only claims reviews committed by now; a later one raises it
         # again, and its own task (or the look below) refreshes once more.
-        refresh_event(Event.objects.get(pk=event_id))
-        ReviewSettings.objects.filter(event_id=event_id).update(
-            scores_refreshed_version=versions[0]
-        )
+        event = Event.objects.get(pk=event_id)
+        _, through = _refresh(event)
+    # The event's row only once the figures are committed: review_save writes a score row and
+    # then this row, so taking this row while holding every score row could deadlock.
+    ReviewSettings.objects.filter(
+        event_id=event_id, scores_refreshed_version__lt=versions[0]
+    ).update(scores_refreshed_version=versions[0])
+    _through(event, through)
     if ReviewSettings.objects.filter(event_id=event_id, scores_version__gt=versions[0]).exists():
         _enqueue(event_id)  # changes whose task found the lock taken
     return True
@@ -145,6 +139,24 @@ def stale_event_ids() -> list[int]:
             "event_id", flat=True
         )
     )
+
+
+@transaction.atomic
+def _refresh(event: Event) -> tuple[int, int]:
+    """Write every scale and every proposal's row; touches no ReviewSettings row."""
+    through = event.proposals.aggregate(last=Max("pk"))["last"] or 0
+    scales = selectors.reviewer_scales(event)
+    ReviewerScale.objects.filter(event=event).delete()
+    ReviewerScale.objects.bulk_create(
+        ReviewerScale(event=event, reviewer_id=reviewer, factor=s.factor, offset=s.offset)
+        for reviewer, s in scales.items()
+    )
+    rows = _figures(Proposal.objects.filter(event=event).order_by("pk"), scales)
+    stored = 0
+    rows = rows.iterator(chunk_size=BATCH)
+    while batch := list(islice(rows, BATCH)):
+        stored += _store(batch)
+    return stored, through
 
 
 def _figures(proposals: QuerySet[Proposal], scales: dict[int, selectors.Scale]) -> QuerySet:

@@ -21,7 +21,7 @@ from django.db.models import Avg, Count, F, Max, QuerySet
 from cfp.models import Event, Proposal
 from reviews import selectors
 from reviews.expressions import ReviewMedian, population_stddev
-from reviews.models import ProposalScore, ReviewerScale, ReviewSettings
+from reviews.models import ProposalScore, Review, ReviewerScale, ReviewSettings
 
 FIELDS = ("review_count", "mean", "median", "stddev", "normalised")
 BATCH = 2000
@@ -33,7 +33,10 @@ LOCK_NAMESPACE = 0x4C53  # "LS"
 def review_changed(*, proposal: Proposal) -> None:
     """Call inside the transaction that created, changed or deleted a review of `proposal`."""
     ReviewSettings.objects.get_or_create(event_id=proposal.event_id)
-    scales = stored_scales(proposal.event_id)
+    # The scales of this proposal's reviewers only: a save reads what it needs, not the event.
+    scales = stored_scales(
+        proposal.event_id, Review.objects.filter(proposal=proposal).values("reviewer_id")
+    )
     _store(_figures(Proposal.objects.filter(pk=proposal.pk), scales))
     # The event's row last: locks are always taken score rows first, then this row (see
     # refresh_if_stale), so two transactions never wait on each other in a circle.
@@ -60,7 +63,8 @@ def include_new_proposals(event: Event) -> bool:
     The ranked list calls this first: it reads the rows, so a proposal submitted a second
     ago must have one (unreviewed, it ranks last). Ids only grow, so finding them costs what
     is new, not what the event has; the last LOOKBACK_IDS are looked at again, for a proposal
-    whose transaction committed after a later one's. Answers catching_up() on the way.
+    whose transaction committed after a later one's. Also answers whether the normalised scores
+    are still catching up (the event is among stale_event_ids()), from the same read.
     """
     state = (
         ReviewSettings.objects.filter(event=event)
@@ -84,15 +88,6 @@ def include_new_proposals(event: Event) -> bool:
     if recent and recent[-1] > through:
         _through(event, recent[-1])
     return version != refreshed
-
-
-def catching_up(event: Event) -> bool:
-    """Whether reviews changed since the normalised scores were last computed (one query)."""
-    return (
-        ReviewSettings.objects.filter(event=event)
-        .exclude(scores_version=F("scores_refreshed_version"))
-        .exists()
-    )
 
 
 def refresh_event(event: Event) -> int:

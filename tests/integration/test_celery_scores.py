@@ -31,7 +31,7 @@ def test_a_worker_recomputes_the_normalised_scores_after_reviews(celery_worker_p
         for reviewer, value in zip((harsh, lenient, middle), values, strict=True):
             give_review(proposal, reviewer, value)  # each commits and enqueues a refresh
 
-    caught_up = wait_until(lambda: not scores.catching_up(event), timeout=60)
+    caught_up = wait_until(lambda: event.pk not in scores.stale_event_ids(), timeout=60)
 
     log = celery_worker_process.output()
     assert caught_up, log

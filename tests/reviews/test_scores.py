@@ -79,7 +79,7 @@ def test_stored_figures_equal_the_live_ones_after_a_refresh(harsh_and_lenient):
     assert_same(stored_figures(event, viewer), live)
     assert live["Unreviewed"] == (0, None, None, None, None)
     assert ReviewerScale.objects.filter(event=event).count() == 3
-    assert scores.catching_up(event) is False
+    assert event.pk not in scores.stale_event_ids()
 
 
 def test_a_saved_review_updates_its_proposal_at_once_and_the_scales_later(
@@ -95,14 +95,14 @@ def test_a_saved_review_updates_its_proposal_at_once_and_the_scales_later(
     live = figures(selectors.ranked_proposals(event, viewer))["Charlie"]
     assert stored[:4] == pytest.approx(live[:4])  # count, mean, median, spread: exact now
     assert stored[:2] == (3, pytest.approx(3.0))
-    assert scores.catching_up(event) is True  # the scales changed: a refresh is due
+    assert event.pk in scores.stale_event_ids()  # the scales changed: a refresh is due
 
     assert scores.refresh_if_stale(event.pk) is True
     assert_same(
         stored_figures(event, viewer),
         figures(selectors.ranked_proposals(event, viewer)),
     )
-    assert scores.catching_up(event) is False
+    assert event.pk not in scores.stale_event_ids()
 
 
 def test_a_refresh_runs_once_however_often_it_is_asked(harsh_and_lenient):
@@ -148,7 +148,7 @@ def test_a_refresh_finds_another_one_running_and_leaves_it_the_work(harsh_and_le
         with other.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s, %s)", [scores.LOCK_NAMESPACE, event.pk])
         assert scores.refresh_if_stale(event.pk) is False
-        assert scores.catching_up(event) is True
+        assert event.pk in scores.stale_event_ids()
     finally:
         other.close()
     assert scores.refresh_if_stale(event.pk) is True

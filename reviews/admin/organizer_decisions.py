@@ -61,6 +61,8 @@ def decision_panel(proposal) -> dict:
         "state": proposal.get_state_display(),
         "mail": MAIL_LABELS.get(mail_state, (None, None))[1],
         "final": state in DECIDED_STATES and released,
+        # Only an email not yet released can still wait (a confirmed talk's was sent long ago).
+        "waiting": mail_state is not None and not released,
         "buttons": [(name, DECISIONS[name]) for name in buttons],
     }
 

@@ -278,6 +278,7 @@ def test_reviews_page_offers_the_decisions_that_apply(
     accepted = reviews_page(client, world.talk)
     assert buttons(accepted) == ["reject", "undo"]
     assert "email: <strong>draft, not sent yet</strong>" in accepted
+    assert "The email waits in the outbox" in accepted
     client.post(decide, {"decision": "undo"})
     assert states(world.talk) == ["submitted"]
     assert not Message.objects.filter(state=MessageState.DRAFT).exists()
@@ -286,6 +287,11 @@ def test_reviews_page_offers_the_decisions_that_apply(
     sent = reviews_page(client, world.talk)
     assert buttons(sent) == []
     assert "The decision has been emailed to the speakers; it is final." in sent
+    assert "waits in the outbox" not in sent
+    Proposal.objects.filter(pk=world.talk.pk).update(state=ProposalState.CONFIRMED)
+    confirmed = reviews_page(client, world.talk)
+    assert "Cancel the talk" in confirmed
+    assert "waits in the outbox" not in confirmed  # its email went out before it was confirmed
 
 
 def test_refused_undo_says_why(client, world, django_capture_on_commit_callbacks):

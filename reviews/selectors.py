@@ -22,7 +22,7 @@ from cfp.enums import ACTIVE_STATES
 from cfp.models import Event, Proposal
 from reviews.enums import QueueMode
 from reviews.expressions import ReviewMedian, population_stddev
-from reviews.models import Assignment, Conflict, Review, ReviewerTeam, ReviewSettings
+from reviews.models import Assignment, Conflict, Review, ReviewerTeam
 
 REVIEWABLE_STATES = ACTIVE_STATES
 MIN_REVIEWS_TO_NORMALISE = 3
@@ -61,21 +61,41 @@ def is_reviewer(user, event: Event) -> bool:
     return user.is_authenticated and event.reviewer_teams.filter(members=user).exists()
 
 
-def reviewable_proposals(user, event: Event | None = None) -> QuerySet[Proposal]:
-    """Every proposal the user may review: assigned (or in their tracks), never conflicted."""
-    if not user.is_authenticated or not user.is_staff:
-        return Proposal.objects.none()
-    teams = ReviewerTeam.objects.filter(members=user).prefetch_related("tracks")
+def reviewer_teams(user, event: Event | None = None) -> list[ReviewerTeam]:
+    """The user's reviewer teams with their tracks and their event's review settings."""
+    teams = (
+        ReviewerTeam.objects.filter(members=user)
+        .select_related("event", "event__review_settings")
+        .prefetch_related("tracks")
+        .order_by("event__name", "pk")
+    )
     if event is not None:
         teams = teams.filter(event=event)
+    return list(teams)
+
+
+def reviewable_proposals(
+    user, event: Event | None = None, *, teams: list[ReviewerTeam] | None = None
+) -> QuerySet[Proposal]:
+    """Every proposal the user may review: assigned (or in their tracks), never conflicted.
+
+    `teams`: the user's teams as reviewer_teams() reads them, when the caller has them already.
+    """
+    if not user.is_authenticated or not user.is_staff:
+        return Proposal.objects.none()
+    if teams is None:
+        teams = reviewer_teams(user, event)
+    elif event is not None:
+        teams = [team for team in teams if team.event_id == event.pk]
     by_event: dict[int, list[ReviewerTeam]] = {}
     for team in teams:
         by_event.setdefault(team.event_id, []).append(team)
     if not by_event:
         return Proposal.objects.none()
-    modes = dict(
-        ReviewSettings.objects.filter(event_id__in=by_event).values_list("event_id", "queue")
-    )
+    modes = {}
+    for team in teams:
+        settings = getattr(team.event, "review_settings", None)
+        modes[team.event_id] = settings.queue if settings else QueueMode.ASSIGNED
     # A semi-join from the reviewer's own assignments (an index on reviewer): the queue costs
     # what the reviewer has, not what the event has (EXISTS per proposal read every proposal).
     assigned = Q(pk__in=Assignment.objects.filter(reviewer_id=user.pk).values("proposal_id"))
@@ -92,7 +112,7 @@ def reviewable_proposals(user, event: Event | None = None) -> QuerySet[Proposal]
     return Proposal.objects.filter(visible, state__in=REVIEWABLE_STATES).exclude(conflicted(user))
 
 
-def review_queue(user, event: Event | None = None) -> QuerySet[Proposal]:
+def review_queue(user, event: Event | None = None, *, teams=None) -> QuerySet[Proposal]:
     """The reviewer's queue with their own score and each proposal's review count."""
     own = Review.objects.filter(proposal_id=OuterRef("pk"), reviewer_id=user.pk)
     counts = (
@@ -103,7 +123,7 @@ def review_queue(user, event: Event | None = None) -> QuerySet[Proposal]:
         .values("n")
     )
     return (
-        reviewable_proposals(user, event)
+        reviewable_proposals(user, event, teams=teams)
         .select_related("event", "submission_type", "track")
         .annotate(
             own_score=Subquery(own.values("score")[:1]),
@@ -199,9 +219,9 @@ def ranked_scores(
     )
 
 
-def conflicted_count(event: Event, viewer) -> int:
+def conflicted_count(event: Event, viewer, **narrowing) -> int:
     # A union of two index lookups, rather than two EXISTS tests on every proposal.
-    proposals = Proposal.objects.filter(event=event, state__in=REVIEWABLE_STATES)
+    proposals = Proposal.objects.filter(event=event, state__in=REVIEWABLE_STATES, **narrowing)
     speaks = proposals.filter(speakers=viewer).order_by().values("pk")
     declared = proposals.filter(conflicts__reviewer=viewer).order_by().values("pk")
     return speaks.union(declared).count()

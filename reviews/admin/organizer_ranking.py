@@ -5,6 +5,7 @@ there are (tests/reviews/test_organizer_admin.py counts them).
 """
 
 import math
+from operator import attrgetter
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -16,6 +17,8 @@ from django.urls import path, reverse
 
 from cfp.models import Proposal
 from reviews import scores, selectors, services
+from reviews.admin.listing import PER_PAGE, Column, Filter, Listing, options_html
+from reviews.admin.listing import render as listing_render
 from reviews.admin.organizer_decisions import DecisionAdminMixin, decision_panel
 from reviews.admin.organizer_forms import person
 from reviews.admin.organizer_scope import (
@@ -26,6 +29,10 @@ from reviews.admin.organizer_scope import (
     page,
 )
 from reviews.models import Assignment, RankedProposal, Review
+
+
+def _int(value) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 def two_decimals(value: float | None) -> str | None:
@@ -201,17 +208,134 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
+        if request.method == "POST":
+            # The actions (accept or reject the selected): the changelist's own handling.
+            return super().changelist_view(request, extra_context)
         event = chosen_event(request)
-        extra_context = {
-            "title": f"Ranked proposals: {event}",
-            "event": event,
-            "event_param": EVENT_PARAM,
-            "hidden_count": selectors.conflicted_count(event, request.user),
-            # Before the list is read: rows for proposals submitted since the last view.
-            "scores_catching_up": scores.include_new_proposals(event),
+        filters = self._filters(request, event)
+        listing = Listing.from_request(request, self._columns(), filters, allowed=[EVENT_PARAM])
+        listing.default_order = (len(listing.columns) - 1, "desc")
+        actions = self.get_action_choices(request)
+        listing.index_offset = 1 if len(actions) > 1 else 0
+        hidden = selectors.conflicted_count(event, request.user) if event else 0
+        # Before the list is read: rows for proposals submitted since the last view.
+        catching_up = scores.include_new_proposals(event) if event else False
+        rows = self._page(request, event, listing, hidden, checkboxes=len(actions) > 1)
+        return listing_render(
+            self,
+            request,
+            "admin/reviews/organizer/ranked_list.html",
+            listing,
+            title=f"Ranked proposals: {event}",
+            event=event,
+            event_param=EVENT_PARAM,
+            hidden_count=hidden,
+            scores_catching_up=catching_up,
+            rows=rows,
+            checkboxes=len(actions) > 1,
+            action_options=options_html(actions),
+            headers=listing.headers(),
+            filter_blocks=listing.filter_blocks(),
+            search_fields=self.search_fields,
+            search_help_text="Searches titles and codes.",
+            clear_search=listing.query_string(remove=["q", "p"]),
             **(extra_context or {}),
-        }
-        return super().changelist_view(request, extra_context)
+        )
+
+    def _columns(self) -> list[Column]:
+        def figure(name):
+            return lambda proposal: two_decimals(getattr(proposal, name))
+
+        return [
+            Column("title", "Title", attrgetter("title"), "title"),
+            Column(
+                "track",
+                "Category",
+                lambda p: p.track.name if p.track else None,
+                "track__name",
+                nowrap=True,
+            ),
+            Column("state", "State", lambda p: p.get_state_display(), "state"),
+            Column("decision_email", "email", self.decision_email),
+            Column("review_total", "n", attrgetter("review_count"), NullsLast(F("review_count"))),
+            Column("mean", "mean", figure("mean_score"), NullsLast(F("mean_score"))),
+            Column("median", "median", figure("median_score"), NullsLast(F("median_score"))),
+            Column("disagreement", "spread", figure("score_stddev"), NullsLast(F("score_stddev"))),
+            Column(
+                "normalised_score", "Normalised", figure("normalised"), NullsLast(F("normalised"))
+            ),
+        ]
+
+    def _filters(self, request, event) -> list[Filter]:
+        events = organized_events(request)
+        filters = []
+        if len(events) > 1:
+            filters.append(
+                Filter(
+                    "event",
+                    EVENT_PARAM,
+                    [(str(e.pk), e.name) for e in events],
+                    resets=("track", "type"),
+                )
+            )
+        if event is not None:
+            filters.append(
+                Filter("category", "track", [(str(t.pk), t.name) for t in event.tracks.all()])
+            )
+            filters.append(
+                Filter(
+                    "submission type",
+                    "type",
+                    [(str(t.pk), t.name) for t in event.submission_types.all()],
+                )
+            )
+        filters.append(
+            Filter("state", "state", [(s.value, s.label) for s in selectors.REVIEWABLE_STATES])
+        )
+        return filters
+
+    def _page(self, request, event, listing: Listing, hidden: int, *, checkboxes: bool) -> list:
+        """The page's rows, best first from one index; the count without reading the list.
+
+        Every reviewable proposal of the event has a score row (include_new_proposals), so the
+        list holds the event's reviewable proposals less the hidden (conflicted) ones: two
+        counts from indexes instead of one over every row with its conflict tests.
+        """
+        if event is None:
+            listing.paginate(0)
+            return []
+        params = listing.params
+        narrowing = {}
+        if _int(params.get("track")) is not None:
+            narrowing["track_id"] = int(params["track"])
+        if _int(params.get("type")) is not None:
+            narrowing["submission_type_id"] = int(params["type"])
+        if params.get("state") in {s.value for s in selectors.REVIEWABLE_STATES}:
+            narrowing["state"] = params["state"]
+        listed = self.get_queryset(request).filter(**narrowing)
+        if listing.query:
+            listed = listed.filter(listing.search(self.search_fields))
+            count = listed.count()
+        else:
+            reviewable = Proposal.objects.filter(
+                event=event, state__in=selectors.REVIEWABLE_STATES, **narrowing
+            )
+            less = (
+                hidden
+                if not narrowing
+                else selectors.conflicted_count(event, request.user, **narrowing)
+            )
+            count = reviewable.count() - less
+        page = listing.paginate(count)
+        ordered = listed.select_related("track").order_by(
+            *listing.order_by([NullsLast(F("normalised"), descending=True), "title", "pk"])
+        )
+        listing.result_list = list(ordered[page.offset : page.offset + PER_PAGE])
+        changelist = reverse("admin:reviews_rankedproposal_changelist")
+        return listing.rows(
+            lambda proposal: f"{changelist}{proposal.pk}/change/",
+            checkbox=self.action_checkbox if checkboxes else None,
+        )
 
     # --- one proposal's reviews, side by side ----------------------------------------------
 

@@ -6,25 +6,28 @@ its search and filters, the review page, nor the history (switched off for the q
 """
 
 from copy import copy
+from operator import itemgetter
 
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.db.models import Count, Q
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery, Window
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from cfp.enums import ExperienceLevel
 from cfp.models import Proposal
 from reviews import selectors, services
+from reviews.admin.listing import PER_PAGE, Column, Filter, Listing
+from reviews.admin.listing import render as listing_render
 from reviews.admin.reviewer_forms import ConflictForm, ReviewForm
 from reviews.models import Review, ReviewQueueItem, ReviewSettings
 
 DEADLINE_PASSED = "The review deadline has passed: reviews are read-only now."
-# The sidebar's filters; nothing else may filter the queue (see lookup_allowed).
-FILTER_FIELDS = ("event", "track", "submission_type")
 
 
 def format_score(value: float | None) -> str:
@@ -34,47 +37,64 @@ def format_score(value: float | None) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-class ReviewedFilter(admin.SimpleListFilter):
-    title = "your review"
+def _int(value) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def _slice(number: int) -> slice:
+    return slice((number - 1) * PER_PAGE, number * PER_PAGE)
+
+
+def _review_count():
+    counts = (
+        Review.objects.filter(proposal_id=OuterRef("pk"))
+        .order_by()
+        .values("proposal_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts), 0)
+
+
+LEVELS = dict(ExperienceLevel.choices)
+FILTER_CHOICES_SECONDS = 60
+
+
+def _choice_order(choice: tuple) -> tuple:
+    event_id, position, name, pk = choice
+    return (event_id, pk is None, position or 0, name or "", pk or 0)
+
+
+class ReviewedFilter:
     parameter_name = "reviewed"
 
-    def lookups(self, request, model_admin):
-        return [("yes", "Reviewed"), ("no", "Not yet")]
 
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(own_score__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(own_score__isnull=True)
-        return queryset
+NARROWING = (
+    "reviewed",
+    "track__id__exact",
+    "track__isnull",
+    "submission_type__id__exact",
+    "submission_type__isnull",
+)
+TRACK_AND_TYPE = (
+    "track__id__exact",
+    "track__isnull",
+    "submission_type__id__exact",
+    "submission_type__isnull",
+)
 
 
 @admin.register(ReviewQueueItem)
 class ReviewQueueAdmin(admin.ModelAdmin):
-    list_display = [
-        "title",
-        "event",
-        "kind",
-        "track",
-        "level",
-        "your_score",
-        "review_total",
-    ]
-    list_filter = [
-        *((name, admin.RelatedOnlyFieldListFilter) for name in FILTER_FIELDS),
-        ReviewedFilter,
-    ]
-    list_select_related = ["event", "submission_type", "track"]
+    # The list is drawn by changelist_view (listing.py); these serve the admin's own checks.
+    list_display = ["title"]
     # Titles and abstracts only: a search must never match on who the speakers are.
     search_fields = ["title", "abstract"]
     search_help_text = "Searches titles and abstracts."
     ordering = ["title", "pk"]
-    # The progress line above the list says how many there are; no second count of the queue.
-    show_full_result_count = False
     actions = None
     empty_value_display = "–"
     view_on_site = False
-    change_list_template = "admin/reviews/reviewer/change_list.html"
     review_template = "admin/reviews/reviewer/review.html"
     conflict_template = "admin/reviews/reviewer/conflict.html"
 
@@ -85,9 +105,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         if not (user.is_active and user.is_staff):
             return False
         # Asked several times per page (index, sidebar, permissions): one query per request.
-        if not hasattr(request, "_lectern_is_reviewer"):
-            request._lectern_is_reviewer = selectors.reviewer_events(user).exists()
-        return request._lectern_is_reviewer
+        return bool(self._teams(request))
 
     def has_module_permission(self, request):
         return self._is_reviewer(request)
@@ -110,57 +128,193 @@ class ReviewQueueAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # The list asks for it once per filter too; the reviewer's teams are read once.
         if not hasattr(request, "_lectern_review_queue"):
-            request._lectern_review_queue = selectors.review_queue(request.user)
+            teams = self._teams(request)
+            request._lectern_review_queue = selectors.review_queue(request.user, teams=teams)
         return request._lectern_review_queue.all()
 
-    def lookup_allowed(self, lookup, value, request=None):
-        # Only the sidebar's filters: a hand-made query string (?notes__icontains=…,
-        # ?speakers=…) would otherwise tell a blind reviewer who wrote which proposal.
-        allowed = {ReviewedFilter.parameter_name}
-        for name in FILTER_FIELDS:
-            allowed |= {f"{name}__id__exact", f"{name}__isnull"}
-        return lookup in allowed
-
-    # --- the list ---------------------------------------------------------------------------
-
-    # Short headers keep the score columns in view next to the filters.
-    @admin.display(description="Type", ordering="submission_type__name")
-    def kind(self, obj):
-        return obj.submission_type
-
-    @admin.display(description="Level", ordering="experience_level")
-    def level(self, obj) -> str | None:
-        return obj.get_experience_level_display() or None
-
-    @admin.display(description="Your score", ordering="own_score")
-    def your_score(self, obj) -> str:
-        return format_score(obj.own_score)
-
-    @admin.display(description="Reviews", ordering="review_count")
-    def review_total(self, obj) -> int:
-        return obj.review_count
+    # --- the list: drawn lean (listing.py), with the changelist's parameters -----------------
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {"title": "Proposals to review", **(extra_context or {})}
-        response = super().changelist_view(request, extra_context)
-        context = getattr(response, "context_data", None)
-        if context and "cl" in context:
-            context["progress"] = self._progress(request, context["cl"])
-        return response
-
-    def _progress(self, request, changelist) -> dict:
-        """Reviewed of all in the queue, or of the event the list is filtered to."""
-        queryset, event = changelist.root_queryset, None
-        for spec in changelist.filter_specs:
-            if getattr(spec, "field_path", None) == "event" and spec.used_parameters:
-                queryset = spec.queryset(request, queryset)
-                event = next(
-                    (e for pk, e in spec.lookup_choices if str(pk) in spec.lookup_val), None
-                )
-        counts = queryset.aggregate(
-            total=Count("pk"), reviewed=Count("pk", filter=Q(own_score__isnull=False))
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        listing = self._listing(request)
+        events = {team.event_id: team.event for team in self._teams(request)}
+        listing.filters = self._filters(request, listing, events)
+        event = events.get(_int(listing.params.get("event__id__exact")))
+        page_rows = self._page(request, listing, event)
+        listing.default_order = (0, "asc")
+        return listing_render(
+            self,
+            request,
+            "admin/reviews/reviewer/change_list.html",
+            listing,
+            title="Proposals to review",
+            progress={**listing.progress, "event": event},
+            rows=page_rows,
+            headers=listing.headers(),
+            filter_blocks=listing.filter_blocks(),
+            search_fields=self.search_fields,
+            search_help_text=self.search_help_text,
+            clear_search=listing.query_string(remove=["q", "p"]),
+            **(extra_context or {}),
         )
-        return {**counts, "event": event}
+
+    def _page(self, request, listing: Listing, event) -> list:
+        """The page's rows, the list's count and the progress line, in two or three queries.
+
+        The first reads only ids over the whole queue, in the list's order: a reviewer's own
+        review comes with one index lookup a proposal, and the counts with it (windows over the
+        list before the page is cut). The second reads the page's 50 rows in full.
+        """
+        user = request.user
+        queue = selectors.reviewable_proposals(user, event, teams=self._teams(request))
+        mine = FilteredRelation("reviews", condition=Q(reviews__reviewer_id=user.pk))
+        queue = queue.annotate(mine=mine, own_score=F("mine__score"))
+        listed = self._narrow(queue, listing)
+        if any(self._listing_columns[i].name == "review_total" for i, _ in listing.ordering()):
+            listed = listed.annotate(review_count=_review_count())
+        narrowed = bool(listing.query) or any(name in listing.params for name in NARROWING)
+        ids = listed.order_by(*listing.order_by(["title", "pk"])).annotate(
+            listed_total=Window(Count("pk")), reviewed_total=Window(Count("mine__reviewer_id"))
+        )
+        number = listing.page_number()
+        first = list(ids.values_list("pk", "listed_total", "reviewed_total")[_slice(number)])
+        count = first[0][1] if first else (listed.count() if number > 1 else 0)
+        page = listing.paginate(count)
+        if first == [] and count:
+            first = list(
+                ids.values_list("pk", "listed_total", "reviewed_total")[_slice(page.number)]
+            )
+        if narrowed:
+            listing.progress = queue.aggregate(
+                total=Count("pk"), reviewed=Count("mine__reviewer_id")
+            )
+        else:
+            listing.progress = {"total": count, "reviewed": first[0][2] if first else 0}
+        wanted = [pk for pk, *_ in first]
+        own = Review.objects.filter(proposal_id=OuterRef("pk"), reviewer_id=user.pk)
+        rows = {
+            row["pk"]: row
+            for row in Proposal.objects.filter(pk__in=wanted)
+            .annotate(
+                own_score=Subquery(own.values("score")[:1]),
+                review_count=_review_count(),
+                event_name=F("event__name"),
+                type_name=F("submission_type__name"),
+                track_name=F("track__name"),
+            )
+            .values(
+                "pk",
+                "title",
+                "experience_level",
+                "own_score",
+                "review_count",
+                "event_name",
+                "type_name",
+                "track_name",
+            )
+        }
+        listing.result_list = [rows[pk] for pk in wanted if pk in rows]
+        changelist = reverse("admin:reviews_reviewqueueitem_changelist")
+        return listing.rows(lambda row: f"{changelist}{row['pk']}/change/")
+
+    # The list's columns: each reads a row of values (see _page).
+    _listing_columns = [
+        Column("title", "Title", itemgetter("title"), "title"),
+        Column("event", "Event", itemgetter("event_name"), "event__name", nowrap=True),
+        Column("kind", "Type", itemgetter("type_name"), "submission_type__name"),
+        Column("track", "Category", itemgetter("track_name"), "track__name", nowrap=True),
+        Column(
+            "level", "Level", lambda row: LEVELS.get(row["experience_level"]), "experience_level"
+        ),
+        Column("your_score", "Your score", lambda row: format_score(row["own_score"]), "own_score"),
+        Column("review_total", "Reviews", itemgetter("review_count"), "review_count", True),
+    ]
+
+    def _listing(self, request) -> Listing:
+        columns = self._listing_columns
+        filters = [
+            Filter("event", "event__id__exact", [], resets=TRACK_AND_TYPE),
+            Filter("type", "submission_type__id__exact", [], also=("submission_type__isnull",)),
+            Filter("category", "track__id__exact", [], also=("track__isnull",)),
+            Filter("your review", ReviewedFilter.parameter_name, []),
+        ]
+        return Listing.from_request(request, columns, filters)
+
+    def _teams(self, request) -> list:
+        if not hasattr(request, "_lectern_teams"):
+            request._lectern_teams = selectors.reviewer_teams(request.user)
+        return request._lectern_teams
+
+    def _filters(self, request, listing: Listing, events: dict) -> list[Filter]:
+        """The reviewer's events, and the tracks and types their queue has (in that event)."""
+        chosen = _int(listing.params.get("event__id__exact"))
+        event_filter, type_filter, track_filter, reviewed_filter = listing.filters
+        event_filter.choices = [(str(pk), e.name) for pk, e in events.items()]
+        present = self._present(request, chosen if chosen in events else None)
+        several = len({event_id for event_id, *_ in present["tracks"] + present["types"]}) > 1
+
+        def choices(things, param: str, missing: str) -> list[tuple[str, str]]:
+            made = []
+            for event_id, _position, name, pk in sorted(things, key=_choice_order):
+                if pk is None:
+                    continue
+                made.append((str(pk), f"{name} ({events[event_id].name})" if several else name))
+            if any(pk is None for *_, pk in things):
+                made.append((f"{param}__isnull=True", missing))
+            return made
+
+        type_filter.choices = choices(present["types"], "submission_type", "No type")
+        track_filter.choices = choices(present["tracks"], "track", "No category")
+        reviewed_filter.choices = [("yes", "Reviewed"), ("no", "Not yet")]
+        return listing.filters
+
+    def _present(self, request, event_id: int | None) -> dict:
+        """The tracks and types in the reviewer's queue, kept for a minute.
+
+        Finding them reads the whole queue; they only label filters, so a minute's delay before
+        a new track shows (or an emptied one goes) costs nothing, while the rows and counts
+        beside them are read afresh on every visit.
+        """
+        user = request.user
+        key = f"lectern:queue-filters:{user.pk}:{event_id or 'all'}"
+        present = cache.get(key)
+        if present is None:
+            queue = selectors.reviewable_proposals(user, teams=self._teams(request))
+            if event_id is not None:
+                queue = queue.filter(event_id=event_id)
+            rows = set(
+                queue.order_by().values_list(
+                    "event_id",
+                    "track__position",
+                    "track__name",
+                    "track_id",
+                    "submission_type__position",
+                    "submission_type__name",
+                    "submission_type_id",
+                )
+            )
+            present = {
+                "tracks": sorted({row[:4] for row in rows}, key=_choice_order),
+                "types": sorted({(row[0], *row[4:]) for row in rows}, key=_choice_order),
+            }
+            cache.set(key, present, FILTER_CHOICES_SECONDS)
+        return present
+
+    def _narrow(self, queryset, listing: Listing):
+        """The filters besides the event, and the search (titles and abstracts only)."""
+        params = listing.params
+        for name in ("submission_type", "track"):
+            if f"{name}__id__exact" in params:
+                queryset = queryset.filter(**{f"{name}_id": _int(params[f"{name}__id__exact"])})
+            if params.get(f"{name}__isnull") in ("True", "1"):
+                queryset = queryset.filter(**{f"{name}__isnull": True})
+        reviewed = params.get(ReviewedFilter.parameter_name)
+        if reviewed in ("yes", "no"):
+            queryset = queryset.filter(own_score__isnull=reviewed == "no")
+        if listing.query:
+            queryset = queryset.filter(listing.search(self.search_fields))
+        return queryset
 
     # --- the review page --------------------------------------------------------------------
 
@@ -348,12 +502,16 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         for name in (ReviewedFilter.parameter_name, "p"):
             params.pop(name, None)
         list_request = copy(request)
-        list_request.method = "GET"
         list_request.GET = params
+        queryset = self.get_queryset(request)
         try:
-            queryset = self.get_changelist_instance(list_request).queryset
-        except (IncorrectLookupParameters, SuspiciousOperation):
-            queryset = self.get_queryset(request).order_by(*self.ordering)
+            listing = self._listing(list_request)
+        except SuspiciousOperation:
+            return list(queryset.order_by("title", "pk").values_list("pk", "own_score"))
+        event = _int(listing.params.get("event__id__exact"))
+        if event is not None:
+            queryset = queryset.filter(event_id=event)
+        queryset = self._narrow(queryset, listing).order_by(*listing.order_by(["title", "pk"]))
         return list(queryset.values_list("pk", "own_score"))
 
     def _next_unreviewed(self, request, *, after: Proposal) -> HttpResponseRedirect:

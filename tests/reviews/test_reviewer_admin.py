@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -70,7 +71,7 @@ def progress_text(response) -> str:
 
 
 def queue_titles(response) -> list[str]:
-    return [str(p.title) for p in response.context["cl"].result_list]
+    return [str(row["title"]) for row in response.context["cl"].result_list]
 
 
 def set_review_settings(event, **fields):
@@ -411,12 +412,16 @@ def test_queue_query_count_does_not_grow(client, review_event, reviewer):
                 give_review(proposal, reviewer, 1 + n % 5)
                 give_review(proposal, other, 3)
         made = size
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(QUEUE_URL)
-        assert response.status_code == 200
-        assert f"{size // 2} of {size} reviewed" in page(response)
-        counts.append(len(ctx.captured_queries))
-    assert counts[0] == counts[1], counts
+        for cached in (False, True):  # the filters' choices are kept for a minute
+            if not cached:
+                cache.clear()
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(QUEUE_URL)
+            assert response.status_code == 200
+            assert f"{size // 2} of {size} reviewed" in page(response)
+            counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[2] and counts[1] == counts[3], counts
+    assert counts[1] < counts[0], counts
 
 
 def test_review_page_query_count_does_not_grow_with_reviews_and_speakers(
@@ -864,5 +869,5 @@ def test_queue_sorted_by_review_count_lists_each_proposal_once(client):
 
     for order in ("6", "-6"):  # the "Reviews" column
         response = client.get("/admin/reviews/reviewqueueitem/", {"o": order})
-        assert [p.pk for p in response.context["cl"].result_list] == [proposal.pk]
+        assert [row["pk"] for row in response.context["cl"].result_list] == [proposal.pk]
     assert Proposal.objects.count() == 1

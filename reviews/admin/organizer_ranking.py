@@ -262,7 +262,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
             Column("median", "median", figure("median_score"), NullsLast(F("median_score"))),
             Column("disagreement", "spread", figure("score_stddev"), NullsLast(F("score_stddev"))),
             Column(
-                "normalised_score", "Normalised", figure("normalised"), NullsLast(F("normalised"))
+                "normalised_score", "normalised", figure("normalised"), NullsLast(F("normalised"))
             ),
         ]
 

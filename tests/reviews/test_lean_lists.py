@@ -1,0 +1,271 @@
+"""The reviewer's queue and the ranked list, drawn without Django's changelist (listing.py).
+
+They keep the changelist's parameters and behaviour: these tests walk every page of a list
+and compare what it shows with what the selectors say it should, with conflicts, filters,
+search and sorting; and check that rows drawn in Python escape what they show.
+"""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.db.models import Q
+from django.urls import reverse
+
+from cfp.enums import ProposalState
+from reviews import selectors
+from reviews.models import Assignment, Conflict
+from tests.factories import (
+    EventFactory,
+    ProposalFactory,
+    ReviewerFactory,
+    ReviewerTeamFactory,
+    SubmissionTypeFactory,
+    TrackFactory,
+    UserFactory,
+)
+from tests.helpers import page
+from tests.reviews.conftest import give_review
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = reverse("admin:reviews_reviewqueueitem_changelist")
+RANKED = reverse("admin:reviews_rankedproposal_changelist")
+PER_PAGE = 50
+
+
+@pytest.fixture
+def big(db):
+    """An event of 130 proposals over two tracks and two types, in every reviewable state.
+
+    The organizer speaks on one proposal and declared conflicts with two more; the reviewer
+    is assigned 120 of them and has reviewed every third.
+    """
+    organizer = UserFactory(is_staff=True)
+    event = EventFactory(name="Big Summit", organizers=[organizer])
+    tracks = [TrackFactory(event=event, name=name) for name in ("Kernel", "Web")]
+    types = [SubmissionTypeFactory(event=event, name=name) for name in ("Talk", "Workshop")]
+    reviewer = ReviewerFactory()
+    ReviewerTeamFactory(event=event, members=[reviewer])
+    states = [ProposalState.SUBMITTED] * 4 + [ProposalState.ACCEPTED, ProposalState.REJECTED]
+    proposals = []
+    for n in range(130):
+        proposal = ProposalFactory(
+            event=event,
+            title=f"Talk {n:03} {'kernel' if n % 2 else 'web'}",
+            state=states[n % len(states)],
+            track=tracks[n % 2] if n % 5 else None,
+            submission_type=types[n % 3 % 2],
+        )
+        proposals.append(proposal)
+        if n < 120:
+            if n % 3 == 0:
+                give_review(proposal, reviewer, 1 + n % 5)
+            else:
+                Assignment.objects.create(proposal=proposal, reviewer=reviewer)
+    proposals[7].speakers.add(organizer)
+    for proposal in proposals[8:10]:
+        Conflict.objects.create(proposal=proposal, reviewer=organizer)
+    ProposalFactory(event=event, title="Withdrawn", state=ProposalState.WITHDRAWN)
+    return event, organizer, reviewer, tracks, types
+
+
+def every_page(client, url, params, title_of) -> tuple[list[str], int]:
+    """(titles over all pages, the count the first page gives)."""
+    first = client.get(url, params)
+    assert first.status_code == 200
+    count = first.context["cl"].result_count
+    titles = []
+    for number in range(1, count // PER_PAGE + 2):
+        response = client.get(url, {**params, "p": number})
+        rows = response.context["cl"].result_list
+        assert len(rows) <= PER_PAGE
+        titles += [title_of(row) for row in rows]
+    return titles, count
+
+
+@pytest.mark.parametrize(
+    "narrowing",
+    [{}, {"track": 0}, {"type": 1}, {"state": "accepted"}, {"q": "kernel"}, {"q": "Talk 01"}],
+)
+def test_ranked_list_count_and_pages_match_the_ranking(client, big, narrowing):
+    event, organizer, _, tracks, types = big
+    params = {"event": event.pk, **narrowing}
+    if "track" in narrowing:
+        params["track"] = tracks[narrowing["track"]].pk
+    if "type" in narrowing:
+        params["type"] = types[narrowing["type"]].pk
+    expected = selectors.ranked_scores(event, organizer)
+    if "track" in params:
+        expected = expected.filter(track_id=params["track"])
+    if "type" in params:
+        expected = expected.filter(submission_type_id=params["type"])
+    if "state" in params:
+        expected = expected.filter(state=params["state"])
+    for word in params.get("q", "").split():  # every word, in the title or the code
+        expected = expected.filter(Q(title__icontains=word) | Q(code__icontains=word))
+    client.force_login(organizer)
+
+    titles, count = every_page(client, RANKED, params, lambda p: p.title)
+
+    assert count == expected.count() == len(titles) == len(set(titles))
+    assert set(titles) == {p.title for p in expected}
+    assert "Withdrawn" not in titles
+    assert not {"Talk 007 kernel", "Talk 008 web", "Talk 009 kernel"} & set(titles)
+
+
+def test_ranked_list_hidden_count_and_paginator_say_the_same(client, big):
+    event, organizer, *_ = big
+    client.force_login(organizer)
+
+    body = page(client.get(RANKED, {"event": event.pk}))
+
+    assert "3 proposals are hidden because of your conflicts of interest." in body
+    assert "127 ranked proposals" in body  # 130 reviewable (one withdrawn aside), 3 hidden
+
+
+@pytest.mark.parametrize(
+    "narrowing",
+    [
+        {},
+        {"reviewed": "yes"},
+        {"reviewed": "no"},
+        {"track__isnull": "True"},
+        {"track": 1},
+        {"submission_type": 0},
+        {"q": "kernel"},
+    ],
+)
+def test_queue_count_and_pages_match_the_queue(client, big, narrowing):
+    event, _, reviewer, tracks, types = big
+    params = {"event__id__exact": event.pk, **narrowing}
+    expected = selectors.review_queue(reviewer, event)
+    if "track" in narrowing:
+        del params["track"]
+        params["track__id__exact"] = tracks[narrowing["track"]].pk
+        expected = expected.filter(track=tracks[narrowing["track"]])
+    if "submission_type" in narrowing:
+        del params["submission_type"]
+        params["submission_type__id__exact"] = types[narrowing["submission_type"]].pk
+        expected = expected.filter(submission_type=types[narrowing["submission_type"]])
+    if "track__isnull" in narrowing:
+        expected = expected.filter(track__isnull=True)
+    if "reviewed" in narrowing:
+        expected = expected.filter(own_score__isnull=narrowing["reviewed"] == "no")
+    if "q" in narrowing:
+        expected = expected.filter(title__icontains="kernel")
+    client.force_login(reviewer)
+
+    titles, count = every_page(client, QUEUE, params, lambda row: row["title"])
+
+    assert titles == sorted(p.title for p in expected)  # by title, each once
+    assert count == len(titles)
+    # The progress line counts the whole queue in the event, whatever the filters.
+    everything = selectors.review_queue(reviewer, event)
+    reviewed = everything.filter(own_score__isnull=False).count()
+    assert f"{reviewed} of {everything.count()} reviewed" in page(client.get(QUEUE, params))
+
+
+def test_queue_sorts_by_a_column_both_ways_and_keeps_the_pages_whole(client, big):
+    event, _, reviewer, *_ = big
+    client.force_login(reviewer)
+    params = {"event__id__exact": event.pk}
+    mine = {p.title: p.own_score for p in selectors.review_queue(reviewer, event)}
+
+    for order in ("5", "-5"):  # "Your score"
+        titles, count = every_page(client, QUEUE, {**params, "o": order}, lambda r: r["title"])
+        scores = [mine[t] for t in titles]
+        scored = [s for s in scores if s is not None]
+        assert sorted(titles) == sorted(mine) and count == len(mine)
+        assert scored == sorted(scored, reverse=order.startswith("-"))
+
+
+def test_out_of_range_and_garbled_pages(client, big):
+    event, organizer, *_ = big
+    client.force_login(organizer)
+
+    last = client.get(RANKED, {"event": event.pk, "p": 3})
+    beyond = client.get(RANKED, {"event": event.pk, "p": 99})
+    garbled = client.get(RANKED, {"event": event.pk, "p": "x'; DROP"})
+    first = client.get(RANKED, {"event": event.pk})
+
+    assert beyond.status_code == garbled.status_code == 200
+    assert [p.pk for p in beyond.context["cl"].result_list] == [
+        p.pk for p in last.context["cl"].result_list
+    ]
+    assert [p.pk for p in garbled.context["cl"].result_list] == [
+        p.pk for p in first.context["cl"].result_list
+    ]
+    assert len(last.context["cl"].result_list) == 127 - 2 * PER_PAGE
+
+
+@pytest.mark.parametrize("params", [{"notes__icontains": "x"}, {"speakers": "1"}, {"o2": "1"}])
+def test_ranked_list_refuses_parameters_it_does_not_offer(client, big, params):
+    event, organizer, *_ = big
+    client.force_login(organizer)
+
+    response = client.get(RANKED, {"event": event.pk, **params})
+
+    assert response.status_code == 400
+
+
+def test_sort_links_toggle_and_remove(client, big):
+    event, organizer, *_ = big
+    client.force_login(organizer)
+
+    default = client.get(RANKED, {"event": event.pk})
+    headers = {h["text"]: h for h in default.context["headers"]}
+    by_mean = client.get(RANKED, dict(parse_qs(urlsplit(headers["mean"]["url_primary"]).query)))
+    mean_headers = {h["text"]: h for h in by_mean.context["headers"]}
+
+    # The default order shows in the normalised column, best first; the checkbox column is 0.
+    assert headers["normalised"]["sort_priority"] == 1
+    assert not headers["normalised"]["ascending"]
+    assert "sorted descending" in str(headers["normalised"]["class_attrib"])
+    # As the changelist does: the clicked column first, the order shown so far after it.
+    assert parse_qs(urlsplit(headers["mean"]["url_primary"]).query)["o"] == ["6.-9"]
+    assert parse_qs(urlsplit(mean_headers["mean"]["url_toggle"]).query)["o"] == ["-6.-9"]
+    assert parse_qs(urlsplit(mean_headers["mean"]["url_remove"]).query)["o"] == ["-9"]
+    means = [p.mean_score for p in by_mean.context["cl"].result_list]
+    scored = [m for m in means if m is not None]
+    assert scored == sorted(scored) and means[: len(scored)] == scored  # unreviewed last
+
+
+def test_rows_drawn_in_python_escape_what_they_show(client, big):
+    event, organizer, reviewer, tracks, _ = big
+    TrackFactory(event=event, name="Kernel <i>& friends</i>")
+    hostile = ProposalFactory(
+        event=event,
+        title='<script>alert("x")</script> & <b>bold</b>',
+        state=ProposalState.SUBMITTED,
+        track=tracks[0],
+    )
+    tracks[0].name = '<img src=x onerror="alert(1)">'
+    tracks[0].save()
+    Assignment.objects.create(proposal=hostile, reviewer=reviewer)
+    client.force_login(organizer)
+    ranked = page(client.get(RANKED, {"event": event.pk, "q": "script"}))
+    client.force_login(reviewer)
+    queue = page(client.get(QUEUE, {"q": "script"}))
+
+    for body in (ranked, queue):
+        assert "<script>alert" not in body and '<img src=x onerror="alert(1)">' not in body
+        title = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;"
+        assert title in body
+        assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in body
+
+
+def test_queue_filters_offer_no_category_and_an_event_change_starts_afresh(client, big):
+    event, _, reviewer, tracks, _ = big
+    second = EventFactory(name="Second Summit")
+    ReviewerTeamFactory(event=second, members=[reviewer])
+    client.force_login(reviewer)
+
+    response = client.get(QUEUE, {"event__id__exact": event.pk, "track__id__exact": tracks[0].pk})
+    blocks = {b["title"]: b["choices"] for b in response.context["filter_blocks"]}
+
+    assert [c["display"] for c in blocks["category"]] == ["All", "Kernel", "Web", "No category"]
+    second_choice = next(c for c in blocks["event"] if c["display"] == "Second Summit")
+    assert second_choice["query_string"] == f"?event__id__exact={second.pk}"
+    no_category = client.get(QUEUE, {"event__id__exact": event.pk, "track__isnull": "True"})
+    assert no_category.context["cl"].result_list
+    assert all(row["track_name"] is None for row in no_category.context["cl"].result_list)

@@ -66,8 +66,11 @@ def people(event):
     return organizer, User.objects.get(pk=reviewer_id), speaker
 
 
+PAGINATED = {"reviewer's queue", "ranked list"}
+
+
 def page_list(event, organizer, reviewer, speaker) -> list[tuple[str, str, str]]:
-    """(name, path, role) of every page measured; "floor" first."""
+    """(name, path, role) of every page measured; "floor" first. PAGINATED: the lists."""
     from cfp.models import Proposal
     from reviews import selectors
 
@@ -142,7 +145,7 @@ def run_size(size: int, args) -> None:
             clients = {role: Client(args.port, c) for role, c in cookies.items()}
             for name, path, role in pages:
                 row = measure(clients[role], path, stats_file, args.warmup, args.requests)
-                results.append({"name": name, "path": path, **row})
+                results.append({"name": name, "path": path, "paginated": name in PAGINATED, **row})
                 log(f"{name}: p50 {row['p50_ms']} ms, {row['queries']} queries")
             floor = results[0]["p50_ms"]
             for row in results:

@@ -73,20 +73,18 @@ def include_new_proposals(event: Event) -> bool:
     )
     version, refreshed, through = state or (0, 0, 0)
     since = max(0, through - LOOKBACK_IDS)
-    recent = list(event.proposals.filter(pk__gt=since).order_by("pk").values_list("pk", flat=True))
-    # Two range reads on primary keys (as a join, PostgreSQL read every row of the event).
-    have = set(
-        ProposalScore.objects.filter(proposal_id__gt=since, event=event).values_list(
-            "proposal_id", flat=True
-        )
-    )
-    new = [pk for pk in recent if pk not in have]
+    recent = event.proposals.filter(pk__gt=since).order_by()
+    # The range of primary keys on both sides (NOT IN a hashed list of the rows' ids): only
+    # what is missing comes back, usually nothing (as a join PostgreSQL read every row).
+    have = ProposalScore.objects.filter(proposal_id__gt=since, event=event).values("proposal_id")
+    new = list(recent.exclude(pk__in=have).values_list("pk", flat=True))
     if new:
         ProposalScore.objects.bulk_create(
             [ProposalScore(proposal_id=pk, event=event) for pk in new], ignore_conflicts=True
         )
-    if recent and recent[-1] > through:
-        _through(event, recent[-1])
+    latest = recent.order_by("-pk").values_list("pk", flat=True).first()
+    if latest is not None and latest > through:
+        _through(event, latest)
     return version != refreshed
 
 

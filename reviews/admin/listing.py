@@ -13,6 +13,7 @@ changelist does: a hand-made filter could reveal what a page hides), and gives t
 its headers, rows, filters and page links.
 """
 
+import html
 from collections.abc import Callable, Iterable
 from copy import copy
 from dataclasses import dataclass, field
@@ -23,8 +24,8 @@ from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, SEARCH_VAR
 from django.core.exceptions import SuspiciousOperation
 from django.db.models import F, OrderBy, Q
 from django.template.response import TemplateResponse
-from django.utils.html import conditional_escape, escape, format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeData, SafeString
 from django.utils.text import smart_split, unescape_string_literal
 
 PER_PAGE = 50
@@ -253,7 +254,7 @@ class Listing:
     def rows(self, url_of: Callable[[Any], str], checkbox: Callable[[Any], str] | None = None):
         """Each row's cells, every value escaped: the first column links to the row's page."""
         names = [
-            escape(f"{column.name} nowrap" if column.nowrap else column.name)
+            _escape(f"{column.name} nowrap" if column.nowrap else column.name)
             for column in self.columns
         ]
         cells = [column.cell for column in self.columns]
@@ -261,20 +262,25 @@ class Listing:
         for row in self.result_list:
             parts = []
             if checkbox is not None:
-                parts.append(
-                    f'<td class="action-checkbox">{conditional_escape(checkbox(row))}</td>'
-                )
+                parts.append(f'<td class="action-checkbox">{_escape(checkbox(row))}</td>')
             for number, (name, cell) in enumerate(zip(names, cells, strict=True)):
                 value = cell(row)
-                value = EMPTY if value is None or value == "" else conditional_escape(value)
+                value = EMPTY if value is None or value == "" else _escape(value)
                 if number == 0:
-                    link = escape(url_of(row))
+                    link = _escape(url_of(row))
                     parts.append(f'<th class="field-{name}"><a href="{link}">{value}</a></th>')
                 else:
                     parts.append(f'<td class="field-{name}">{value}</td>')
-            # Safe: every value above went through escape() or conditional_escape().
+            # Safe: every value above went through _escape().
             drawn.append(SafeString("".join(parts)))
         return drawn
+
+
+def _escape(value) -> str:
+    """conditional_escape without its lazy-string wrapper: this runs for every cell."""
+    if isinstance(value, SafeData):
+        return str(value)
+    return html.escape(str(value))
 
 
 def options_html(choices: Iterable[tuple[str, str]], current: str = "") -> SafeString:

@@ -194,6 +194,7 @@ class Listing:
             if column.numeric:
                 classes.append("numeric")
             header["class_attrib"] = format_html(' class="{}"', " ".join(classes))
+            header["show_priority"] = len(chosen) > 1
             headers.append(header)
         return headers
 

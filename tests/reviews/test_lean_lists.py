@@ -225,6 +225,9 @@ def test_sort_links_toggle_and_remove(client, big):
     assert parse_qs(urlsplit(headers["mean"]["url_primary"]).query)["o"] == ["6.-9"]
     assert parse_qs(urlsplit(mean_headers["mean"]["url_toggle"]).query)["o"] == ["-6.-9"]
     assert parse_qs(urlsplit(mean_headers["mean"]["url_remove"]).query)["o"] == ["-9"]
+    assert not headers["normalised"]["show_priority"]  # one sorted column: no numbers
+    assert mean_headers["mean"]["show_priority"] and mean_headers["mean"]["sort_priority"] == 1
+    assert '<span class="sortpriority" title="Sorting priority: 2">2</span>' in page(by_mean)
     means = [p.mean_score for p in by_mean.context["cl"].result_list]
     scored = [m for m in means if m is not None]
     assert scored == sorted(scored) and means[: len(scored)] == scored  # unreviewed last

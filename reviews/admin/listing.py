@@ -164,6 +164,13 @@ class Listing:
                 params[key] = value
         return f"?{urlencode(params)}"
 
+    def row_link_suffix(self) -> str:
+        """What the changelist adds to each row's link: this list's parameters, so that the
+        row's page returns to the list as it was (and "next" follows its order)."""
+        if not self.params:
+            return ""
+        return "?" + urlencode({"_changelist_filters": urlencode(self.params)})
+
     def headers(self) -> list[dict]:
         chosen = self.ordering()
         if not chosen and self.default_order:

@@ -332,8 +332,9 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
         )
         listing.result_list = list(ordered[page.offset : page.offset + PER_PAGE])
         changelist = reverse("admin:reviews_rankedproposal_changelist")
+        back = listing.row_link_suffix()
         return listing.rows(
-            lambda proposal: f"{changelist}{proposal.pk}/change/",
+            lambda proposal: f"{changelist}{proposal.pk}/change/{back}",
             checkbox=self.action_checkbox if checkboxes else None,
         )
 

@@ -216,7 +216,8 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         }
         listing.result_list = [rows[pk] for pk in wanted if pk in rows]
         changelist = reverse("admin:reviews_reviewqueueitem_changelist")
-        return listing.rows(lambda row: f"{changelist}{row['pk']}/change/")
+        back = listing.row_link_suffix()
+        return listing.rows(lambda row: f"{changelist}{row['pk']}/change/{back}")
 
     # The list's columns: each reads a row of values (see _page).
     _listing_columns = [

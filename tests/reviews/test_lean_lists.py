@@ -5,6 +5,8 @@ and compare what it shows with what the selectors say it should, with conflicts,
 search and sorting; and check that rows drawn in Python escape what they show.
 """
 
+import html
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -12,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from cfp.enums import ProposalState
-from reviews import selectors
+from reviews import selectors, services
 from reviews.models import Assignment, Conflict
 from tests.factories import (
     EventFactory,
@@ -272,3 +274,24 @@ def test_queue_filters_offer_no_category_and_an_event_change_starts_afresh(clien
     no_category = client.get(QUEUE, {"event__id__exact": event.pk, "track__isnull": "True"})
     assert no_category.context["cl"].result_list
     assert all(row["track_name"] is None for row in no_category.context["cl"].result_list)
+
+
+def test_row_links_carry_the_list_so_that_next_follows_it(client, big):
+    event, _, reviewer, tracks, _ = big
+    client.force_login(reviewer)
+    params = {"event__id__exact": event.pk, "track__id__exact": tracks[0].pk, "o": "-0"}
+    response = client.get(QUEUE, params)
+    rows = response.context["cl"].result_list
+    href = html.unescape(re.search(r'href="([^"]+)"', response.context["rows"][0]).group(1))
+
+    path, _, query = href.partition("?")
+    assert path == f"{QUEUE}{rows[0]['pk']}/change/"
+    kept = parse_qs(parse_qs(query)["_changelist_filters"][0])
+    assert kept == {name: [str(value)] for name, value in params.items()}
+    # "Save and next" from that page goes on in the list's order (titles backwards), in its
+    # track, to the next proposal not yet reviewed; and keeps the list for the way back.
+    scores = {f"score_{c.pk}": 3 for c in services.criteria_for(event)}
+    saved = client.post(href, {**scores, "_next": "1"})
+    following = [row["pk"] for row in rows[1:] if row["own_score"] is None]
+    assert saved.status_code == 302
+    assert saved.url == f"{QUEUE}{following[0]}/change/?{query}"

@@ -14,12 +14,14 @@ its headers, rows, filters and page links.
 """
 
 import html
+import re
 from collections.abc import Callable, Iterable
 from copy import copy
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, SEARCH_VAR
 from django.core.exceptions import SuspiciousOperation
 from django.db.models import F, OrderBy, Q
@@ -29,6 +31,8 @@ from django.utils.safestring import SafeData, SafeString
 from django.utils.text import smart_split, unescape_string_literal
 
 PER_PAGE = 50
+MAX_QUERY = 200
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # What the changelist itself understands besides filters; "e" is its "bad lookup" flag.
 OWN_PARAMS = {ORDER_VAR, PAGE_VAR, SEARCH_VAR, "e"}
 EMPTY = "–"
@@ -94,13 +98,18 @@ class Listing:
             if name not in known:
                 raise SuspiciousOperation(f"Filtering by {name} is not allowed.")
         params = {name: request.GET[name] for name in request.GET}
+        if "\x00" in params.get(SEARCH_VAR, ""):
+            # What the changelist's search form says (then it searches without them).
+            messages.error(request, "Null characters are not allowed.")
         return cls(params=params, columns=columns, filters=filters)
 
     # --- what the request asks for --------------------------------------------------------
 
     @property
     def query(self) -> str:
-        return self.params.get(SEARCH_VAR, "").strip()
+        """The search text: control characters (a NUL breaks the database's query) become
+        spaces, and it is cut at MAX_QUERY characters, as the search box shows it."""
+        return CONTROL.sub(" ", self.params.get(SEARCH_VAR, "")).strip()[:MAX_QUERY]
 
     def search(self, fields: Iterable[str]) -> Q:
         """Every word in one of the fields (the changelist's rule; "quoted words" stay one)."""
@@ -316,6 +325,7 @@ def render(model_admin, request, template: str, listing: Listing, **context) -> 
             "opts": model_admin.opts,
             "cl": listing,
             "search_var": SEARCH_VAR,
+            "max_query": MAX_QUERY,
             **context,
         },
     )

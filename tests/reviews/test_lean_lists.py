@@ -295,3 +295,30 @@ def test_row_links_carry_the_list_so_that_next_follows_it(client, big):
     following = [row["pk"] for row in rows[1:] if row["own_score"] is None]
     assert saved.status_code == 302
     assert saved.url == f"{QUEUE}{following[0]}/change/?{query}"
+
+
+@pytest.mark.parametrize(
+    ("typed", "searched", "found"),
+    [
+        ("ker\x00nel", "ker nel", 60),  # both words, in the kernel talks' titles
+        ("\x00", "", 120),
+        ("kernel\t\x7f", "kernel", 60),
+        ("k" * 5000, "k" * 200, 0),
+    ],
+)
+def test_search_text_with_control_characters_or_too_long_is_cleaned_not_an_error(
+    client, big, typed, searched, found
+):
+    event, organizer, reviewer, *_ = big
+    client.force_login(organizer)
+    ranked = client.get(RANKED, {"event": event.pk, "q": typed})
+    client.force_login(reviewer)
+    queue = client.get(QUEUE, {"q": typed})
+
+    for response in (ranked, queue):
+        assert response.status_code == 200
+        assert response.context["cl"].query == searched
+        assert f'value="{searched}" id="searchbar" maxlength="200"' in page(response)
+    assert queue.context["cl"].result_count == found
+    said = [str(m) for m in queue.context["messages"]]
+    assert said == (["Null characters are not allowed."] if "\x00" in typed else [])

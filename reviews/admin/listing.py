@@ -22,7 +22,13 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, SEARCH_VAR
+from django.contrib.admin.views.main import (
+    ALL_VAR,
+    IS_FACETS_VAR,
+    ORDER_VAR,
+    PAGE_VAR,
+    SEARCH_VAR,
+)
 from django.core.exceptions import SuspiciousOperation
 from django.db.models import F, OrderBy, Q
 from django.template.response import TemplateResponse
@@ -33,8 +39,10 @@ from django.utils.text import smart_split, unescape_string_literal
 PER_PAGE = 50
 MAX_QUERY = 200
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# What the changelist itself understands besides filters; "e" is its "bad lookup" flag.
-OWN_PARAMS = {ORDER_VAR, PAGE_VAR, SEARCH_VAR, "e"}
+# What the changelist itself understands besides filters: "e" is its "bad lookup" flag; "all"
+# (show every row) and "_facets" (counts beside the filters) are accepted from old links and
+# not offered: a page stays 50 rows, and counting every filter's choices would read the list.
+OWN_PARAMS = {ORDER_VAR, PAGE_VAR, SEARCH_VAR, "e", ALL_VAR, IS_FACETS_VAR}
 EMPTY = "–"
 
 

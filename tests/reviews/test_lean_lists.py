@@ -210,6 +210,17 @@ def test_ranked_list_refuses_parameters_it_does_not_offer(client, big, params):
     assert response.status_code == 400
 
 
+def test_old_links_to_show_all_or_facets_still_open_the_list(client, big):
+    event, organizer, reviewer, *_ = big
+    client.force_login(organizer)
+    ranked = client.get(RANKED, {"event": event.pk, "all": "", "_facets": "True"})
+    client.force_login(reviewer)
+    queue = client.get(QUEUE, {"all": "", "_facets": "True"})
+
+    assert ranked.status_code == queue.status_code == 200
+    assert len(ranked.context["cl"].result_list) == len(queue.context["cl"].result_list) == 50
+
+
 def test_sort_links_toggle_and_remove(client, big):
     event, organizer, *_ = big
     client.force_login(organizer)

@@ -51,12 +51,6 @@ def _conflict_sources(user):
     return speaks, declared
 
 
-def reviewer_events(user) -> QuerySet[Event]:
-    if not user.is_authenticated:
-        return Event.objects.none()
-    return Event.objects.filter(reviewer_teams__members=user).distinct()
-
-
 def is_reviewer(user, event: Event) -> bool:
     return user.is_authenticated and event.reviewer_teams.filter(members=user).exists()
 
@@ -112,9 +106,14 @@ def reviewable_proposals(
     return Proposal.objects.filter(visible, state__in=REVIEWABLE_STATES).exclude(conflicted(user))
 
 
-def review_queue(user, event: Event | None = None, *, teams=None) -> QuerySet[Proposal]:
-    """The reviewer's queue with their own score and each proposal's review count."""
+def own_score(user) -> Subquery:
+    """The user's own score of each proposal (None before they review it)."""
     own = Review.objects.filter(proposal_id=OuterRef("pk"), reviewer_id=user.pk)
+    return Subquery(own.values("score")[:1])
+
+
+def review_count() -> Coalesce:
+    """How many reviews each proposal has."""
     counts = (
         Review.objects.filter(proposal_id=OuterRef("pk"))
         .order_by()
@@ -122,13 +121,15 @@ def review_queue(user, event: Event | None = None, *, teams=None) -> QuerySet[Pr
         .annotate(n=Count("pk"))
         .values("n")
     )
+    return Coalesce(Subquery(counts), 0)
+
+
+def review_queue(user, event: Event | None = None, *, teams=None) -> QuerySet[Proposal]:
+    """The reviewer's queue with their own score and each proposal's review count."""
     return (
         reviewable_proposals(user, event, teams=teams)
         .select_related("event", "submission_type", "track")
-        .annotate(
-            own_score=Subquery(own.values("score")[:1]),
-            review_count=Coalesce(Subquery(counts), 0),
-        )
+        .annotate(own_score=own_score(user), review_count=review_count())
     )
 
 

@@ -56,6 +56,13 @@ class Column:
     nowrap: bool = False  # the changelist's class for related objects and dates
 
 
+def display_column(model_admin, name: str) -> Column:
+    """A column from one of the admin's @admin.display methods: its header, cell and order."""
+    method = getattr(model_admin, name)
+    label = getattr(method, "short_description", name)
+    return Column(name, str(label), method, getattr(method, "admin_order_field", None))
+
+
 @dataclass
 class Filter:
     title: str
@@ -67,19 +74,27 @@ class Filter:
     also: tuple[str, ...] = ()
 
 
+def int_param(value) -> int | None:
+    """A parameter that names a row by its id; anything else (empty, "abc", "-1") is None."""
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def page_slice(number: int) -> slice:
+    return slice((number - 1) * PER_PAGE, number * PER_PAGE)
+
+
 @dataclass
 class Page:
     number: int
     count: int
-    per_page: int = PER_PAGE
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.count // self.per_page))
+        return max(1, -(-self.count // PER_PAGE))
 
     @property
-    def offset(self) -> int:
-        return (self.number - 1) * self.per_page
+    def slice(self) -> slice:
+        return page_slice(self.number)
 
 
 @dataclass
@@ -95,7 +110,6 @@ class Listing:
     result_list: list = field(default_factory=list)
     result_count: int = 0
     page: Page | None = None
-    progress: dict = field(default_factory=dict)
 
     @classmethod
     def from_request(cls, request, columns, filters, allowed: Iterable[str] = ()) -> "Listing":
@@ -246,11 +260,14 @@ class Listing:
             blocks.append({"title": spec.title, "choices": choices})
         return blocks
 
+    def active_filters(self, *, besides: Iterable[str] = ()) -> list[str]:
+        """The filter parameters the request sets, leaving out those named."""
+        names = [name for spec in self.filters for name in (spec.param, *spec.also)]
+        return [name for name in names if name in self.params and name not in set(besides)]
+
     @property
     def has_active_filters(self) -> bool:
-        return any(
-            name in self.params for spec in self.filters for name in (spec.param, *spec.also)
-        )
+        return bool(self.active_filters())
 
     def clear_filters_qs(self) -> str:
         names = [name for spec in self.filters for name in (spec.param, *spec.also)]

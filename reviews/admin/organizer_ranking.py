@@ -17,7 +17,14 @@ from django.urls import path, reverse
 
 from cfp.models import Proposal
 from reviews import scores, selectors, services
-from reviews.admin.listing import PER_PAGE, Column, Filter, Listing, options_html
+from reviews.admin.listing import (
+    Column,
+    Filter,
+    Listing,
+    display_column,
+    int_param,
+    options_html,
+)
 from reviews.admin.listing import render as listing_render
 from reviews.admin.organizer_decisions import DecisionAdminMixin, decision_panel
 from reviews.admin.organizer_forms import person
@@ -29,10 +36,6 @@ from reviews.admin.organizer_scope import (
     page,
 )
 from reviews.models import Assignment, RankedProposal, Review
-
-
-def _int(value) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 def two_decimals(value: float | None) -> str | None:
@@ -138,17 +141,9 @@ class RankedChangeList(ChangeList):
 
 @admin.register(RankedProposal)
 class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
-    list_display = [
-        "title",
-        "track",
-        "state",
-        "decision_email",
-        "review_total",
-        "mean",
-        "median",
-        "disagreement",
-        "normalised_score",
-    ]
+    # Columns drawn by their @admin.display methods (the lean list reads them too).
+    method_columns = ("decision_email", "review_total", "mean", "median", "disagreement")
+    list_display = ["title", "track", "state", *method_columns, "normalised_score"]
     list_filter = [RankedEventFilter, TrackFilter, TypeFilter, StateFilter]
     list_select_related = ["track", "submission_type"]
     search_fields = ["title", "code"]
@@ -243,9 +238,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
         )
 
     def _columns(self) -> list[Column]:
-        def figure(name):
-            return lambda proposal: two_decimals(getattr(proposal, name))
-
+        """list_display's columns; the figures' headers, cells and orders are their methods'."""
         return [
             Column("title", "Title", attrgetter("title"), "title"),
             Column(
@@ -256,14 +249,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
                 nowrap=True,
             ),
             Column("state", "State", lambda p: p.get_state_display(), "state"),
-            Column("decision_email", "email", self.decision_email),
-            Column("review_total", "n", attrgetter("review_count"), NullsLast(F("review_count"))),
-            Column("mean", "mean", figure("mean_score"), NullsLast(F("mean_score"))),
-            Column("median", "median", figure("median_score"), NullsLast(F("median_score"))),
-            Column("disagreement", "spread", figure("score_stddev"), NullsLast(F("score_stddev"))),
-            Column(
-                "normalised_score", "normalised", figure("normalised"), NullsLast(F("normalised"))
-            ),
+            *(display_column(self, name) for name in (*self.method_columns, "normalised_score")),
         ]
 
     def _filters(self, request, event) -> list[Filter]:
@@ -306,9 +292,9 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
             return []
         params = listing.params
         narrowing = {}
-        if _int(params.get("track")) is not None:
+        if int_param(params.get("track")) is not None:
             narrowing["track_id"] = int(params["track"])
-        if _int(params.get("type")) is not None:
+        if int_param(params.get("type")) is not None:
             narrowing["submission_type_id"] = int(params["type"])
         if params.get("state") in {s.value for s in selectors.REVIEWABLE_STATES}:
             narrowing["state"] = params["state"]
@@ -330,7 +316,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
         ordered = listed.select_related("track").order_by(
             *listing.order_by([NullsLast(F("normalised"), descending=True), "title", "pk"])
         )
-        listing.result_list = list(ordered[page.offset : page.offset + PER_PAGE])
+        listing.result_list = list(ordered[page.slice])
         changelist = reverse("admin:reviews_rankedproposal_changelist")
         back = listing.row_link_suffix()
         return listing.rows(

@@ -13,8 +13,7 @@ from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery, Window
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, FilteredRelation, Q, Window
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -22,7 +21,7 @@ from django.urls import path, reverse
 from cfp.enums import ExperienceLevel
 from cfp.models import Proposal
 from reviews import selectors, services
-from reviews.admin.listing import PER_PAGE, Column, Filter, Listing
+from reviews.admin.listing import Column, Filter, Listing, int_param, page_slice
 from reviews.admin.listing import render as listing_render
 from reviews.admin.reviewer_forms import ConflictForm, ReviewForm
 from reviews.models import Review, ReviewQueueItem, ReviewSettings
@@ -37,26 +36,8 @@ def format_score(value: float | None) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def _int(value) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() else None
-
-
-def _slice(number: int) -> slice:
-    return slice((number - 1) * PER_PAGE, number * PER_PAGE)
-
-
-def _review_count():
-    counts = (
-        Review.objects.filter(proposal_id=OuterRef("pk"))
-        .order_by()
-        .values("proposal_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts), 0)
-
-
 LEVELS = dict(ExperienceLevel.choices)
+REVIEWED = "reviewed"  # the "your review" filter: yes or no
 FILTER_CHOICES_SECONDS = 60
 
 
@@ -65,17 +46,6 @@ def _choice_order(choice: tuple) -> tuple:
     return (event_id, pk is None, position or 0, name or "", pk or 0)
 
 
-class ReviewedFilter:
-    parameter_name = "reviewed"
-
-
-NARROWING = (
-    "reviewed",
-    "track__id__exact",
-    "track__isnull",
-    "submission_type__id__exact",
-    "submission_type__isnull",
-)
 TRACK_AND_TYPE = (
     "track__id__exact",
     "track__isnull",
@@ -140,8 +110,8 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         listing = self._listing(request)
         events = {team.event_id: team.event for team in self._teams(request)}
         listing.filters = self._filters(request, listing, events)
-        event = events.get(_int(listing.params.get("event__id__exact")))
-        page_rows = self._page(request, listing, event)
+        event = events.get(int_param(listing.params.get("event__id__exact")))
+        page_rows, progress = self._page(request, listing, event)
         listing.default_order = (0, "asc")
         return listing_render(
             self,
@@ -149,7 +119,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             "admin/reviews/reviewer/change_list.html",
             listing,
             title="Proposals to review",
-            progress={**listing.progress, "event": event},
+            progress={**progress, "event": event},
             rows=page_rows,
             headers=listing.headers(),
             filter_blocks=listing.filter_blocks(),
@@ -159,12 +129,13 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             **(extra_context or {}),
         )
 
-    def _page(self, request, listing: Listing, event) -> list:
-        """The page's rows, the list's count and the progress line, in two or three queries.
+    def _page(self, request, listing: Listing, event) -> tuple[list, dict]:
+        """The page's rows and the progress line's counts, in two or three queries.
 
-        The first reads only ids over the whole queue, in the list's order: a reviewer's own
-        review comes with one index lookup a proposal, and the counts with it (windows over the
-        list before the page is cut). The second reads the page's 50 rows in full.
+        The first reads ids over the whole queue, in the list's order, with the reviewer's own
+        score (one index lookup a proposal) and the counts (windows over the list before the
+        page is cut). The second reads the page's 50 rows. Only when filters or a search
+        narrow the list does the progress line, which counts the whole queue, need a third.
         """
         user = request.user
         queue = selectors.reviewable_proposals(user, event, teams=self._teams(request))
@@ -172,33 +143,31 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         queue = queue.annotate(mine=mine, own_score=F("mine__score"))
         listed = self._narrow(queue, listing)
         if any(self._listing_columns[i].name == "review_total" for i, _ in listing.ordering()):
-            listed = listed.annotate(review_count=_review_count())
-        narrowed = bool(listing.query) or any(name in listing.params for name in NARROWING)
-        ids = listed.order_by(*listing.order_by(["title", "pk"])).annotate(
-            listed_total=Window(Count("pk")), reviewed_total=Window(Count("mine__reviewer_id"))
+            listed = listed.annotate(review_count=selectors.review_count())
+        ids = (
+            listed.order_by(*listing.order_by(["title", "pk"]))
+            .annotate(
+                listed_total=Window(Count("pk")),
+                reviewed_total=Window(Count("mine__reviewer_id")),
+            )
+            .values_list("pk", "own_score", "listed_total", "reviewed_total")
         )
         number = listing.page_number()
-        first = list(ids.values_list("pk", "listed_total", "reviewed_total")[_slice(number)])
-        count = first[0][1] if first else (listed.count() if number > 1 else 0)
+        first = list(ids[page_slice(number)])
+        count = first[0][2] if first else (listed.count() if number > 1 else 0)
         page = listing.paginate(count)
-        if first == [] and count:
-            first = list(
-                ids.values_list("pk", "listed_total", "reviewed_total")[_slice(page.number)]
-            )
-        if narrowed:
-            listing.progress = queue.aggregate(
-                total=Count("pk"), reviewed=Count("mine__reviewer_id")
-            )
+        if not first and count:  # past the last page: the last page
+            first = list(ids[page.slice])
+        if listing.query or listing.active_filters(besides=["event__id__exact"]):
+            counted = queue.aggregate(total=Count("pk"), reviewed=Count("mine__reviewer_id"))
         else:
-            listing.progress = {"total": count, "reviewed": first[0][2] if first else 0}
-        wanted = [pk for pk, *_ in first]
-        own = Review.objects.filter(proposal_id=OuterRef("pk"), reviewer_id=user.pk)
+            counted = {"total": count, "reviewed": first[0][3] if first else 0}
+        scores = {pk: score for pk, score, *_ in first}
         rows = {
-            row["pk"]: row
-            for row in Proposal.objects.filter(pk__in=wanted)
+            row["pk"]: {**row, "own_score": scores[row["pk"]]}
+            for row in Proposal.objects.filter(pk__in=scores)
             .annotate(
-                own_score=Subquery(own.values("score")[:1]),
-                review_count=_review_count(),
+                review_count=selectors.review_count(),
                 event_name=F("event__name"),
                 type_name=F("submission_type__name"),
                 track_name=F("track__name"),
@@ -207,17 +176,16 @@ class ReviewQueueAdmin(admin.ModelAdmin):
                 "pk",
                 "title",
                 "experience_level",
-                "own_score",
                 "review_count",
                 "event_name",
                 "type_name",
                 "track_name",
             )
         }
-        listing.result_list = [rows[pk] for pk in wanted if pk in rows]
+        listing.result_list = [rows[pk] for pk in scores if pk in rows]
         changelist = reverse("admin:reviews_reviewqueueitem_changelist")
         back = listing.row_link_suffix()
-        return listing.rows(lambda row: f"{changelist}{row['pk']}/change/{back}")
+        return listing.rows(lambda row: f"{changelist}{row['pk']}/change/{back}"), counted
 
     # The list's columns: each reads a row of values (see _page).
     _listing_columns = [
@@ -238,7 +206,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             Filter("event", "event__id__exact", [], resets=TRACK_AND_TYPE),
             Filter("type", "submission_type__id__exact", [], also=("submission_type__isnull",)),
             Filter("category", "track__id__exact", [], also=("track__isnull",)),
-            Filter("your review", ReviewedFilter.parameter_name, []),
+            Filter("your review", REVIEWED, []),
         ]
         return Listing.from_request(request, columns, filters)
 
@@ -249,7 +217,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
 
     def _filters(self, request, listing: Listing, events: dict) -> list[Filter]:
         """The reviewer's events, and the tracks and types their queue has (in that event)."""
-        chosen = _int(listing.params.get("event__id__exact"))
+        chosen = int_param(listing.params.get("event__id__exact"))
         event_filter, type_filter, track_filter, reviewed_filter = listing.filters
         event_filter.choices = [(str(pk), e.name) for pk, e in events.items()]
         present = self._present(request, chosen if chosen in events else None)
@@ -307,10 +275,12 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         params = listing.params
         for name in ("submission_type", "track"):
             if f"{name}__id__exact" in params:
-                queryset = queryset.filter(**{f"{name}_id": _int(params[f"{name}__id__exact"])})
+                queryset = queryset.filter(
+                    **{f"{name}_id": int_param(params[f"{name}__id__exact"])}
+                )
             if params.get(f"{name}__isnull") in ("True", "1"):
                 queryset = queryset.filter(**{f"{name}__isnull": True})
-        reviewed = params.get(ReviewedFilter.parameter_name)
+        reviewed = params.get(REVIEWED)
         if reviewed in ("yes", "no"):
             queryset = queryset.filter(own_score__isnull=reviewed == "no")
         if listing.query:
@@ -500,7 +470,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         or not" is dropped, so that the proposal just reviewed keeps its place.
         """
         params = QueryDict(request.GET.get("_changelist_filters", ""), mutable=True)
-        for name in (ReviewedFilter.parameter_name, "p"):
+        for name in (REVIEWED, "p"):
             params.pop(name, None)
         list_request = copy(request)
         list_request.GET = params
@@ -509,7 +479,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             listing = self._listing(list_request)
         except SuspiciousOperation:
             return list(queryset.order_by("title", "pk").values_list("pk", "own_score"))
-        event = _int(listing.params.get("event__id__exact"))
+        event = int_param(listing.params.get("event__id__exact"))
         if event is not None:
             queryset = queryset.filter(event_id=event)
         queryset = self._narrow(queryset, listing).order_by(*listing.order_by(["title", "pk"]))

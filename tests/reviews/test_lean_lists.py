@@ -208,6 +208,8 @@ def test_ranked_list_refuses_parameters_it_does_not_offer(client, big, params):
     response = client.get(RANKED, {"event": event.pk, **params})
 
     assert response.status_code == 400
+    assert "asks for something the page does not offer" in page(response)
+    assert "Talk 000" not in page(response)
 
 
 def test_old_links_to_show_all_or_facets_still_open_the_list(client, big):

@@ -100,8 +100,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # Several requests at once (a browser and Celery tasks) must wait, not fail, on a lock.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Several requests at once (a browser and Celery tasks) must wait, not fail, on a lock:
+    # in WAL mode readers never wait for the writer, and a transaction takes the write lock
+    # when it begins (waiting up to the timeout), never by upgrading a read lock halfway
+    # through, which fails at once with "database is locked" when another writer went first.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=20,
+        transaction_mode="IMMEDIATE",
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles any query whose estimate looks big (a list with EXISTS filters

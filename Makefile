@@ -1,4 +1,4 @@
-# Lectern: `make run` serves the demo, `make test` runs the whole suite. See README.md.
+# Lectern: `make run` serves the demo (PORT=8000), `make test` runs the whole suite. See README.md.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -15,14 +15,19 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+PORT ?= 8000
+
 run: install
 	mkdir -p var
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
-	@echo "Serving Lectern at http://127.0.0.1:8000 (Celery tasks run in-process; emails print here)."
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@echo "Serving Lectern at http://127.0.0.1:$(PORT) (Celery tasks run in-process; emails print here)."
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# Chromium: the machine's, else Playwright's build (installed here when missing). Redis: the
+# one at TEST_REDIS_URL, else a throwaway server that the tests start and stop (tests/services.py).
 test: install
+	$(BIN)/python -m tests.services chromium
 	$(BIN)/pytest
 
 lint: install

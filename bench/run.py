@@ -5,8 +5,8 @@ proposals, 1.5 speakers per proposal on average, 100 reviewers and 5 reviews per
 (seed_demo), plus a published programme; starts the app under gunicorn (2 workers) on
 127.0.0.1 with a Celery worker on Redis; logs in as each role; and measures each page:
 median and 95th-percentile latency over a fixed number of requests after a warm-up, and
-the SQL queries of one request (from the server's request statistics). Every page is also
-given as a ratio to a trivial view on the same stack (/healthz/, the floor).
+the SQL queries of one request (from the server's request statistics). Every staff page is
+also given as a ratio to the lightest staff page measured (bench/report.py has the budgets).
 
 Then, on the same server: the CSV export of every proposal of the event (the worker's peak
 memory growth), queueing the decision emails of 3,000 speakers (the request's time, then

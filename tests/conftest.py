@@ -20,6 +20,19 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def test_redis_url(tmp_path_factory):
+    """Redis for the Celery tests: the one at TEST_REDIS_URL, or, when none answers there, a
+    throwaway server for this run (tests/services.py)."""
+    from tests import services  # here: tests.smtp, which it uses, is a plugin (see above)
+
+    try:
+        with services.redis_for_tests(tmp_path_factory.mktemp("redis")) as url:
+            yield url
+    except services.ServiceError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
 @pytest.fixture
 def password():
     return PASSWORD

@@ -49,9 +49,22 @@ def test_check_deploy_is_clean_in_production_mode(tmp_path):
 
 
 def test_secret_key_is_required_unless_debug():
-    result = _manage("check")
+    # As gunicorn loads the app (manage.py has a development default: tests/config/test_manage.py).
+    result = _manage("check", DEBUG="0")
     assert result.returncode != 0
     assert "SECRET_KEY must be set unless DEBUG is on" in result.stderr
+    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    clean["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    wsgi = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert wsgi.returncode != 0
+    assert "SECRET_KEY must be set unless DEBUG is on" in wsgi.stderr
 
 
 def test_debug_runs_without_a_secret_key(tmp_path):

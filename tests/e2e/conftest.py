@@ -1,4 +1,4 @@
-"""Fixtures for the end-to-end tests: Debian's Chromium driven by Playwright (sync API).
+"""Fixtures for the end-to-end tests: Chromium (Debian's, else Playwright's) driven by Playwright.
 
 Playwright's sync API keeps an asyncio event loop in the test thread, so Django would refuse
 ORM calls from the test itself (factories, assertions on rows) without the flag below.
@@ -13,9 +13,10 @@ import pytest
 from django.core.cache import cache
 from django.db import connections
 
+from tests.services import MACHINE_CHROMIUM, chromium_executable
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -32,19 +33,22 @@ DEFAULT_TIMEOUT_MS = 10_000
 
 
 def launch_chromium(playwright):
-    """Debian's Chromium, or a failed test that says why: a missing browser is never a skip."""
-    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+    """The machine's Chromium or Playwright's own build (tests/services.py), or a failed test
+    that says why: a missing browser is never a skip."""
+    executable = chromium_executable(playwright)
+    if executable is None:
         pytest.fail(
-            f"The browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium); "
-            "it is missing or not executable.",
+            f"The browser tests need Chromium: Debian's at {MACHINE_CHROMIUM} (apt-get install "
+            "chromium) or Playwright's (.venv/bin/playwright install chromium, which `make test` "
+            "runs when the machine has none). Neither is there.",
             pytrace=False,
         )
     from playwright.sync_api import Error as PlaywrightError
 
     try:
-        return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        return playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
     except PlaywrightError as exc:
-        pytest.fail(f"Chromium at {CHROMIUM} did not start: {exc}", pytrace=False)
+        pytest.fail(f"Chromium at {executable} did not start: {exc}", pytrace=False)
 
 
 @dataclass

@@ -4,7 +4,6 @@ A missing service is a failure, never a skip: CI must run these.
 """
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,10 +15,9 @@ import redis
 from django.db import connection
 
 from config.celery import app as celery_app
-from tests.smtp import free_port
+from tests.services import RedisServer, ServiceError
 
 ROOT = Path(__file__).resolve().parents[2]
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 class Broker(str):
@@ -46,59 +44,25 @@ def _drop_broker_connections() -> None:
 
 
 @pytest.fixture
-def redis_broker():
-    """The machine's Redis (TEST_REDIS_URL), on a queue of this test run's own."""
-    client = redis.Redis.from_url(TEST_REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError as exc:
-        pytest.fail(f"Redis is required at {TEST_REDIS_URL} for the Celery tests: {exc}")
-    broker, previous = _use_broker(TEST_REDIS_URL)
+def redis_broker(test_redis_url):
+    """Redis at TEST_REDIS_URL (or this run's throwaway one), on a queue of this run's own."""
+    broker, previous = _use_broker(test_redis_url)
     yield broker
     celery_app.conf.update(previous)
     _drop_broker_connections()
+    client = redis.Redis.from_url(test_redis_url)
     client.delete(broker.queue)
-
-
-class RedisServer:
-    """A redis-server of the test's own, on a free port, that the test may stop and start."""
-
-    def __init__(self, tmp_path: Path):
-        binary = shutil.which("redis-server")
-        if binary is None:
-            pytest.fail("redis-server is required for the outbox fault tests")
-        self.binary = binary
-        self.port = free_port()
-        self.dir = tmp_path
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.dir)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        client = redis.Redis.from_url(self.url)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        pytest.fail("The test's own redis-server did not start")
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=20)
+    client.close()
 
 
 @pytest.fixture
 def own_redis(tmp_path):
-    server = RedisServer(tmp_path)
-    server.start()
+    """A redis-server of the test's own, on a free port, that the test may stop and start."""
+    try:
+        server = RedisServer(tmp_path)
+        server.start()
+    except ServiceError as exc:
+        pytest.fail(f"The outbox fault tests need a redis-server of their own: {exc}")
     broker, previous = _use_broker(server.url)
     server.broker = broker
     yield server

@@ -1,0 +1,130 @@
+"""SQLite, the default database: writers wait for each other instead of failing.
+
+Each test runs the real settings in a process of its own, on a SQLite file, whatever
+database the suite itself runs on.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_on_sqlite(tmp_path: Path, code: str) -> dict:
+    """Run code after django.setup() on a fresh SQLite file; return the JSON it prints."""
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE"}},
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'lectern.sqlite3'}",
+    }
+    script = "import django\ndjango.setup()\n" + textwrap.dedent(code)
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_sqlite_connection_uses_wal_and_immediate_transactions(tmp_path):
+    facts = run_on_sqlite(
+        tmp_path,
+        """
+        import json, sqlite3
+        from django.db import connection, transaction
+
+        with connection.cursor() as cursor:
+            journal = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+            synchronous = cursor.execute("PRAGMA synchronous").fetchone()[0]
+            busy_timeout = cursor.execute("PRAGMA busy_timeout").fetchone()[0]
+        # An atomic block that has not written yet already holds the write lock: another
+        # connection that does not wait cannot start writing.
+        with transaction.atomic():
+            other = sqlite3.connect(connection.settings_dict["NAME"], timeout=0)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                other.rollback()
+                second_writer = "started"
+            except sqlite3.OperationalError as exc:
+                second_writer = str(exc)
+            other.close()
+        print(json.dumps({
+            "journal_mode": journal,
+            "synchronous": synchronous,
+            "busy_timeout": busy_timeout,
+            "transaction_mode": connection.transaction_mode,
+            "second_writer": second_writer,
+        }))
+        """,
+    )
+    assert facts == {
+        "journal_mode": "wal",
+        "synchronous": 1,  # NORMAL: safe in WAL mode, without a sync at every commit
+        "busy_timeout": 20_000,
+        "transaction_mode": "IMMEDIATE",
+        "second_writer": "database is locked",
+    }
+
+
+def test_sqlite_writers_wait_while_another_holds_a_transaction(tmp_path):
+    """The failure seen under load: a transaction that read, then writes after another
+    writer went first. Deferred transactions fail at once with "database is locked"."""
+    outcome = run_on_sqlite(
+        tmp_path,
+        """
+        import json, threading, time
+        from django.db import connection, connections, transaction
+
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE note (writer text)")
+        connection.close()
+        errors = []
+        first_read = threading.Event()
+        second_started = threading.Event()
+
+        def first():
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute("SELECT count(*) FROM note").fetchone()
+                    first_read.set()
+                    second_started.wait(5)
+                    time.sleep(0.3)  # the second writer is trying meanwhile
+                    cursor.execute("INSERT INTO note VALUES ('first')")
+            except Exception as exc:
+                errors.append(f"first: {exc}")
+            finally:
+                first_read.set()
+                connections.close_all()
+
+        def second():
+            first_read.wait(5)
+            second_started.set()
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute("SELECT count(*) FROM note").fetchone()
+                    cursor.execute("INSERT INTO note VALUES ('second')")
+            except Exception as exc:
+                errors.append(f"second: {exc}")
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=first), threading.Thread(target=second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        with connection.cursor() as cursor:
+            rows = [r[0] for r in cursor.execute("SELECT writer FROM note ORDER BY rowid")]
+        print(json.dumps({"errors": errors, "rows": rows}))
+        """,
+    )
+    assert outcome == {"errors": [], "rows": ["first", "second"]}

@@ -172,6 +172,10 @@ class EventAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
         qs = admin.ModelAdmin.get_queryset(self, request)
         return qs if request.user.is_superuser else qs.filter(organizers=request.user)
 
+    def view_on_site(self, obj) -> str:
+        # A direct link: the admin's "/admin/r/" shortcut is closed (config.admin).
+        return obj.get_absolute_url()
+
     def _is_organizer(self, request, obj=None) -> bool:
         if obj is None:
             return super()._is_organizer(request)
@@ -225,6 +229,7 @@ class InvitationInline(EventChildInlineMixin, admin.TabularInline):
     model = Invitation
     extra = 0
     can_delete = False
+    view_on_site = False  # an invitation's page is its token: for the invited person only
     fields = ["email", "state", "created_at", "expires_at", "invited_by"]
     readonly_fields = fields
 

@@ -38,7 +38,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.LecternAdminConfig",  # Django's admin, with the staff login closed
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -79,10 +79,10 @@ def page_list(event, organizer, reviewer, speaker) -> list[tuple[str, str, str]]
     in_queue = selectors.review_queue(reviewer, event).order_by("pk").values_list("pk", flat=True)
     reviewed = Proposal.objects.filter(event=event, reviews__isnull=False).order_by("pk").first().pk
     return [
-        # The Django admin's own frame around a password form: a session, a user and its
-        # permissions, nothing of Lectern's; the staff pages are judged against it (or against
-        # whichever staff page turns out lighter).
-        ("staff panel's lightest page", "/admin/password_change/", "organizer"),
+        # The Django admin's own frame (its index): a session, a user and its permissions; the
+        # staff pages are judged against it (or against whichever staff page turns out lighter).
+        # Its password form is gone: passwords are changed through allauth, rate limited.
+        ("staff panel's lightest page", "/admin/", "organizer"),
         ("public CfP page", f"/{event.slug}/", "anonymous"),
         ("submission form", f"/{event.slug}/submit/", "speaker"),
         ("My proposals", "/me/proposals/", "speaker"),

@@ -1,9 +1,13 @@
 """The staff panel for organizers: each organizer sees and changes only their own events."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from cfp import admin_exports, admin_schedule
 from cfp.models import (
@@ -158,6 +162,27 @@ class RoomInline(EventChildInlineMixin, admin.TabularInline):
     extra = 0
 
 
+class OrganizersField(forms.ModelMultipleChoiceField):
+    """Event.organizers lists staff accounts only; anyone else is refused by name."""
+
+    def _check_values(self, value):
+        try:
+            return super()._check_values(value)
+        except ValidationError as error:
+            if error.code != "invalid_choice":
+                raise
+            chosen = error.params["value"]
+            user = get_user_model().objects.filter(pk=chosen).first()
+            raise ValidationError(
+                _(
+                    "%(account)s is not a staff account: only staff can organize an event. "
+                    "Give the account staff status (Users) first."
+                ),
+                code="not_staff",
+                params={"account": user.email if user else chosen},
+            ) from None
+
+
 @admin.register(Event)
 class EventAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
     event_path = ""
@@ -171,6 +196,15 @@ class EventAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
     def get_queryset(self, request):
         qs = admin.ModelAdmin.get_queryset(self, request)
         return qs if request.user.is_superuser else qs.filter(organizers=request.user)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "organizers":
+            kwargs["form_class"] = OrganizersField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def view_on_site(self, obj) -> str:
+        # A direct link: the admin's "/admin/r/" shortcut is closed (config.admin).
+        return obj.get_absolute_url()
 
     def _is_organizer(self, request, obj=None) -> bool:
         if obj is None:
@@ -225,6 +259,7 @@ class InvitationInline(EventChildInlineMixin, admin.TabularInline):
     model = Invitation
     extra = 0
     can_delete = False
+    view_on_site = False  # an invitation's page is its token: for the invited person only
     fields = ["email", "state", "created_at", "expires_at", "invited_by"]
     readonly_fields = fields
 

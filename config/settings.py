@@ -39,7 +39,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.LecternAdminConfig",  # Django's admin, with the staff login closed
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -137,6 +137,17 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "cfp:my_proposals"
 
+# The site's name in account emails and their subjects ("Hello from Lectern!").
+SITE_NAME = env_str("SITE_NAME", "Lectern")
+
+# The client's address, for the rate limits: REMOTE_ADDR unless proxies of ours stand in front.
+# TRUSTED_PROXY_COUNT proxies each append to X-Forwarded-For (its n-th entry from the right is
+# the client); or TRUSTED_CLIENT_IP_HEADER names a header the proxy sets (e.g. X-Real-IP).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env_str("TRUSTED_CLIENT_IP_HEADER") or None
+
 # django-allauth: login by email, verified by a link; rate limits on login and sign-up.
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -146,10 +157,17 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Lectern] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
+# A password reset for an address without an account sends nothing (the page reads the same).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    # Wrong passwords per account: the sixth try within 5 minutes is refused, even a right one.
+    "login_failed": "5/5m/key",
+    # Wrong passwords per address (a venue, an office): past 10 a minute, each account gets one
+    # wrong try per 5 minutes from there; a right password still signs in (cfp.adapters).
+    "login_failed_address": "10/m/ip",
+    "login_failed_noisy_address": "1/5m/key",
     "signup": "20/h/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
@@ -186,10 +204,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    # While Redis cannot be reached, the cache (and the login rate limits in it) fall back to
+    # this process's memory: pages and logins keep working (config/cache.py).
+    CACHES = {"default": {"BACKEND": "config.cache.FallbackRedisCache", "LOCATION": REDIS_URL}}
 else:
+    # Each process counts for itself: run one web process without Redis (see README).
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Celery: with Redis a worker runs the tasks; without it they run in-process, at once.

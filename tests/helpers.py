@@ -45,3 +45,8 @@ def wait_until(condition, timeout: float = 60.0, step: float = 0.1) -> bool:
             return True
         time.sleep(step)
     return False
+
+
+def is_staff_panel_refusal(response) -> bool:
+    """The page a signed-in account without staff status gets from any staff panel address."""
+    return response.status_code == 403 and "has no access to the staff panel" in page(response)

@@ -65,7 +65,12 @@ class Event(models.Model):
         "public", default=False, help_text="Hidden events are visible to their organizers only."
     )
     organizers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="organized_events", blank=True
+        settings.AUTH_USER_MODEL,
+        related_name="organized_events",
+        blank=True,
+        # Organizers work in the staff panel: an account without staff status could not.
+        limit_choices_to={"is_staff": True},
+        help_text="Staff accounts only: give an account staff status (Users) to name it here.",
     )
 
     objects = EventQuerySet.as_manager()

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from cfp.models import Event
 from tests.factories import EventFactory, ProposalFactory, SpeakerFactory, UserFactory
+from tests.helpers import is_staff_panel_refusal
 
 
 @pytest.fixture
@@ -78,7 +79,7 @@ def test_speaker_and_anonymous_cannot_enter_the_staff_panel(client, proposal):
     assert anonymous.status_code == 302 and "/admin/login/" in anonymous.url
     client.force_login(proposal.speakers.get())
     response = client.get(url)
-    assert response.status_code == 302 and "/admin/login/" in response.url
+    assert is_staff_panel_refusal(response)
 
 
 @pytest.mark.django_db
@@ -145,10 +146,8 @@ def test_admin_login_goes_through_the_rate_limited_login(client):
     assert response.url.startswith(reverse("account_login"))
 
 
-@pytest.mark.django_db
-def test_superuser_adds_an_event_with_cfp_dates_in_its_timezone(client):
-    admin_user = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(admin_user)
+def new_event_data(**overrides) -> dict:
+    """The event add form, as the staff panel posts it: an event with its CfP, nothing else."""
     data = {
         "name": "Tokyo Summit",
         "slug": "tokyo",
@@ -174,13 +173,59 @@ def test_superuser_adds_an_event_with_cfp_dates_in_its_timezone(client):
         "rooms-TOTAL_FORMS": 0,
         "rooms-INITIAL_FORMS": 0,
     }
+    data.update(overrides)
+    return data
 
-    response = client.post(reverse("admin:cfp_event_add"), data)
+
+@pytest.mark.django_db
+def test_superuser_adds_an_event_with_cfp_dates_in_its_timezone(client):
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+
+    response = client.post(reverse("admin:cfp_event_add"), new_event_data())
 
     assert response.status_code == 302, response.context["adminform"].form.errors
     event = Event.objects.get(slug="tokyo")
     assert event.cfp.deadline == datetime(2030, 2, 1, 23, 59, 59, tzinfo=event.tz)
     assert event.cfp.opens_at == datetime(2030, 1, 1, 9, 0, tzinfo=event.tz)
+
+
+@pytest.mark.django_db
+def test_event_organizer_picker_lists_staff_accounts_only(client, own_event):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    staff = UserFactory(email="olivia@example.com", is_staff=True)
+    SpeakerFactory(email="speaker@example.com")
+
+    for url in (
+        reverse("admin:cfp_event_add"),
+        reverse("admin:cfp_event_change", args=[own_event.pk]),
+    ):
+        picker = client.get(url).context["adminform"].form.fields["organizers"]
+        choices = [label for _, label in picker.choices]
+
+        assert staff.email in choices
+        assert "speaker@example.com" not in choices
+        assert all(user.is_staff for user in picker.queryset)
+
+
+@pytest.mark.django_db
+def test_event_refuses_a_non_staff_organizer_with_a_clear_message(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    speaker = SpeakerFactory(email="speaker@example.com")
+    staff = UserFactory(email="olivia@example.com", is_staff=True)
+
+    refused = client.post(
+        reverse("admin:cfp_event_add"), new_event_data(organizers=[staff.pk, speaker.pk])
+    )
+    saved = client.post(reverse("admin:cfp_event_add"), new_event_data(organizers=[staff.pk]))
+
+    errors = refused.context["adminform"].form.errors["organizers"]
+    assert errors == [
+        "speaker@example.com is not a staff account: only staff can organize an event. "
+        "Give the account staff status (Users) first."
+    ]
+    assert saved.status_code == 302
+    assert list(Event.objects.get(slug="tokyo").organizers.all()) == [staff]
 
 
 @pytest.mark.django_db

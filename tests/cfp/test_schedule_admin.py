@@ -26,7 +26,7 @@ from tests.factories import (
     TalkSlotFactory,
     UserFactory,
 )
-from tests.helpers import page
+from tests.helpers import is_staff_panel_refusal, page
 
 pytestmark = pytest.mark.django_db
 
@@ -253,9 +253,11 @@ def test_nobody_else_gets_in(client, world, role, name):
 
     assert slots() == before and not ScheduleVersion.objects.exists(), "a change went through"
     assert not Message.objects.filter(kind=MessageKind.SCHEDULE_CHANGED).exists()
-    if user is None or not user.is_staff:
+    if user is None:
         assert response.status_code == 302
         assert response.url.startswith(reverse("admin:login"))
+    elif not user.is_staff:
+        assert is_staff_panel_refusal(response)
     else:
         assert response.status_code == 403
         assert "Kernels in Rust" not in page(response)

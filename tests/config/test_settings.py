@@ -131,3 +131,42 @@ def test_postgresql_connections_run_without_jit():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+def test_trusted_proxies_and_site_name_come_from_the_environment(tmp_path):
+    show = (
+        "from django.conf import settings as s; "
+        "print(s.ALLAUTH_TRUSTED_PROXY_COUNT, s.ALLAUTH_TRUSTED_CLIENT_IP_HEADER, "
+        "s.ACCOUNT_EMAIL_SUBJECT_PREFIX)"
+    )
+    db = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+
+    default = _manage("shell", "--no-imports", "-c", show, DEBUG="1", DATABASE_URL=db)
+    configured = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        show,
+        DEBUG="1",
+        DATABASE_URL=db,
+        TRUSTED_PROXY_COUNT="2",
+        TRUSTED_CLIENT_IP_HEADER="X-Real-IP",
+        SITE_NAME="OpenStack CfP",
+    )
+    negative = _manage("check", DEBUG="1", DATABASE_URL=db, TRUSTED_PROXY_COUNT="-1")
+
+    assert default.stdout.strip() == "0 None [Lectern]", default.stderr
+    assert configured.stdout.strip() == "2 X-Real-IP [OpenStack CfP]", configured.stderr
+    assert negative.returncode != 0
+    assert "TRUSTED_PROXY_COUNT must be 0 or more" in negative.stderr
+
+
+def test_redis_cache_falls_back_to_memory_when_redis_url_is_set(tmp_path):
+    show = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
+    db = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+
+    result = _manage(
+        "shell", "--no-imports", "-c", show, DEBUG="1", DATABASE_URL=db, REDIS_URL="redis://x/0"
+    )
+
+    assert result.stdout.strip() == "config.cache.FallbackRedisCache", result.stderr

@@ -1,4 +1,4 @@
-"""The health check and the staff panel's login."""
+"""The health check (the staff panel's login: test_admin.py)."""
 
 import json
 import os
@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from tests.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,22 +19,6 @@ def test_healthz_answers_ok_without_a_query(client, django_assert_num_queries):
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert "no-cache" in response["Cache-Control"]
     assert client.post("/healthz/").status_code == 405
-
-
-@pytest.mark.django_db
-def test_a_signed_in_organizer_lands_on_the_staff_page_asked_for(client):
-    client.force_login(UserFactory(is_staff=True))
-    asked = client.get("/admin/login/?next=/admin/cfp/event/")
-    assert (asked.status_code, asked.url) == (302, "/admin/cfp/event/")
-    elsewhere = client.get("/admin/login/?next=https://evil.example/")
-    assert (elsewhere.status_code, elsewhere.url) == (302, "/admin/")
-
-
-@pytest.mark.django_db
-def test_the_staff_login_sends_strangers_to_the_rate_limited_login(client):
-    response = client.get("/admin/login/?next=/admin/cfp/event/")
-    assert response.status_code == 302
-    assert response.url.startswith("/accounts/login/?next=")
 
 
 def test_healthz_answers_plain_http_from_localhost_under_production_settings(tmp_path):

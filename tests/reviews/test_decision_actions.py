@@ -19,7 +19,7 @@ from tests.factories import (
     TrackFactory,
     UserFactory,
 )
-from tests.helpers import page
+from tests.helpers import is_staff_panel_refusal, page
 from tests.reviews.conftest import give_review
 from tests.reviews.test_organizer_admin import add_reviewed_proposals, count_queries
 
@@ -154,8 +154,10 @@ def test_nobody_else_decides(client, world, name, role):
 
     assert states(world.talk, world.panel) == ["submitted", "submitted"]
     assert not Message.objects.filter(kind__in=(MessageKind.ACCEPTANCE, MessageKind.REJECTION))
-    if role in ("anonymous", "speaker"):
+    if role == "anonymous":
         assert response.status_code == 302 and "/admin/login/" in response.url
+    elif role == "speaker":
+        assert is_staff_panel_refusal(response)
     elif role == "reviewer":
         assert response.status_code == 403
     elif response.status_code == 302:  # the proposal "does not exist" for them

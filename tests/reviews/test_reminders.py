@@ -19,7 +19,7 @@ from tests.factories import (
     SpeakerFactory,
     UserFactory,
 )
-from tests.helpers import page
+from tests.helpers import is_staff_panel_refusal, page
 from tests.reviews.conftest import give_review
 
 pytestmark = pytest.mark.django_db
@@ -167,8 +167,10 @@ def test_nobody_else_reminds(client, world, role, method, django_capture_on_comm
         response = getattr(client, method)(remind_url(world))
 
     assert reminders_sent() == []
-    if role in ("anonymous", "speaker"):
+    if role == "anonymous":
         assert response.status_code == 302 and "/admin/login/" in response.url
+    elif role == "speaker":
+        assert is_staff_panel_refusal(response)
     else:
         assert response.status_code in (403, 404)
         assert "wait for your review" not in page(response)

@@ -23,7 +23,7 @@ from tests.factories import (
     TrackFactory,
     UserFactory,
 )
-from tests.helpers import page
+from tests.helpers import is_staff_panel_refusal, page
 from tests.reviews.conftest import give_review
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +142,7 @@ ACTIONS = ["queue", "review_get", "review_post", "skip", "conflict_get", "confli
 # What each role gets for each action; "ok" is the reviewer's happy path.
 EXPECTED = {
     "anonymous": dict.fromkeys(ACTIONS, "login"),
-    "speaker": dict.fromkeys(ACTIONS, "login"),
+    "speaker": dict.fromkeys(ACTIONS, "no staff access"),
     "reviewer_here": dict.fromkeys(ACTIONS, "ok"),
     "reviewer_elsewhere": {**dict.fromkeys(ACTIONS, 404), "queue": "own queue"},
     "organizer_here": dict.fromkeys(ACTIONS, 403),
@@ -162,6 +162,8 @@ def test_permission_matrix(client, review_event, talk, role, action):
     if expected == "login":
         assert response.status_code == 302
         assert response.url.startswith(reverse("admin:login"))
+    elif expected == "no staff access":
+        assert is_staff_panel_refusal(response)
     elif expected in (403, 404):
         assert response.status_code == expected
         # An error page, not the proposal: no title, no abstract.

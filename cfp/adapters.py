@@ -5,9 +5,21 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.core.internal import ratelimit
 from django.conf import settings
+from django.utils import timezone
 
 from cfp import outbox
 from cfp.enums import MessageKind
+from cfp.models import Invitation
+
+# The token of the co-speaker invitation that a signed-out visitor opened last.
+INVITATION_SESSION_KEY = "lectern_invitation"
+
+
+def remember_invitation(request, invitation: Invitation) -> None:
+    """The visitor holds this invitation's link, which was emailed to the invited address:
+    signing up with that address needs no second verification email."""
+    request.session[INVITATION_SESSION_KEY] = invitation.token
+
 
 APP = "allauth.account"
 
@@ -45,6 +57,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def _address_is_noisy(self, request) -> bool:
         return not ratelimit.consume(request, app=APP, action="login_failed_address", dry_run=True)
+
+    def is_email_verified(self, request, email: str) -> bool:
+        """An address is verified when the visitor came with a pending invitation's link for
+        it (that link was emailed to it); any other address is verified by email as usual."""
+        token = request.session.get(INVITATION_SESSION_KEY) if request is not None else None
+        if token and (
+            Invitation.objects.pending()
+            .filter(token=token, email__iexact=email, expires_at__gt=timezone.now())
+            .exists()
+        ):
+            return True
+        return super().is_email_verified(request, email)
 
     def send_mail(self, template_prefix, email, context):
         site = SimpleNamespace(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)

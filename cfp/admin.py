@@ -15,6 +15,7 @@ from cfp.models import (
     Event,
     Invitation,
     Proposal,
+    ProposalSpeaker,
     ProposalTransition,
     Room,
     SubmissionType,
@@ -255,6 +256,27 @@ class TransitionInline(EventChildInlineMixin, admin.TabularInline):
         return False
 
 
+class SpeakerInline(EventChildInlineMixin, admin.TabularInline):
+    """The proposal's speakers in their order; organizers change it by their positions."""
+
+    model = ProposalSpeaker
+    extra = 0
+    can_delete = False
+    fields = ["speaker", "position"]
+    readonly_fields = ["speaker"]
+    verbose_name_plural = "speakers (in the order of the programme, the schedule and exports)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user__profile")
+
+    def has_add_permission(self, request, obj=None):
+        return False  # speakers join by invitation
+
+    @admin.display(description="Speaker")
+    def speaker(self, obj) -> str:
+        return f"{obj.user.display_name} <{obj.user.email}>"
+
+
 class InvitationInline(EventChildInlineMixin, admin.TabularInline):
     model = Invitation
     extra = 0
@@ -281,7 +303,7 @@ class ProposalAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
     ]
     list_select_related = ["event", "submission_type", "track"]
     search_fields = ["title", "code", "abstract"]
-    readonly_fields = ["code", "event", "state", "created_at", "submitted_at", "speakers_list"]
+    readonly_fields = ["code", "event", "state", "created_at", "submitted_at"]
     fields = [
         "code",
         "event",
@@ -295,22 +317,15 @@ class ProposalAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
         "benefits",
         "technical_requirements",
         "notes",
-        "speakers_list",
         "deadline_extension",
         "created_at",
         "submitted_at",
     ]
-    inlines = [InvitationInline, TransitionInline]
+    inlines = [SpeakerInline, InvitationInline, TransitionInline]
     actions = [admin_exports.export_selected_csv, admin_exports.export_selected_json]
 
     def has_add_permission(self, request):
         return False  # Proposals come from speakers.
-
-    @admin.display(description="Speakers")
-    def speakers_list(self, obj) -> str:
-        return ", ".join(
-            f"{s.display_name} <{s.email}>" for s in obj.speakers.select_related("profile")
-        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         object_id = request.resolver_match.kwargs.get("object_id")

@@ -131,6 +131,9 @@ def exports_page(model_admin, request, object_id: str, form: TalkFilterForm | No
             "form": form,
             "accepted": counts.get(ProposalState.ACCEPTED, 0),
             "confirmed": counts.get(ProposalState.CONFIRMED, 0),
+            # What each file's columns hold, from the definitions the exporters write.
+            "talk_columns": exports.TALK_COLUMN_SPECS,
+            "speaker_columns": exports.SPEAKER_COLUMN_SPECS,
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )

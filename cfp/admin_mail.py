@@ -56,6 +56,7 @@ def sample_values(event: Event) -> dict[str, str]:
         "deadline": in_two_weeks,
         "inviter_name": "Grace Hopper",
         "invitation_url": emails.absolute(reverse("cfp:invitation", args=["SAMPLE"])),
+        "invitee_email": "alan@example.com",
         "expires": in_two_weeks,
         "reviewer_name": "Rita Reviewer",
         "unreviewed": "7",

@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -35,7 +34,7 @@ from cfp.admin_schedule_forms import (
     next_version_name,
 )
 from cfp.models import Event, Room, TalkSlot
-from speakers.models import User
+from cfp.models.proposal import speakers_in_order
 
 TEMPLATES = "admin/cfp/schedule/"
 STEP = 5  # minutes per row of the grid
@@ -212,12 +211,11 @@ def page_context(event: Event, wanted_day: str) -> dict[str, object]:
     current = next((d for d in days.values() if d.day.isoformat() == wanted_day), None)
     current = current or next(iter(days.values()), None)
 
-    speakers = User.objects.select_related("profile").order_by("email")
     talks = list(
         schedule.schedulable_talks(event)
         .filter(slot__isnull=True)
         .select_related("submission_type", "track")
-        .prefetch_related(Prefetch("speakers", queryset=speakers))
+        .prefetch_related(speakers_in_order())
         .order_by("title", "pk")
     )
     versions = list(

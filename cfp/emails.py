@@ -28,7 +28,7 @@ def proposal_values(proposal: Proposal, speaker) -> dict[str, str]:
         "speaker_name": speaker.display_name,
         "proposal_title": proposal.title,
         "proposal_url": absolute(proposal.get_absolute_url()),
-        "speakers": ", ".join(s.display_name for s in proposal.speakers.all()),
+        "speakers": ", ".join(s.display_name for s in proposal.speakers_in_order()),
         "deadline": when(proposal.edit_deadline(), event),
     }
 
@@ -38,7 +38,7 @@ def queue_to_speakers(
 ) -> list[Message]:
     """One message of this kind to each speaker of the proposal (no address sees another)."""
     messages = []
-    for speaker in proposal.speakers.select_related("profile").order_by("email"):
+    for speaker in proposal.speakers_in_order():
         values = {**proposal_values(proposal, speaker), **(extra or {})}
         subject, body = mail_templates.render(kind, values, proposal.event)
         messages.append(
@@ -58,6 +58,33 @@ def queue_to_speakers(
 
 def queue_submission_received(proposal: Proposal) -> list[Message]:
     return queue_to_speakers(proposal, MessageKind.SUBMISSION_RECEIVED)
+
+
+def queue_invitation_declined(invitation: Invitation) -> Message | None:
+    """Tell whoever invited that the invitation was declined (nobody, if they are gone)."""
+    inviter = invitation.invited_by
+    if inviter is None:
+        return None
+    proposal = invitation.proposal
+    event = proposal.event
+    values = {
+        "event_name": event.name,
+        "event_url": absolute(event.get_absolute_url()),
+        "inviter_name": inviter.display_name,
+        "invitee_email": invitation.email,
+        "proposal_title": proposal.title,
+        "proposal_url": absolute(proposal.get_absolute_url()),
+    }
+    subject, body = mail_templates.render(MessageKind.INVITATION_DECLINED, values, event)
+    return outbox.queue(
+        to=inviter.email,
+        subject=subject,
+        body=body,
+        kind=MessageKind.INVITATION_DECLINED,
+        event=event,
+        proposal=proposal,
+        user=inviter,
+    )
 
 
 def queue_invitation(invitation: Invitation) -> Message:

@@ -50,6 +50,7 @@ class InvitationState(models.TextChoices):
     PENDING = "pending", "Pending"
     ACCEPTED = "accepted", "Accepted"
     RETRACTED = "retracted", "Retracted"
+    DECLINED = "declined", "Declined"
 
 
 class MessageState(models.TextChoices):
@@ -67,6 +68,7 @@ UNSENT_STATES = (MessageState.DRAFT, MessageState.PENDING, MessageState.FAILED)
 class MessageKind(models.TextChoices):
     SUBMISSION_RECEIVED = "submission_received", "Submission received"
     INVITATION = "invitation", "Co-speaker invitation"
+    INVITATION_DECLINED = "invitation_declined", "Co-speaker invitation declined"
     ACCEPTANCE = "acceptance", "Acceptance"
     REJECTION = "rejection", "Rejection"
     CONFIRMATION_REMINDER = "confirmation_reminder", "Confirmation reminder"

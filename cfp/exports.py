@@ -13,18 +13,21 @@ exports with the same helpers.
 import csv
 import json
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
 
 from cfp.enums import ACCEPTED_STATES
 from cfp.models import Event, Proposal, SubmissionType, TalkSlot, Track
+from cfp.models.proposal import speakers_in_order
 from speakers.models import User
 
 JSON_VERSION = 1
@@ -151,9 +154,7 @@ def for_export(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """What an export reads of each proposal, in one query per chunk (plus one for speakers)."""
     return (
         proposals.select_related("submission_type", "track", "slot__room")
-        .prefetch_related(
-            Prefetch("speakers", queryset=User.objects.select_related("profile").order_by("email"))
-        )
+        .prefetch_related(speakers_in_order())
         .order_by("title", "pk")
     )
 
@@ -234,44 +235,81 @@ def speaker_field(user: User, name: str) -> str:
     return getattr(profile, name) if profile is not None else ""
 
 
-TALK_COLUMNS = [
-    "code",
-    "title",
-    "state",
-    "submission type",
-    "duration (minutes)",
-    "track",
-    "experience level",
-    "abstract",
-    "audience",
-    "benefits",
-    "technical requirements",
-    "notes for organizers",
-    "speakers",
-    "speaker emails",
-    "speaker affiliations",
-    "slot start",
-    "slot end",
-    "room",
-    "slides URL",
-    "submitted at",
+@dataclass(frozen=True)
+class Column:
+    """A column of a CSV export: its header, and what it holds for the Exports page (which
+    reads these same definitions, so the page and the files cannot disagree)."""
+
+    name: str
+    description: str
+
+
+def _column_names(columns: Iterable[Column]) -> list[str]:
+    return [column.name for column in columns]
+
+
+TALK_COLUMN_SPECS = [
+    Column("code", _("The proposal's code, unique across events (it is in the talk's address).")),
+    Column("title", _("The talk's title.")),
+    Column("state", _("Accepted or Confirmed (any state when every proposal is exported).")),
+    Column("submission type", _("The name of the submission type.")),
+    Column(
+        "duration (minutes)",
+        _("The slot's length when the talk is scheduled, else the submission type's default."),
+    ),
+    Column("track", _("The name of the track (the form's “Category”).")),
+    Column("experience level", _("Beginner, Intermediate, Advanced or Any.")),
+    Column("abstract", _("As the speakers wrote it (Markdown); public once accepted.")),
+    Column("audience", _("Who the audience is and what they will gain (Markdown).")),
+    Column("benefits", _("Benefits to the ecosystem (Markdown).")),
+    Column("technical requirements", _("What the speakers need in the room (Markdown).")),
+    Column("notes for organizers", _("The speakers' notes for the organizers; never public.")),
+    Column(
+        "speakers",
+        _(
+            "The speakers' names, joined with “; ”, in the speakers' order (the submitter "
+            "first unless reordered); a speaker without a name by their email address."
+        ),
+    ),
+    Column("speaker emails", _("The speakers' email addresses, joined with “; ”, in that order.")),
+    Column("speaker affiliations", _("The speakers' distinct affiliations, joined with “; ”.")),
+    Column(
+        "slot start",
+        _(
+            "When the talk starts in the working schedule, in the event's time zone "
+            "(YYYY-MM-DD HH:MM); empty when it is not scheduled."
+        ),
+    ),
+    Column("slot end", _("When the talk ends, in the same way.")),
+    Column("room", _("The room of its slot; empty when it is not scheduled.")),
+    Column("slides URL", _("The link to the slides that the speakers gave.")),
+    Column("submitted at", _("When it was first submitted, in the event's time zone.")),
+]
+_TALK = {column.name: column for column in TALK_COLUMN_SPECS}
+
+SPEAKER_COLUMN_SPECS = [
+    *(
+        _TALK[name]
+        for name in (
+            "code",
+            "title",
+            "state",
+            "submission type",
+            "track",
+            "slot start",
+            "slot end",
+            "room",
+        )
+    ),
+    Column("speaker name", _("The name in the speaker's profile; empty if they gave none.")),
+    Column("speaker email", _("The speaker's email address.")),
+    Column("affiliation", _("The speaker's affiliation.")),
+    Column("biography", _("The speaker's biography (Markdown).")),
+    Column("links", _("The speaker's links, one per line.")),
 ]
 
-SPEAKER_COLUMNS = [
-    "code",
-    "title",
-    "state",
-    "submission type",
-    "track",
-    "slot start",
-    "slot end",
-    "room",
-    "speaker name",
-    "speaker email",
-    "affiliation",
-    "biography",
-    "links",
-]
+TALK_COLUMNS = _column_names(TALK_COLUMN_SPECS)
+SPEAKER_COLUMNS = _column_names(SPEAKER_COLUMN_SPECS)
 
 
 def _slot_cells(proposal: Proposal, event: Event) -> list[str | None]:

@@ -21,6 +21,8 @@ PLACEHOLDERS: dict[str, set[str]] = {
     MessageKind.SUBMISSION_RECEIVED: PROPOSAL | {"deadline"},
     MessageKind.INVITATION: COMMON
     | {"inviter_name", "proposal_title", "invitation_url", "expires"},
+    MessageKind.INVITATION_DECLINED: COMMON
+    | {"inviter_name", "invitee_email", "proposal_title", "proposal_url"},
     MessageKind.ACCEPTANCE: PROPOSAL | {"confirm_url"},
     MessageKind.REJECTION: PROPOSAL,
     MessageKind.CONFIRMATION_REMINDER: PROPOSAL | {"confirm_url"},
@@ -46,6 +48,14 @@ DEFAULTS: dict[str, tuple[str, str]] = {
         "To accept, open this link (you may need to sign up with this email address first):\n"
         "{invitation_url}\n\n"
         "The invitation is valid until {expires}.\n",
+    ),
+    MessageKind.INVITATION_DECLINED: (
+        "{invitee_email} declined your invitation ({proposal_title})",
+        "Hello {inviter_name},\n\n"
+        "{invitee_email} has declined your invitation to be a co-speaker of “{proposal_title}” "
+        "for {event_name}.\n\n"
+        "You can invite someone else from the proposal's page:\n"
+        "{proposal_url}\n",
     ),
     MessageKind.ACCEPTANCE: (
         "Accepted: {proposal_title} ({event_name})",

@@ -13,11 +13,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from cfp.enums import ExperienceLevel
 from cfp.models import Event, PublishedSlot, ScheduleVersion
+from cfp.models.proposal import speakers_in_order
 from cfp.schedule import current_version, format_moment, format_span, format_time, public_slots
 from speakers.models import User
 
@@ -192,12 +192,11 @@ def _public_talk(row: PublishedSlot, event: Event) -> PublicTalk:
 
 def _talk_rows(version: ScheduleVersion | None):
     """The public talk rows of a version, with everything a talk shows, in two queries."""
-    speakers = User.objects.select_related("profile").order_by("profile__name", "pk")
     return (
         public_slots(version)
         .exclude(proposal=None)
         .select_related("proposal__submission_type", "proposal__track")
-        .prefetch_related(Prefetch("proposal__speakers", queryset=speakers))
+        .prefetch_related(speakers_in_order("proposal__speakers"))
         .order_by("start", "room_position", "room_name", "proposal__title", "pk")
     )
 

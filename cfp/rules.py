@@ -25,3 +25,4 @@ def is_proposal_organizer(user, proposal) -> bool:
 rules.add_rule("cfp.view_proposal", is_proposal_speaker | is_proposal_organizer)
 rules.add_rule("cfp.edit_proposal", is_proposal_speaker)
 rules.add_rule("cfp.organize_event", is_event_organizer)
+rules.add_rule("cfp.order_speakers", is_proposal_speaker | is_proposal_organizer)

@@ -17,13 +17,13 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
 from cfp import emails
 from cfp.enums import ACCEPTED_STATES, MessageKind, ProposalState
 from cfp.models import Event, Proposal, PublishedSlot, Room, ScheduleVersion, TalkSlot
+from cfp.models.proposal import speakers_in_order
 
 # --- time in the event's zone ------------------------------------------------------------
 
@@ -76,17 +76,10 @@ def schedulable_talks(event: Event):
 
 def grid_slots(event: Event):
     """Every working slot of the event with what the grid and the warnings read."""
-    from speakers.models import User
-
     return (
         TalkSlot.objects.filter(event=event)
         .select_related("room", "proposal__submission_type", "proposal__track")
-        .prefetch_related(
-            Prefetch(
-                "proposal__speakers",
-                queryset=User.objects.select_related("profile").order_by("email"),
-            )
-        )
+        .prefetch_related(speakers_in_order("proposal__speakers"))
     )
 
 

@@ -1,11 +1,13 @@
 """Writes of the CfP: every change a speaker makes goes through one of these."""
 
+import rules
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cfp import emails
 from cfp.enums import InvitationState, ProposalState
-from cfp.models import Event, Invitation, Proposal, TransitionNotAllowed
+from cfp.models import Event, Invitation, Proposal, ProposalSpeaker, TransitionNotAllowed
 from speakers.models import User
 
 
@@ -28,7 +30,7 @@ def proposal_create(*, event: Event, by: User, form, submit: bool) -> Proposal:
     proposal = form.save(commit=False)
     proposal.event = event
     proposal.save()
-    proposal.speakers.add(by)
+    proposal.add_speaker(by)
     if submit:
         proposal_submit(proposal=proposal, by=by)
     return proposal
@@ -73,6 +75,18 @@ def proposal_delete_draft(*, proposal: Proposal, by: User) -> None:
 
 
 @transaction.atomic
+def speaker_move(*, proposal: Proposal, speaker: User, by: User, offset: int) -> bool:
+    """Move a speaker up (-1) or down (1) the proposal's list: the order of the public pages,
+    the schedule and the exports. The proposal's speakers and its event's organizers may."""
+    if not rules.test_rule("cfp.order_speakers", by, proposal):
+        raise ActionRefused(gettext("Only the speakers and organizers can reorder the speakers."))
+    try:
+        return proposal.move_speaker(speaker, offset)
+    except ProposalSpeaker.DoesNotExist:
+        raise ActionRefused(gettext("This person is not a speaker of the proposal.")) from None
+
+
+@transaction.atomic
 def invitation_create(*, proposal: Proposal, email: str, by: User) -> Invitation:
     email = email.strip().lower()
     if not proposal.is_editable():
@@ -100,6 +114,26 @@ def invitation_retract(*, invitation: Invitation, by: User) -> Invitation:
 
 
 @transaction.atomic
+def invitation_decline(*, invitation: Invitation, user: User | None = None) -> Invitation:
+    """The invited person says no (signed in with the invited address, or signed out with
+    the link); whoever invited is told by email."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.state != InvitationState.PENDING:
+        raise ActionRefused(gettext("This invitation has been used or retracted."))
+    if invitation.is_expired():
+        raise ActionRefused(gettext("This invitation has expired."))
+    if user is not None and user.is_authenticated and not invitation.is_for(user):
+        raise ActionRefused(
+            gettext("This invitation is for %(email)s.") % {"email": invitation.email}
+        )
+    invitation.state = InvitationState.DECLINED
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["state", "responded_at"])
+    emails.queue_invitation_declined(invitation)
+    return invitation
+
+
+@transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: User) -> Proposal:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.state != InvitationState.PENDING:
@@ -108,12 +142,12 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Proposal:
         raise ActionRefused("This invitation has expired. Ask the speaker to invite you again.")
     if invitation.proposal.state == ProposalState.WITHDRAWN:
         raise ActionRefused("This proposal has been withdrawn.")
-    if user.email.lower() != invitation.email.lower():
+    if not invitation.is_for(user):
         raise ActionRefused(
             f"This invitation is for {invitation.email}. Please log in with that address."
         )
     invitation.state = InvitationState.ACCEPTED
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["state", "responded_at"])
-    invitation.proposal.speakers.add(user)
+    invitation.proposal.add_speaker(user)  # co-speakers join last
     return invitation.proposal

@@ -8,6 +8,7 @@ urlpatterns = [
     path("me/proposals/", views.my_proposals, name="my_proposals"),
     path("preview/markdown/", views.markdown_preview, name="markdown_preview"),
     path("invitations/<str:token>/", views.invitation_detail, name="invitation"),
+    path("invitations/<str:token>/decline/", views.invitation_decline, name="invitation_decline"),
     path("<slug:event>/", views.event_cfp, name="event"),
     path("<slug:event>/submit/", views.proposal_create, name="proposal_create"),
     # The public programme: only what the newest published schedule holds.
@@ -46,6 +47,11 @@ urlpatterns = [
         "<slug:event>/proposals/<str:code>/slides/",
         public.proposal_slides,
         name="proposal_slides",
+    ),
+    path(
+        "<slug:event>/proposals/<str:code>/speakers/<int:pk>/move/",
+        views.speaker_move,
+        name="speaker_move",
     ),
     path(
         "<slug:event>/proposals/<str:code>/invite/",

@@ -1,16 +1,20 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from cfp import decisions, services
-from cfp.enums import ProposalState
+from cfp.adapters import remember_invitation
+from cfp.enums import InvitationState, ProposalState
 from cfp.forms import InvitationForm, MarkdownPreviewForm, ProposalForm
 from cfp.markdown import render_markdown
-from cfp.models import Event, Invitation, Proposal
+from cfp.models import Event, Invitation, Proposal, ProposalSpeaker
 from cfp.services import ActionRefused
 from speakers.services import profile_for
 
@@ -67,6 +71,7 @@ def _profile_warning(request, profile) -> None:
         )
 
 
+SPEAKER_MOVES = {"up": -1, "down": 1}
 NOT_SAVED = "Your proposal was not saved: please correct the fields marked below."
 KEEP_A_COPY = "Nothing was saved; your text is still below so you can keep a copy."
 
@@ -277,6 +282,25 @@ def my_proposals(request):
 
 @login_required
 @require_POST
+def speaker_move(request, event: str, code: str, pk: int):
+    """Move a speaker up or down the proposal's list (a plain form: no script needed)."""
+    proposal = _get_own_proposal(request, event, code)
+    link = get_object_or_404(
+        ProposalSpeaker.objects.select_related("user"), proposal=proposal, user_id=pk
+    )
+    offset = SPEAKER_MOVES.get(request.POST.get("direction", ""))
+    if offset is None:
+        messages.error(request, gettext("Choose to move the speaker up or down."))
+        return redirect(proposal)
+    try:
+        services.speaker_move(proposal=proposal, speaker=link.user, by=request.user, offset=offset)
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+    return redirect(f"{proposal.get_absolute_url()}#speakers")
+
+
+@login_required
+@require_POST
 def invitation_create(request, event: str, code: str):
     proposal = _get_own_proposal(request, event, code)
     form = InvitationForm(request.POST)
@@ -308,10 +332,17 @@ def invitation_retract(request, event: str, code: str, pk: int):
     return redirect(proposal)
 
 
-def invitation_detail(request, token: str):
-    invitation = get_object_or_404(
+def _get_invitation(token: str) -> Invitation:
+    return get_object_or_404(
         Invitation.objects.select_related("proposal__event", "invited_by__profile"), token=token
     )
+
+
+def invitation_detail(request, token: str):
+    """The invited person's page: the holder of the link (signed out, or signed in with the
+    invited address) sees the talk, the event, who invited and until when; someone signed
+    in with another address sees none of it."""
+    invitation = _get_invitation(token)
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={request.path}")
@@ -322,17 +353,48 @@ def invitation_detail(request, token: str):
             return redirect(request.path)
         messages.success(request, f"You are now a speaker of “{proposal.title}”.")
         return redirect(proposal)
-    email_matches = (
-        request.user.is_authenticated and request.user.email.lower() == invitation.email.lower()
-    )
+    signed_out = not request.user.is_authenticated
+    email_matches = invitation.is_for(request.user)
+    expired = invitation.is_expired()
+    open_ = invitation.state == InvitationState.PENDING and not expired
+    if signed_out and open_:
+        remember_invitation(request, invitation)
+    shown = (signed_out or email_matches) and invitation.state == InvitationState.PENDING
+    next_query = urlencode({"next": request.path}, safe="/")
     context = {
         "invitation": invitation,
+        "event": invitation.proposal.event,
         "email_matches": email_matches,
-        "expired": invitation.is_expired(),
-        # Only the invited address sees what the proposal is.
-        "proposal": invitation.proposal if email_matches else None,
+        "expired": expired,
+        "open": open_,
+        # Only the holder of the link, or the invited address, sees what the proposal is.
+        "proposal": invitation.proposal if shown else None,
+        "inviter_name": invitation.invited_by.display_name if invitation.invited_by else "",
+        "login_url": f"{reverse('account_login')}?{next_query}",
+        "signup_url": f"{reverse('account_signup')}?"
+        + urlencode({"email": invitation.email, "next": request.path}, safe="/@"),
     }
     return render(request, "cfp/invitation.html", context)
+
+
+@require_POST
+def invitation_decline(request, token: str):
+    invitation = _get_invitation(token)
+    try:
+        services.invitation_decline(invitation=invitation, user=request.user)
+    except ActionRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            gettext("You declined the invitation. We let %(name)s know.")
+            % {
+                "name": invitation.invited_by.display_name
+                if invitation.invited_by
+                else "the speaker"
+            },
+        )
+    return redirect(invitation)
 
 
 @login_required

@@ -7,14 +7,17 @@ list's (reviews.selectors.ranked_proposals), so the files and the staff panel ag
 the ranked list, the files leave out what the viewer is conflicted on.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.db.models import F, Prefetch, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from cfp import exports
+from cfp.exports import Column
 from cfp.models import Event, Proposal
 from reviews import selectors, services
 from reviews.models import Criterion, Review
@@ -22,8 +25,79 @@ from reviews.models import Criterion, Review
 JSON_VERSION = 1
 DECIMALS = 3
 
-PROPOSAL_COLUMNS = ["code", "title", "state", "track", "submission type"]
-AGGREGATE_COLUMNS = ["reviews", "mean", "median", "spread", "normalised"]
+PROPOSAL_COLUMN_SPECS = [
+    Column("code", _("The proposal's code.")),
+    Column("title", _("The proposal's title.")),
+    Column("state", _("Where the proposal is: Submitted, Accepted, Rejected, …")),
+    Column("track", _("The name of its track (the form's “Category”).")),
+    Column("submission type", _("The name of its submission type.")),
+]
+AGGREGATE_COLUMN_SPECS = [
+    Column("reviews", _("How many reviews the proposal has.")),
+    Column("mean", _("The mean of its reviews' weighted scores.")),
+    Column("median", _("The median of its reviews' weighted scores.")),
+    Column("spread", _("The population standard deviation of its reviews' weighted scores.")),
+    Column(
+        "normalised",
+        _(
+            "The mean of its reviews' normalised scores: each reviewer's scores put on the "
+            "event's common scale, as on the ranked list."
+        ),
+    ),
+]
+PROPOSAL_COLUMNS = [column.name for column in PROPOSAL_COLUMN_SPECS]
+AGGREGATE_COLUMNS = [column.name for column in AGGREGATE_COLUMN_SPECS]
+REVIEWER_COLUMN_SPECS = [
+    Column("reviewer email", _("The reviewer's email address.")),
+    Column("reviewer name", _("The reviewer's name; empty if they gave none.")),
+]
+REVIEW_COLUMN_SPECS = [
+    Column("weighted score", _("The review's score: its criteria's scores, weighted.")),
+    Column(
+        "normalised score",
+        _("The review's score on the event's common scale (see the ranked list)."),
+    ),
+    Column("comment for the organizers", _("The reviewer's comment for the organizers.")),
+    Column("feedback for the speaker", _("The reviewer's optional feedback for the speakers.")),
+    Column("reviewed at", _("When the review was last saved, in the event's time zone.")),
+]
+
+
+def _criterion_header(criterion: Criterion, prefix: str = "") -> str:
+    # The criterion's name, as organizers typed it; csv_chunks neutralises it like any text.
+    return f"{prefix}{criterion.name} ({criterion.min_score}–{criterion.max_score})"
+
+
+def review_columns(criteria: Sequence[Criterion]) -> list[Column]:
+    """The columns of the one-row-per-review file, for the event's criteria."""
+    return [
+        *PROPOSAL_COLUMN_SPECS,
+        *REVIEWER_COLUMN_SPECS,
+        *(
+            Column(_criterion_header(c), _("The reviewer's score on this criterion."))
+            for c in criteria
+        ),
+        *REVIEW_COLUMN_SPECS,
+        *(
+            Column(f"proposal {c.name}", format_lazy(_("The proposal's figure: {}"), c.description))
+            for c in AGGREGATE_COLUMN_SPECS
+        ),
+    ]
+
+
+def proposal_columns(criteria: Sequence[Criterion]) -> list[Column]:
+    """The columns of the one-row-per-proposal file, for the event's criteria."""
+    return [
+        *PROPOSAL_COLUMN_SPECS,
+        *AGGREGATE_COLUMN_SPECS,
+        *(
+            Column(
+                _criterion_header(c, "mean "),
+                _("The mean of the reviews' scores on this criterion."),
+            )
+            for c in criteria
+        ),
+    ]
 
 
 def _number(value: float | None) -> float | None:
@@ -105,23 +179,8 @@ class ReviewExport:
                 ]
 
     def reviews_csv(self) -> Iterator[bytes]:
-        header = [
-            *PROPOSAL_COLUMNS,
-            "reviewer email",
-            "reviewer name",
-            *self._criterion_headers(),
-            "weighted score",
-            "normalised score",
-            "comment for the organizers",
-            "feedback for the speaker",
-            "reviewed at",
-            *(f"proposal {name}" for name in AGGREGATE_COLUMNS),
-        ]
+        header = [column.name for column in review_columns(self.criteria)]
         return exports.csv_chunks(header, self.review_rows())
-
-    def _criterion_headers(self, prefix: str = "") -> list[str]:
-        # The criterion's name, as organizers typed it; csv_chunks neutralises it like any text.
-        return [f"{prefix}{c.name} ({c.min_score}–{c.max_score})" for c in self.criteria]
 
     # --- one row per proposal ---------------------------------------------------------------
 
@@ -138,7 +197,7 @@ class ReviewExport:
             yield [*self._proposal_cells(proposal), *self._aggregates(proposal), *means]
 
     def proposals_csv(self) -> Iterator[bytes]:
-        header = [*PROPOSAL_COLUMNS, *AGGREGATE_COLUMNS, *self._criterion_headers("mean ")]
+        header = [column.name for column in proposal_columns(self.criteria)]
         return exports.csv_chunks(header, self.proposal_rows())
 
     # --- JSON -------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.db.models import Count
 
 from cfp.enums import ProposalState
 from cfp.models import Event, Proposal
+from cfp.models.proposal import speakers_in_order
 from reviews import assignment, scores, selectors
 from reviews.enums import ConflictSource
 from reviews.models import (
@@ -242,7 +243,7 @@ def suggested_conflicts(event: Event) -> list[tuple[User, Proposal, str]]:
     )
     proposals = Proposal.objects.filter(
         event=event, state__in=selectors.REVIEWABLE_STATES
-    ).prefetch_related("speakers__profile")
+    ).prefetch_related(speakers_in_order())
     suggestions = []
     for proposal in proposals.order_by("title"):
         for reviewer in reviewers:

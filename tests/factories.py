@@ -122,8 +122,9 @@ class ProposalFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def speakers(self, create, extracted, **kwargs):
-        if create:
-            self.speakers.add(*(extracted or [SpeakerFactory()]))
+        if create:  # in the order given: the first is the submitter
+            for user in extracted or [SpeakerFactory()]:
+                self.add_speaker(user)
 
 
 class RoomFactory(factory.django.DjangoModelFactory):

@@ -2,7 +2,12 @@ from cfp.models.event import CfP, Event, SubmissionType, Track
 from cfp.models.invitation import Invitation
 from cfp.models.mail import EmailTemplate, SendBatch
 from cfp.models.outbox import Message
-from cfp.models.proposal import Proposal, ProposalTransition, TransitionNotAllowed
+from cfp.models.proposal import (
+    Proposal,
+    ProposalSpeaker,
+    ProposalTransition,
+    TransitionNotAllowed,
+)
 from cfp.models.schedule import PublishedSlot, Room, ScheduleVersion, TalkSlot
 
 __all__ = [
@@ -12,6 +17,7 @@ __all__ = [
     "Invitation",
     "Message",
     "Proposal",
+    "ProposalSpeaker",
     "ProposalTransition",
     "PublishedSlot",
     "Room",

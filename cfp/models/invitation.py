@@ -59,6 +59,10 @@ class Invitation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("cfp:invitation", kwargs={"token": self.token})
 
+    def is_for(self, user) -> bool:
+        """Whether the user's address is the invited one (case does not matter)."""
+        return user.is_authenticated and user.email.lower() == self.email.lower()
+
     def is_expired(self, now=None) -> bool:
         return (now or timezone.now()) >= self.expires_at
 

@@ -94,18 +94,31 @@ class ProposalQuerySet(models.QuerySet):
 
     def with_listing(self):
         """Everything a list of proposals shows, in a fixed number of queries."""
-        from speakers.models import User
-
         return (
             self.with_decision()
             .select_related("event", "event__cfp", "submission_type", "track")
-            .prefetch_related(
-                Prefetch(
-                    "speakers",
-                    queryset=User.objects.select_related("profile").order_by("email"),
-                )
-            )
+            .prefetch_related(speakers_in_order())
         )
+
+
+# A speaker's place among a proposal's speakers, from the user's side of the join: a query
+# of users that already joins the proposal's speakers (the prefetch of `speakers`, or
+# `proposal.speakers`) reuses that join to order by it.
+SPEAKER_ORDER = ("speaker_positions__position", "speaker_positions__pk")
+
+
+def ordered_speakers(queryset=None):
+    """Users (with profiles) in the order the speakers gave, for a query through `speakers`."""
+    from speakers.models import User
+
+    queryset = User.objects.all() if queryset is None else queryset
+    return queryset.select_related("profile").order_by(*SPEAKER_ORDER)
+
+
+def speakers_in_order(lookup: str = "speakers") -> Prefetch:
+    """Prefetch a proposal's speakers (at `lookup`) in their order: no query more than a
+    plain prefetch."""
+    return Prefetch(lookup, queryset=ordered_speakers())
 
 
 class Proposal(models.Model):
@@ -168,7 +181,9 @@ class Proposal(models.Model):
         validators=[validate_clean_text],
         help_text="Never public.",
     )
-    speakers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="proposals")
+    speakers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="proposals", through="ProposalSpeaker"
+    )
     state = models.CharField(
         max_length=20, choices=ProposalState.choices, default=ProposalState.DRAFT, editable=False
     )
@@ -199,6 +214,50 @@ class Proposal(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cfp:proposal", kwargs={"event": self.event.slug, "code": self.code})
+
+    def speakers_in_order(self):
+        """The speakers in the order they gave: the prefetched list when there is one (from
+        `speakers_in_order()`), else one query."""
+        if "speakers" in getattr(self, "_prefetched_objects_cache", {}):
+            return self.speakers.all()
+        return ordered_speakers(self.speakers.all())
+
+    # --- the speakers, in their order --------------------------------------------------
+
+    def add_speaker(self, user) -> "ProposalSpeaker":
+        """Add a speaker after the others; one already there keeps their place."""
+        last = self.speaker_positions.aggregate(last=models.Max("position"))["last"]
+        link, _ = ProposalSpeaker.objects.get_or_create(
+            proposal=self, user=user, defaults={"position": 0 if last is None else last + 1}
+        )
+        return link
+
+    add_speaker.alters_data = True
+
+    def move_speaker(self, user, offset: int) -> bool:
+        """Move a speaker `offset` places (-1: up, 1: down), renumbering everyone from 0.
+
+        False when the speaker is already first (or last); a user who is not a speaker of
+        the proposal is a ProposalSpeaker.DoesNotExist.
+        """
+        links = list(
+            ProposalSpeaker.objects.select_for_update()
+            .filter(proposal=self)
+            .order_by("position", "pk")
+        )
+        index = next((i for i, link in enumerate(links) if link.user_id == user.pk), None)
+        if index is None:
+            raise ProposalSpeaker.DoesNotExist(f"{user} is not a speaker of {self.code}.")
+        target = index + offset
+        if not 0 <= target < len(links):
+            return False
+        links.insert(target, links.pop(index))
+        for position, link in enumerate(links):
+            link.position = position
+        ProposalSpeaker.objects.bulk_update(links, ["position"])
+        return True
+
+    move_speaker.alters_data = True
 
     # --- the deadline -----------------------------------------------------------------
 
@@ -356,6 +415,29 @@ class Proposal(models.Model):
             shown.append(decisions[-1])  # decisions stop changing once announced
             shown.sort(key=lambda t: (t.at, t.pk))
         return shown
+
+
+class ProposalSpeaker(models.Model):
+    """A speaker of a proposal, and their place in its list of speakers: the submitter first,
+    co-speakers in the order they joined, unless the speakers or organizers reorder them.
+    Equal positions (rows added without one) keep the order in which they were added."""
+
+    proposal = models.ForeignKey(
+        Proposal, on_delete=models.CASCADE, related_name="speaker_positions"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="speaker_positions"
+    )
+    position = models.PositiveIntegerField("position", default=0)
+
+    class Meta:
+        db_table = "cfp_proposal_speakers"  # the table of the former plain many-to-many
+        ordering = ["position", "pk"]
+        unique_together = [("proposal", "user")]
+        verbose_name = "speaker"
+
+    def __str__(self) -> str:
+        return f"{self.proposal.code}: {self.user.email} ({self.position})"
 
 
 class ProposalTransition(models.Model):

@@ -400,7 +400,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
             event,
             proposal=proposal,
             decision=decision_panel(proposal),
-            speakers=[person(s) for s in proposal.speakers.select_related("profile")],
+            speakers=[person(s) for s in proposal.speakers_in_order()],
             reviews=reviews,
             reviewers=[person(r.reviewer) for r in reviews],
             rows=rows,

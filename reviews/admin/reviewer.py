@@ -355,7 +355,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         blind = review_settings.blind
         speakers = []
         if not blind:
-            speakers = list(proposal.speakers.select_related("profile").order_by("email"))
+            speakers = list(proposal.speakers_in_order())
         others, others_hidden = self._other_reviews(
             request, proposal, review_settings, criteria, has_own=own is not None
         )

@@ -102,6 +102,15 @@ def test_organizer_grants_a_deadline_extension(client, organizer, own_event):
     data["transitions-INITIAL_FORMS"] = data["transitions-TOTAL_FORMS"] = 1
     data["transitions-0-id"] = proposal.transitions.get().pk
     data["transitions-0-proposal"] = proposal.pk
+    link = proposal.speaker_positions.get()
+    data["speaker_positions-INITIAL_FORMS"] = data["speaker_positions-TOTAL_FORMS"] = 1
+    data.update(
+        {
+            "speaker_positions-0-id": link.pk,
+            "speaker_positions-0-proposal": proposal.pk,
+            "speaker_positions-0-position": link.position,
+        }
+    )
 
     response = client.post(url, data)
 

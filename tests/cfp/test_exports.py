@@ -93,7 +93,7 @@ def world(db):
         notes="Needs the big room.",
         slides_url="https://example.com/slides",
         submitted_at=datetime(2026, 1, 10, 17, 5, tzinfo=UTC),
-        speakers=[bob, ada],
+        speakers=[ada, bob],
     )
     TalkSlotFactory(proposal=scheduled, event=event, room=room)
     bare = ProposalFactory(
@@ -233,6 +233,29 @@ def test_talks_csv_has_one_row_per_accepted_or_confirmed_talk(organizer_client, 
         "slides URL": "https://example.com/slides",
         "submitted at": "2026-01-10 18:05",  # 17:05 UTC is 18:05 in Berlin in January
     }
+
+
+def test_talk_exports_list_speakers_in_their_order_not_by_email(organizer_client, world):
+    # Zoe submitted and invited Ada: Zoe comes first although her address sorts last.
+    zoe = SpeakerFactory(email="zoe@example.com", profile__name="Zoe", profile__affiliation="Z")
+    talk = ProposalFactory(
+        event=world.event, title="A talk by two", state="accepted", speakers=[zoe, world.ada]
+    )
+
+    talks = read_csv(body(organizer_client.get(export_url("talks_csv", world.event))))
+    row = next(r for r in talks if r["code"] == talk.code)
+    per_speaker = read_csv(body(organizer_client.get(export_url("speakers_csv", world.event))))
+    document = json.loads(body(organizer_client.get(export_url("talks_json", world.event))))
+    as_json = next(t for t in document["talks"] if t["code"] == talk.code)
+
+    assert row["speakers"] == "Zoe; Ada Lovelace"
+    assert row["speaker emails"] == "zoe@example.com; ada@example.com"
+    assert row["speaker affiliations"] == "Z; Analytical Engines"
+    assert [r["speaker email"] for r in per_speaker if r["code"] == talk.code] == [
+        "zoe@example.com",
+        "ada@example.com",
+    ]
+    assert [s["email"] for s in as_json["speakers"]] == ["zoe@example.com", "ada@example.com"]
 
 
 def test_missing_values_are_empty_cells_never_none(organizer_client, world):

@@ -228,9 +228,10 @@ def test_schedule_xml_is_frab_schedule_with_every_field(client, feed_event):
     assert element.findtext("url").endswith(url("talk", event, code=main.code))
     assert element.findtext("slug").startswith(f"feedcon-{main.pk}-compilers")
     persons = element.findall("persons/person")
+    # In the speakers' order: the submitter first, not by name or address.
     assert [(p.get("id"), p.text) for p in persons] == [
-        (str(feed_event["co_speaker"].pk), "Alan Turing"),
         (str(feed_event["speaker"].pk), "Grace Hopper"),
+        (str(feed_event["co_speaker"].pk), "Alan Turing"),
     ]
     [link] = element.findall("links/link")
     assert link.get("href") == "https://slides.example/compilers"
@@ -295,8 +296,8 @@ def test_schedule_json_carries_the_same_data_as_the_xml(client, feed_event):
             assert item[field] == (element.findtext(field) or ""), field
     item = by_id[str(main.pk)]
     assert item["persons"] == [
-        {"id": feed_event["co_speaker"].pk, "public_name": "Alan Turing"},
         {"id": feed_event["speaker"].pk, "public_name": "Grace Hopper"},
+        {"id": feed_event["co_speaker"].pk, "public_name": "Alan Turing"},
     ]
     assert item["links"] == [{"url": "https://slides.example/compilers", "title": "Slides"}]
     assert item["attachments"] == []

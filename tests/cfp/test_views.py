@@ -1132,16 +1132,6 @@ def invitee(db):
     return SpeakerFactory(email="invitee@example.com")
 
 
-def test_invitation_detail_anonymous_sees_whom_it_is_for_but_not_the_proposal(client, invitation):
-    response = client.get(invitation.get_absolute_url())
-
-    body = page(response)
-    assert response.status_code == 200
-    assert "This invitation is for <strong>invitee@example.com</strong>." in body
-    assert f"{reverse('account_login')}?next={invitation.get_absolute_url()}" in body
-    assert invitation.proposal.title not in body
-
-
 def test_invitation_detail_invitee_sees_the_proposal_and_the_accept_button(
     client, invitation, invitee
 ):

@@ -284,7 +284,7 @@ class Command(BaseCommand):
                 technical_requirements="None, all demos will be done over AWS.",
                 notes="Happy to shorten this to a lightning talk." if i % 3 == 0 else "",
             )
-            proposal.speakers.add(main)
+            proposal.add_speaker(main)
             if i % 3 == 1:  # some proposals have a co-speaker who accepted an invitation
                 co = speakers[(i + 1) % len(speakers)]
                 Invitation.objects.create(
@@ -294,7 +294,7 @@ class Command(BaseCommand):
                     state="accepted",
                     responded_at=timezone.now(),
                 )
-                proposal.speakers.add(co)
+                proposal.add_speaker(co)
             if state != ProposalState.DRAFT:
                 proposal.submit(by=main)
             if state == ProposalState.WITHDRAWN:
@@ -444,7 +444,7 @@ class Command(BaseCommand):
             if rng.random() < 0.5 and len(speakers) > 1:  # 1.5 speakers per proposal on average
                 second = speakers[(i + 1 + rng.randrange(len(speakers) - 1)) % len(speakers)]
                 if second.pk != first.pk:
-                    links.append(through(proposal_id=proposal.pk, user_id=second.pk))
+                    links.append(through(proposal_id=proposal.pk, user_id=second.pk, position=1))
             if proposal.state != ProposalState.DRAFT:
                 transitions.append(
                     ProposalTransition(

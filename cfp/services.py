@@ -1,7 +1,10 @@
 """Writes of the CfP: every change a speaker makes goes through one of these."""
 
+from uuid import UUID
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cfp import emails
 from cfp.enums import InvitationState, ProposalState
@@ -13,6 +16,14 @@ class ActionRefused(Exception):
     """A speaker's action that the rules do not allow now; the message says why."""
 
 
+class AlreadyCreated(ActionRefused):
+    """The form that creates a proposal was sent again; `proposal` is the one it created."""
+
+    def __init__(self, proposal: Proposal):
+        super().__init__(_("This proposal was already submitted."))
+        self.proposal = proposal
+
+
 def _ensure_can_submit(*, proposal: Proposal, by: User) -> None:
     profile = getattr(by, "profile", None)
     if profile is None or not profile.is_complete:
@@ -22,12 +33,37 @@ def _ensure_can_submit(*, proposal: Proposal, by: User) -> None:
 
 
 @transaction.atomic
-def proposal_create(*, event: Event, by: User, form, submit: bool) -> Proposal:
+def proposal_create(
+    *, event: Event, by: User, form, submit: bool, token: UUID | None = None
+) -> Proposal:
+    """A new proposal from `form`, with `by` as its speaker.
+
+    `token` is the form's one-time token: the same form sent again (the back button, a retry,
+    a double click) raises AlreadyCreated with the proposal it created, even when both
+    requests run at once (the unique column decides; the loser waits for the winner).
+    """
     if not event.cfp.is_open():
         raise ActionRefused("The call for papers is not open.")
+    if token is not None:
+        existing = Proposal.objects.for_speaker(by).created_with(token).first()
+        if existing is not None:
+            raise AlreadyCreated(existing)
     proposal = form.save(commit=False)
     proposal.event = event
-    proposal.save()
+    proposal.creation_token = token
+    try:
+        with transaction.atomic():
+            proposal.save()
+    except IntegrityError:
+        existing = Proposal.objects.created_with(token)
+        mine = existing.for_speaker(by).first()
+        if mine is not None:
+            raise AlreadyCreated(mine) from None
+        if existing.exists():  # someone else's token: never say whose, nor what it made
+            raise ActionRefused(
+                _("This form cannot be sent again. Please open a new proposal form.")
+            ) from None
+        raise
     proposal.speakers.add(by)
     if submit:
         proposal_submit(proposal=proposal, by=by)
@@ -39,7 +75,13 @@ def proposal_update(*, proposal: Proposal, by: User, form, submit: bool) -> Prop
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if not locked.is_editable():
         raise ActionRefused("This proposal can no longer be edited.")
-    proposal = form.save()
+    # Write the form's fields only: the instance was read before the lock, and its state
+    # may be stale (a submission or a decision that happened meanwhile must stay).
+    proposal = form.save(commit=False)
+    proposal.state = locked.state
+    proposal.save(
+        update_fields=[*(name for name in form._meta.fields if name in form.fields), "updated_at"]
+    )
     if submit and proposal.state == ProposalState.DRAFT:
         proposal_submit(proposal=proposal, by=by)
     return proposal
@@ -47,6 +89,13 @@ def proposal_update(*, proposal: Proposal, by: User, form, submit: bool) -> Prop
 
 @transaction.atomic
 def proposal_submit(*, proposal: Proposal, by: User) -> Proposal:
+    """Submit a draft and queue the "received" email. Submitting a proposal that is already
+    submitted does nothing: two requests at once (a form sent twice) submit it once."""
+    proposal.state = (
+        Proposal.objects.select_for_update().values_list("state", flat=True).get(pk=proposal.pk)
+    )
+    if proposal.state == ProposalState.SUBMITTED:
+        return proposal
     _ensure_can_submit(proposal=proposal, by=by)
     try:
         proposal.submit(by=by)

@@ -1,13 +1,62 @@
+from uuid import uuid4
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Layout, Submit
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from cfp.models import Event, Proposal
 from speakers.fields import MultilineTextField
 
 # Fields a submission needs; a draft needs only a title.
 REQUIRED_TO_SUBMIT = ("submission_type", "experience_level", "abstract")
+
+
+def _grouped(number: int) -> str:
+    return number_format(number, force_grouping=True)
+
+
+class LengthLimit(MaxLengthValidator):
+    """A length limit whose message names the limit and the length, as the counter shows them."""
+
+    def __call__(self, value) -> None:
+        length = len(value)
+        if length > self.limit_value:
+            raise ValidationError(
+                _(
+                    "This text has %(length)s characters; at most %(limit)s are allowed. "
+                    "Please shorten it by %(over)s."
+                ),
+                code="max_length",
+                params={
+                    "length": _grouped(length),
+                    "limit": _grouped(self.limit_value),
+                    "over": _grouped(length - self.limit_value),
+                },
+            )
+
+
+def count_characters_live(field: forms.CharField) -> None:
+    """Show a live counter under the field (static/js/lectern.js) instead of letting the
+    browser cut a paste at `maxlength` without a word; the server refuses what is too long."""
+    if field.max_length is None:
+        return
+    field.validators = [
+        LengthLimit(v.limit_value) if isinstance(v, MaxLengthValidator) else v
+        for v in field.validators
+    ]
+    attrs = field.widget.attrs
+    attrs.pop("maxlength", None)
+    attrs["data-max-length"] = field.max_length
+    attrs["data-limit-reached"] = _("You have reached the limit of {max} characters.")
+    attrs["data-limit-over"] = _(
+        "{over} characters over the limit of {max}: please shorten the text before you save."
+    )
 
 
 class ProposalForm(forms.ModelForm):
@@ -36,20 +85,32 @@ class ProposalForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, event: Event, submitting: bool = True, **kwargs):
+    # Only on a new proposal's form: see cfp.services.proposal_create.
+    creation_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self, *args, event: Event, submitting: bool = True, read_only: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.event = event
         self.submitting = submitting
+        if self.instance.pk is None:
+            self.fields["creation_token"].initial = self.initial.get("creation_token", uuid4)
+        else:
+            del self.fields["creation_token"]
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField):
+                count_characters_live(field)
         self.fields["submission_type"].queryset = event.submission_types.all()
-        self.fields["submission_type"].empty_label = "Choose a submission type"
+        self.fields["submission_type"].empty_label = _("Choose a submission type")
         self.fields["submission_type"].label_from_instance = lambda t: (
             f"{t.name} ({t.default_duration} min)"
         )
         tracks = event.tracks.all()
         self.fields["track"].queryset = tracks
-        self.fields["track"].empty_label = "Choose a category"
+        self.fields["track"].empty_label = _("Choose a category")
         self.fields["experience_level"].choices = [
-            ("", "Choose a level"),
+            ("", _("Choose a level")),
             *self.fields["experience_level"].choices[1:],
         ]
         # Marked required for the browser and the label; enforced only when submitting.
@@ -61,9 +122,12 @@ class ProposalForm(forms.ModelForm):
         for name in required:
             self.fields[name].required = submitting
             self.fields[name].widget.attrs["data-required-to-submit"] = "1"
+        if read_only:
+            self._make_read_only()
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
+            *(["creation_token"] if "creation_token" in self.fields else []),
             Field("title"),
             Div(
                 Div("submission_type", css_class="col-md-4"),
@@ -76,16 +140,21 @@ class ProposalForm(forms.ModelForm):
                 css_class="js-markdown",
                 **{
                     "hx-post": reverse("cfp:markdown_preview"),
-                    "hx-trigger": "keyup changed delay:600ms, load",
+                    # `input`, not a key: a paste with the mouse, autofill and dictation
+                    # change the text without one. `load`: text that is already there.
+                    "hx-trigger": "input changed delay:600ms, load",
                     "hx-target": "#abstract-preview",
                 },
             ),
             HTML(
-                '<div class="card mb-3"><div class="card-header small text-body-secondary">'
-                "Preview of the abstract</div>"
-                '<div class="card-body markdown" id="abstract-preview" aria-live="polite">'
-                '<span class="text-body-secondary">Start typing to see the preview.</span>'
-                "</div></div>"
+                format_html(
+                    '<div class="card mb-3"><div class="card-header small text-body-secondary">'
+                    "{}</div>"
+                    '<div class="card-body markdown" id="abstract-preview" aria-live="polite">'
+                    '<span class="text-body-secondary">{}</span></div></div>',
+                    _("Preview of the abstract"),
+                    _("Start typing to see the preview."),
+                )
             ),
             Field("audience"),
             Field("benefits"),
@@ -93,10 +162,20 @@ class ProposalForm(forms.ModelForm):
             Field("notes"),
         )
 
+    def _make_read_only(self) -> None:
+        """The form as a record once editing has ended (the views save nothing then): the
+        text can still be selected and copied, so text areas are read-only, not disabled."""
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                widget.attrs["disabled"] = True
+            else:
+                widget.attrs["readonly"] = True
+
     def clean_title(self) -> str:
         title = self.cleaned_data["title"].strip()
         if not title:
-            raise forms.ValidationError("Please give your proposal a title.")
+            raise forms.ValidationError(_("Please give your proposal a title."))
         return title
 
 

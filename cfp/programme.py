@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cfp.enums import ExperienceLevel
 from cfp.models import Event, PublishedSlot, ScheduleVersion
@@ -72,7 +73,8 @@ class PublicTalk:
     code: str
     title: str
     submission_type: str
-    experience_level: str
+    experience_level: str  # "Beginner", …, "All levels"; "" when not given
+    level_phrase: str  # the level where it stands alone: "Level: Beginner", "For all levels"
     track: str
     track_order: tuple[int, str]
     abstract: str  # Markdown
@@ -163,17 +165,28 @@ def public_speaker(user: User) -> PublicSpeaker:
     )
 
 
+def _levels(level: str) -> tuple[str, str]:
+    """(the level as a value, the level as a phrase of its own) for the public pages."""
+    if not level:
+        return "", ""
+    if level == ExperienceLevel.ANY:
+        return _("All levels"), _("For all levels")
+    label = ExperienceLevel(level).label
+    return label, _("Level: %(level)s") % {"level": label}
+
+
 def _public_talk(row: PublishedSlot, event: Event) -> PublicTalk:
     proposal = row.proposal
     track = proposal.track
-    level = proposal.experience_level
+    level, level_phrase = _levels(proposal.experience_level)
     slides_url = proposal.slides_url if proposal.slides_url.startswith(SAFE_LINK_SCHEMES) else ""
     return PublicTalk(
         pk=proposal.pk,
         code=proposal.code,
         title=proposal.title,
         submission_type=proposal.submission_type.name if proposal.submission_type else "",
-        experience_level=ExperienceLevel(level).label if level else "",
+        experience_level=level,
+        level_phrase=level_phrase,
         track=track.name if track else "",
         # Talks without a track come after every track.
         track_order=(track.position, track.name) if track else (1 << 16, ""),

@@ -77,6 +77,8 @@ def talk_detail(request, event: str, code: str):
         "event": event,
         "version": version,
         "talk": talk,
+        # An event without tracks has no "Category" to give, so the page does not ask.
+        "has_tracks": bool(talk.track) or event.tracks.exists(),
         "zone": _zone_label(event, programme.Programme(event, version, [talk])),
     }
     return render(request, "cfp/public/talk.html", context)

@@ -1,9 +1,11 @@
 """Writes of the CfP: every change a speaker makes goes through one of these."""
 
+from uuid import UUID
+
 import rules
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from cfp import emails
 from cfp.enums import InvitationState, ProposalState
@@ -15,6 +17,14 @@ class ActionRefused(Exception):
     """A speaker's action that the rules do not allow now; the message says why."""
 
 
+class AlreadyCreated(ActionRefused):
+    """The form that creates a proposal was sent again; `proposal` is the one it created."""
+
+    def __init__(self, proposal: Proposal):
+        super().__init__(_("This proposal was already submitted."))
+        self.proposal = proposal
+
+
 def _ensure_can_submit(*, proposal: Proposal, by: User) -> None:
     profile = getattr(by, "profile", None)
     if profile is None or not profile.is_complete:
@@ -24,12 +34,37 @@ def _ensure_can_submit(*, proposal: Proposal, by: User) -> None:
 
 
 @transaction.atomic
-def proposal_create(*, event: Event, by: User, form, submit: bool) -> Proposal:
+def proposal_create(
+    *, event: Event, by: User, form, submit: bool, token: UUID | None = None
+) -> Proposal:
+    """A new proposal from `form`, with `by` as its speaker.
+
+    `token` is the form's one-time token: the same form sent again (the back button, a retry,
+    a double click) raises AlreadyCreated with the proposal it created, even when both
+    requests run at once (the unique column decides; the loser waits for the winner).
+    """
     if not event.cfp.is_open():
         raise ActionRefused("The call for papers is not open.")
+    if token is not None:
+        existing = Proposal.objects.for_speaker(by).created_with(token).first()
+        if existing is not None:
+            raise AlreadyCreated(existing)
     proposal = form.save(commit=False)
     proposal.event = event
-    proposal.save()
+    proposal.creation_token = token
+    try:
+        with transaction.atomic():
+            proposal.save()
+    except IntegrityError:
+        existing = Proposal.objects.created_with(token)
+        mine = existing.for_speaker(by).first()
+        if mine is not None:
+            raise AlreadyCreated(mine) from None
+        if existing.exists():  # someone else's token: never say whose, nor what it made
+            raise ActionRefused(
+                _("This form cannot be sent again. Please open a new proposal form.")
+            ) from None
+        raise
     proposal.add_speaker(by)
     if submit:
         proposal_submit(proposal=proposal, by=by)
@@ -41,7 +76,13 @@ def proposal_update(*, proposal: Proposal, by: User, form, submit: bool) -> Prop
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if not locked.is_editable():
         raise ActionRefused("This proposal can no longer be edited.")
-    proposal = form.save()
+    # Write the form's fields only: the instance was read before the lock, and its state
+    # may be stale (a submission or a decision that happened meanwhile must stay).
+    proposal = form.save(commit=False)
+    proposal.state = locked.state
+    proposal.save(
+        update_fields=[*(name for name in form._meta.fields if name in form.fields), "updated_at"]
+    )
     if submit and proposal.state == ProposalState.DRAFT:
         proposal_submit(proposal=proposal, by=by)
     return proposal
@@ -49,6 +90,13 @@ def proposal_update(*, proposal: Proposal, by: User, form, submit: bool) -> Prop
 
 @transaction.atomic
 def proposal_submit(*, proposal: Proposal, by: User) -> Proposal:
+    """Submit a draft and queue the "received" email. Submitting a proposal that is already
+    submitted does nothing: two requests at once (a form sent twice) submit it once."""
+    proposal.state = (
+        Proposal.objects.select_for_update().values_list("state", flat=True).get(pk=proposal.pk)
+    )
+    if proposal.state == ProposalState.SUBMITTED:
+        return proposal
     _ensure_can_submit(proposal=proposal, by=by)
     try:
         proposal.submit(by=by)
@@ -79,11 +127,11 @@ def speaker_move(*, proposal: Proposal, speaker: User, by: User, offset: int) ->
     """Move a speaker up (-1) or down (1) the proposal's list: the order of the public pages,
     the schedule and the exports. The proposal's speakers and its event's organizers may."""
     if not rules.test_rule("cfp.order_speakers", by, proposal):
-        raise ActionRefused(gettext("Only the speakers and organizers can reorder the speakers."))
+        raise ActionRefused(_("Only the speakers and organizers can reorder the speakers."))
     try:
         return proposal.move_speaker(speaker, offset)
     except ProposalSpeaker.DoesNotExist:
-        raise ActionRefused(gettext("This person is not a speaker of the proposal.")) from None
+        raise ActionRefused(_("This person is not a speaker of the proposal.")) from None
 
 
 @transaction.atomic
@@ -119,13 +167,11 @@ def invitation_decline(*, invitation: Invitation, user: User | None = None) -> I
     the link); whoever invited is told by email."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.state != InvitationState.PENDING:
-        raise ActionRefused(gettext("This invitation has been used or retracted."))
+        raise ActionRefused(_("This invitation has been used or retracted."))
     if invitation.is_expired():
-        raise ActionRefused(gettext("This invitation has expired."))
+        raise ActionRefused(_("This invitation has expired."))
     if user is not None and user.is_authenticated and not invitation.is_for(user):
-        raise ActionRefused(
-            gettext("This invitation is for %(email)s.") % {"email": invitation.email}
-        )
+        raise ActionRefused(_("This invitation is for %(email)s.") % {"email": invitation.email})
     invitation.state = InvitationState.DECLINED
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["state", "responded_at"])

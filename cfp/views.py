@@ -1,12 +1,16 @@
 from urllib.parse import urlencode
+from uuid import uuid4
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cfp import decisions, services
@@ -15,7 +19,7 @@ from cfp.enums import InvitationState, ProposalState
 from cfp.forms import InvitationForm, MarkdownPreviewForm, ProposalForm
 from cfp.markdown import render_markdown
 from cfp.models import Event, Invitation, Proposal, ProposalSpeaker
-from cfp.services import ActionRefused
+from cfp.services import ActionRefused, AlreadyCreated
 from speakers.services import profile_for
 
 
@@ -62,49 +66,81 @@ def event_cfp(request, event: str):
     return render(request, "cfp/event_cfp.html", context)
 
 
-def _profile_warning(request, profile) -> None:
-    if not profile.is_complete:
-        messages.warning(
-            request,
-            "Your profile needs a name and a biography before you can submit; you can save a "
-            "draft meanwhile.",
+NOT_SAVED = gettext_lazy("Your proposal was not saved: please correct the fields marked below.")
+KEEP_A_COPY = gettext_lazy("Nothing was saved; your text is still below so you can keep a copy.")
+
+
+def _form_page(request, form, event, proposal=None, sent=None):
+    """The proposal form; once editing has ended, the same page as a read-only record
+    that says so, without buttons that would only be refused."""
+    editable = proposal.is_editable() if proposal else event.cfp.is_open()
+    if not editable:
+        # Unbound: what was typed is shown as it came, without validation errors beside it.
+        form = ProposalForm(
+            instance=form.instance,
+            initial=form.data.dict() if form.is_bound else None,
+            event=event,
+            read_only=True,
         )
-
-
-SPEAKER_MOVES = {"up": -1, "down": 1}
-NOT_SAVED = "Your proposal was not saved: please correct the fields marked below."
-KEEP_A_COPY = "Nothing was saved; your text is still below so you can keep a copy."
-
-
-def _form_page(request, form, event, proposal=None):
     context = {
         "form": form,
         "event": event,
         "proposal": proposal,
+        "sent": sent,  # the proposal this new-proposal form already created, if any
+        "editable": editable,
+        "cfp_status": event.cfp.status(),
         "profile": profile_for(request.user),
     }
     return render(request, "cfp/proposal_form.html", context)
 
 
+SPEAKER_MOVES = {"up": -1, "down": 1}
+
+
+def _form_token(request):
+    """The new-proposal form's one-time token: from the form, else from the address."""
+    raw = request.POST.get("creation_token") or request.GET.get("form")
+    try:
+        return ProposalForm.base_fields["creation_token"].clean(raw) if raw else None
+    except ValidationError:
+        return None  # not one of ours: nothing to recognise the form by
+
+
 @login_required
 def proposal_create(request, event: str):
     event = _get_event(request, event)
+    token = _form_token(request)
     if request.method != "POST":
         if not event.cfp.is_open():
-            messages.error(request, "The call for papers is not open, so no new proposals for now.")
+            messages.error(
+                request, _("The call for papers is not open, so no new proposals for now.")
+            )
             return redirect(event)
-        _profile_warning(request, profile_for(request.user))
-        return _form_page(request, ProposalForm(event=event), event)
+        if token is None:
+            # The token goes into the address too: the back button reloads this very form
+            # (browsers often fetch it again), so a second "Submit" is recognised.
+            return redirect(f"{request.path}?form={uuid4()}")
+        sent = Proposal.objects.created_with(token).first()
+        if sent is not None and not sent.speakers.filter(pk=request.user.pk).exists():
+            # Someone else's form (a shared address): a new one, and not a word about theirs.
+            return redirect(f"{request.path}?form={uuid4()}")
+        form = ProposalForm(event=event, initial={"creation_token": token})
+        return _form_page(request, form, event, sent=sent)
     submitting = "submit" in request.POST
+    again = Proposal.objects.for_speaker(request.user).created_with(token).first()
+    if again is not None:
+        return _posted_again(request, again, submitting)
     form = ProposalForm(request.POST, event=event, submitting=submitting)
     if not event.cfp.is_open():
         # The deadline may pass while someone types: refuse, but give the text back.
-        messages.error(request, f"The call for papers is not open. {KEEP_A_COPY}")
+        messages.error(request, f"{_('The call for papers is not open.')} {KEEP_A_COPY}")
     elif form.is_valid():
         try:
             proposal = services.proposal_create(
-                event=event, by=request.user, form=form, submit=False
+                event=event, by=request.user, form=form, submit=False, token=token
             )
+        except AlreadyCreated as exc:
+            return _posted_again(request, exc.proposal, submitting)
         except ActionRefused as exc:
             messages.error(request, f"{exc} {KEEP_A_COPY}")
         else:
@@ -114,22 +150,39 @@ def proposal_create(request, event: str):
     return _form_page(request, form, event)
 
 
+def _posted_again(request, proposal: Proposal, submitting: bool):
+    """The new-proposal form sent a second time (the back button, a retry): the proposal it
+    created is there already. A draft takes the form's values ("Save draft", back,
+    "Submit"); anything further along stays as it is, and nothing is sent twice."""
+    if proposal.state == ProposalState.DRAFT and proposal.is_editable():
+        return _save_changes(request, proposal, submitting)
+    messages.info(
+        request,
+        _("This proposal was already submitted; sending the form again changed nothing."),
+    )
+    return redirect(proposal)
+
+
 def _after_save(request, proposal: Proposal, submitting: bool):
     """Submit if asked; a refused submission leaves a saved draft and says why."""
     if not submitting or proposal.state != ProposalState.DRAFT:
-        messages.success(request, f"“{proposal.title}” is saved.")
+        messages.success(request, _("“%(title)s” is saved.") % {"title": proposal.title})
         return redirect(proposal)
     try:
         services.proposal_submit(proposal=proposal, by=request.user)
     except ActionRefused as exc:
         messages.warning(
-            request, f"“{proposal.title}” is saved as a draft but not submitted: {exc}"
+            request,
+            _("“%(title)s” is saved as a draft but not submitted: %(reason)s")
+            % {"title": proposal.title, "reason": exc},
         )
         if "profile" in str(exc):
             return redirect(f"{reverse('speakers:profile')}?next={proposal.get_absolute_url()}")
         return redirect(proposal)
     messages.success(
-        request, f"“{proposal.title}” is submitted. We have sent a confirmation by email."
+        request,
+        _("“%(title)s” is submitted. We have sent a confirmation by email.")
+        % {"title": proposal.title},
     )
     return redirect(proposal)
 
@@ -137,19 +190,23 @@ def _after_save(request, proposal: Proposal, submitting: bool):
 @login_required
 def proposal_edit(request, event: str, code: str):
     proposal = _get_own_proposal(request, event, code)
-    is_draft = proposal.state == ProposalState.DRAFT
     if request.method != "POST":
         if not proposal.is_editable():
-            messages.error(request, "This proposal can no longer be edited.")
+            messages.error(request, _("This proposal can no longer be edited."))
             return redirect(proposal)
+        is_draft = proposal.state == ProposalState.DRAFT
         form = ProposalForm(instance=proposal, event=proposal.event, submitting=not is_draft)
         return _form_page(request, form, proposal.event, proposal)
-    submitting = "submit" in request.POST
+    return _save_changes(request, proposal, submitting="submit" in request.POST)
+
+
+def _save_changes(request, proposal: Proposal, submitting: bool):
+    is_draft = proposal.state == ProposalState.DRAFT
     form = ProposalForm(
         request.POST, instance=proposal, event=proposal.event, submitting=submitting or not is_draft
     )
     if not proposal.is_editable():
-        messages.error(request, f"This proposal can no longer be edited. {KEEP_A_COPY}")
+        messages.error(request, f"{_('This proposal can no longer be edited.')} {KEEP_A_COPY}")
     elif form.is_valid():
         try:
             services.proposal_update(proposal=proposal, by=request.user, form=form, submit=False)
@@ -159,7 +216,7 @@ def proposal_edit(request, event: str, code: str):
             return _after_save(request, proposal, submitting)
     else:
         messages.error(
-            request, "Your changes were not saved: please correct the fields marked below."
+            request, _("Your changes were not saved: please correct the fields marked below.")
         )
     return _form_page(request, form, proposal.event, proposal)
 
@@ -290,7 +347,7 @@ def speaker_move(request, event: str, code: str, pk: int):
     )
     offset = SPEAKER_MOVES.get(request.POST.get("direction", ""))
     if offset is None:
-        messages.error(request, gettext("Choose to move the speaker up or down."))
+        messages.error(request, _("Choose to move the speaker up or down."))
         return redirect(proposal)
     try:
         services.speaker_move(proposal=proposal, speaker=link.user, by=request.user, offset=offset)
@@ -387,7 +444,7 @@ def invitation_decline(request, token: str):
     else:
         messages.success(
             request,
-            gettext("You declined the invitation. We let %(name)s know.")
+            _("You declined the invitation. We let %(name)s know.")
             % {
                 "name": invitation.invited_by.display_name
                 if invitation.invited_by
@@ -402,10 +459,15 @@ def invitation_decline(request, token: str):
 def markdown_preview(request):
     form = MarkdownPreviewForm(request.POST)
     if not form.is_valid():
-        return HttpResponse('<p class="text-danger">The text is too long to preview.</p>')
+        return HttpResponse(
+            format_html('<p class="text-danger">{}</p>', _("The text is too long to preview."))
+        )
     text = form.cleaned_data["abstract"]
     if not text.strip():
         return HttpResponse(
-            '<span class="text-body-secondary">Start typing to see the preview.</span>'
+            format_html(
+                '<span class="text-body-secondary">{}</span>',
+                _("Start typing to see the preview."),
+            )
         )
     return HttpResponse(render_markdown(text))

@@ -1,3 +1,4 @@
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
@@ -6,6 +7,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Sub
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
 
 from cfp.enums import (
     DECIDED_STATES,
@@ -67,6 +69,12 @@ class ProposalQuerySet(models.QuerySet):
 
     def submitted(self):
         return self.filter(state=ProposalState.SUBMITTED)
+
+    def created_with(self, token):
+        """The proposal created by the form with this one-time token (none for None)."""
+        if token is None:
+            return self.none()
+        return self.filter(creation_token=token)
 
     def with_decision(self):
         """Where each proposal's decision email is, in the same query.
@@ -202,6 +210,9 @@ class Proposal(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The one-time token of the form that created it: the same form posted again (the back
+    # button, a retry after a timeout) finds this proposal instead of creating a second one.
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = ProposalQuerySet.as_manager()
 
@@ -398,9 +409,11 @@ class Proposal(models.Model):
     def speaker_state_label(self) -> str:
         return ProposalState(self.speaker_state).label
 
-    def speaker_history(self, transitions) -> list["ProposalTransition"]:
+    def speaker_history(self, transitions) -> list["HistoryEntry"]:
         """The audit trail as speakers see it: none of the organizers' second thoughts
-        (undone decisions), and the decision itself once it is announced."""
+        (undone decisions), the decision itself once it is announced, and who acted named
+        only when it was one of the speakers. Anyone else (an organizer, an administrator)
+        is "the organizers": speakers learn what was decided, not which person decided."""
         organizers_only = ("accept", "reject", "undo")
         shown = [
             t
@@ -408,13 +421,38 @@ class Proposal(models.Model):
             if TRANSITIONS.get((t.from_state, t.to_state)) not in organizers_only
         ]
         undecided = (ProposalState.DRAFT, ProposalState.SUBMITTED, ProposalState.WITHDRAWN)
-        if self.state in undecided or self.speaker_state != self.state:
-            return shown
-        decisions = [t for t in transitions if t.to_state in DECIDED_STATES]
-        if decisions:
-            shown.append(decisions[-1])  # decisions stop changing once announced
-            shown.sort(key=lambda t: (t.at, t.pk))
-        return shown
+        if self.state not in undecided and self.speaker_state == self.state:
+            decisions = [t for t in transitions if t.to_state in DECIDED_STATES]
+            if decisions:
+                shown.append(decisions[-1])  # decisions stop changing once announced
+                shown.sort(key=lambda t: (t.at, t.pk))
+        speaker_ids = {speaker.pk for speaker in self.speakers.all()}
+        return [HistoryEntry.of(t, speaker_ids) for t in shown]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One state change as the speakers read it."""
+
+    at: datetime
+    from_label: str
+    to_label: str
+    actor: str  # a speaker's name, "the organizers", or "" when nobody is known
+
+    @classmethod
+    def of(cls, transition: "ProposalTransition", speaker_ids: set[int]) -> "HistoryEntry":
+        if transition.by_id is None:
+            actor = ""
+        elif transition.by_id in speaker_ids:
+            actor = transition.by.display_name
+        else:
+            actor = _("the organizers")
+        return cls(
+            at=transition.at,
+            from_label=transition.get_from_state_display(),
+            to_label=transition.get_to_state_display(),
+            actor=actor,
+        )
 
 
 class ProposalSpeaker(models.Model):

@@ -2,18 +2,47 @@
 (function () {
   "use strict";
 
+  const numbers = new Intl.NumberFormat(document.documentElement.lang || undefined);
+
+  function fillIn(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (whole, name) {
+      return name in values ? values[name] : whole;
+    });
+  }
+
+  // A field with data-max-length has no maxlength: the browser would cut a paste at the
+  // limit without a word. The counter says how far over it is; the server refuses the rest.
   function attachCounter(field) {
-    const max = parseInt(field.getAttribute("maxlength"), 10);
+    const max = parseInt(field.dataset.maxLength || field.getAttribute("maxlength"), 10);
     if (!max || field.dataset.counter) return;
     field.dataset.counter = "1";
     const counter = document.createElement("div");
     counter.className = "char-counter";
-    counter.setAttribute("aria-live", "polite");
+    counter.id = field.id ? field.id + "-counter" : "";
+    // Read with the field (aria-describedby), not announced at every key press.
+    if (counter.id) {
+      const described = field.getAttribute("aria-describedby");
+      field.setAttribute("aria-describedby", (described ? described + " " : "") + counter.id);
+    }
+    const count = document.createElement("span");
+    count.className = "char-count";
+    const limit = document.createElement("span");
+    limit.className = "char-limit-message";
+    limit.setAttribute("aria-live", "polite");
+    counter.append(count, limit);
     const update = function () {
       // Count characters as the server does (code points, not UTF-16 units).
       const used = Array.from(field.value).length;
-      counter.textContent = used + " / " + max;
+      const values = { max: numbers.format(max), over: numbers.format(used - max) };
+      count.textContent = numbers.format(used) + " / " + values.max;
+      let message = "";
+      if (used > max && field.dataset.limitOver) message = fillIn(field.dataset.limitOver, values);
+      else if (used === max && field.dataset.limitReached) {
+        message = fillIn(field.dataset.limitReached, values);
+      }
+      if (limit.textContent !== message) limit.textContent = message;
       counter.classList.toggle("over", used > max);
+      counter.classList.toggle("at-limit", used === max);
     };
     field.addEventListener("input", update);
     update();
@@ -42,7 +71,21 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("textarea[maxlength], input[type=text][maxlength]").forEach(attachCounter);
+    document
+      .querySelectorAll(
+        "textarea[maxlength], input[type=text][maxlength], textarea[data-max-length], input[data-max-length]"
+      )
+      .forEach(attachCounter);
     document.querySelectorAll("[data-deadline]").forEach(startCountdown);
+  });
+
+  // Back to a form: the browser puts the typed text back after the page has loaded, without
+  // an `input` event. Send one, so counters and the abstract's preview show that text.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("textarea, input[type=text]").forEach(function (field) {
+      if (field.value !== field.defaultValue) {
+        field.dispatchEvent(new Event("input", { bubbles: true }));
+      }
+    });
   });
 })();

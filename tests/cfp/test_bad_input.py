@@ -163,7 +163,7 @@ def test_proposal_too_long_text_is_refused(speaker_client, event, field):
 
     body = page(response)
     assert NOT_SAVED in body
-    assert f"Ensure this value has at most {limit} characters (it has {limit + 1})." in body
+    assert f"This text has {limit + 1:,} characters; at most {limit:,} are allowed." in body
     assert field_error(body, field)
     assert Proposal.objects.count() == 0
 
@@ -175,7 +175,7 @@ def test_proposal_title_of_201_characters_is_refused_on_edit(speaker_client, pro
 
     body = page(response)
     assert NOT_CHANGED in body
-    assert "Ensure this value has at most 200 characters (it has 201)." in body
+    assert "This text has 201 characters; at most 200 are allowed." in body
     assert snapshot(proposal) == before
 
 

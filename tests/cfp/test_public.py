@@ -1,5 +1,6 @@
 """The public programme pages: what anyone may see of a published schedule, and nothing else."""
 
+import re
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -256,6 +257,52 @@ def test_missing_values_are_shown_as_missing_never_none(client, programme_event)
         assert "Name not given" in html
         assert "None" not in html
         assert SECRET_NO_PROFILE_EMAIL not in html
+
+
+def test_talk_page_of_an_event_without_tracks_has_no_category_line(client, db):
+    event = EventFactory()
+    talk = make_talk(event, title="No tracks here", experience_level="any")
+    publish(event)
+
+    html = page(client.get(url("talk", event, code=talk.code)))
+
+    assert "No tracks here" in html
+    assert "<dt>Category</dt>" not in html
+    assert "not given" not in html
+    assert "<dt>Level</dt><dd>All levels</dd>" in html
+
+
+def test_talk_page_of_an_event_with_tracks_keeps_the_category_line(client, programme_event):
+    event = programme_event["event"]
+    trackless = make_talk(event, title="Uncategorised")
+    publish(event, "2")
+
+    html = page(client.get(url("talk", event, code=trackless.code)))
+
+    assert '<dt>Category</dt><dd><span class="missing">not given</span></dd>' in html
+
+
+@pytest.mark.parametrize(
+    ("level", "shown"),
+    [("any", "For all levels"), ("beginner", "Level: Beginner"), ("advanced", "Level: Advanced")],
+)
+def test_talk_lists_label_the_level(client, db, level, shown):
+    event = EventFactory()
+    speaker = SpeakerFactory()
+    talk = make_talk(
+        event,
+        title="Levelled",
+        experience_level=level,
+        submission_type=SubmissionTypeFactory(event=event, name="Presentation"),
+        speakers=[speaker],
+    )
+    publish(event)
+
+    for address in (url("talks", event), url("speaker", event, pk=speaker.pk)):
+        html = page(client.get(address))
+        meta = re.search(r'<div class="talk-meta[^>]*>(.*?)</div>', html, re.S).group(1)
+        assert meta == f"<span>Presentation</span><span>{shown}</span>", address
+    assert talk.code in html
 
 
 # --- what never appears ------------------------------------------------------------------------

@@ -8,8 +8,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from cfp.enums import InvitationState, ProposalState
-from cfp.models import Invitation, Proposal, ProposalTransition
+from cfp import decisions, outbox
+from cfp.enums import InvitationState, MessageState, ProposalState
+from cfp.models import Invitation, Message, Proposal, ProposalTransition
 from tests.factories import (
     EventFactory,
     InvitationFactory,
@@ -228,7 +229,7 @@ def test_proposal_create_anonymous_is_redirected_to_login_and_nothing_is_saved(c
 def test_proposal_create_form_shows_submit_and_draft_buttons(speaker_client, event):
     SubmissionTypeFactory(event=event, name="Lightning talk", default_duration=5)
 
-    response = speaker_client.get(event_url("proposal_create", event))
+    response = speaker_client.get(event_url("proposal_create", event), follow=True)
 
     body = page(response)
     assert f"Submit a proposal to {event.name}" in body
@@ -241,7 +242,7 @@ def test_proposal_create_form_shows_submit_and_draft_buttons(speaker_client, eve
 def test_proposal_create_form_does_not_offer_another_events_types(speaker_client, event):
     SubmissionTypeFactory(event=EventFactory(), name="Foreign workshop")
 
-    response = speaker_client.get(event_url("proposal_create", event))
+    response = speaker_client.get(event_url("proposal_create", event), follow=True)
 
     assert "Foreign workshop" not in page(response)
 
@@ -362,14 +363,16 @@ def test_proposal_create_incomplete_profile_saves_a_draft_warns_and_redirects_to
     assert mailoutbox == []
 
 
-def test_proposal_create_user_without_profile_sees_a_warning_on_the_form(client, event):
+def test_proposal_create_user_without_profile_is_prompted_once_on_the_form(client, event):
     client.force_login(UserFactory())
 
-    response = client.get(event_url("proposal_create", event))
+    response = client.get(event_url("proposal_create", event), follow=True)
 
     body = page(response)
-    assert "Your profile needs a name and a biography before you can submit" in body
-    assert "complete your profile" in body
+    assert "complete your profile</a> with your name and biography" in body
+    assert f'href="{reverse("speakers:profile")}?next=' in body
+    # Once: not also as a message above the page (it said the same thing twice).
+    assert body.count("biography") == 1
 
 
 def test_proposal_create_hidden_event_is_404_for_a_speaker(speaker_client):
@@ -484,6 +487,51 @@ def test_proposal_detail_under_another_events_slug_is_404(speaker_client, propos
 
     assert response.status_code == 404
     assert proposal.title not in page(response)
+
+
+def history_of(body: str) -> str:
+    return body[body.index(">History<") : body.index("Co-speaker invitations")]
+
+
+@pytest.mark.parametrize("accept", [False, True])
+def test_proposal_history_names_the_organizers_never_the_organizer_who_decided(
+    speaker_client, speaker, proposal, mailoutbox, django_capture_on_commit_callbacks, accept
+):
+    olivia = SpeakerFactory(
+        email="olivia.organizer@organizers.test", profile__name="Olivia Organizer", is_staff=True
+    )
+    proposal.event.organizers.add(olivia)
+    submitted(proposal)
+    decisions.decide(proposal=proposal, by=olivia, accept=accept)
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.release(Message.objects.filter(proposal=proposal, state=MessageState.DRAFT))
+    if accept:
+        decisions.speaker_confirm(proposal=proposal, by=speaker)
+        decisions.organizer_cancel(proposal=proposal, by=olivia)
+
+    body = page(speaker_client.get(proposal.get_absolute_url()))
+
+    history = history_of(body)
+    assert f"Draft → Submitted by {speaker.display_name}" in history
+    if accept:
+        assert "Submitted → Accepted by the organizers" in history
+        assert f"Accepted → Confirmed by {speaker.display_name}" in history
+        assert "Confirmed → Canceled by the organizers" in history
+    else:
+        assert "Submitted → Rejected by the organizers" in history
+    for seen in [body, *(m.body for m in mailoutbox), *(m.subject for m in mailoutbox)]:
+        assert "Olivia" not in seen
+        assert olivia.email not in seen
+
+
+def test_proposal_history_shows_a_co_speakers_action_by_name(client, proposal, co_speaker):
+    submitted(proposal)
+    proposal.withdraw(by=co_speaker)
+    client.force_login(proposal.speakers.exclude(pk=co_speaker.pk).get())
+
+    history = history_of(page(client.get(proposal.get_absolute_url())))
+
+    assert f"Submitted → Withdrawn by {co_speaker.display_name}" in history
 
 
 # --- edit -------------------------------------------------------------------------------

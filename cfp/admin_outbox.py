@@ -3,7 +3,9 @@
 Decision emails wait here as drafts. Organizers of the event (and superusers) preview each,
 edit one while it is a draft, discard it, or send the drafts of an event (all, or a
 selection) as a SendBatch whose progress page follows the release_batch task. Failed
-messages show their error and are retried or discarded. Messages without an event (account
+messages show their error and are retried or discarded. A message whose delivery is unknown
+(the server took it but never confirmed) is explained, and sent again only if an organizer
+chooses to. Messages without an event (account
 email) are the superusers' alone. Nobody adds or deletes a message: the outbox is the record.
 """
 
@@ -21,6 +23,9 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cfp import outbox
@@ -97,7 +102,7 @@ class MessageAdmin(EventMailAdmin):
     search_fields = ["to", "subject"]
     search_help_text = "Searches recipients and subjects."
     list_per_page = 100
-    actions = ["send_selected", "retry_selected", "discard_selected"]
+    actions = ["send_selected", "retry_selected", "send_again_selected", "discard_selected"]
     change_list_template = TEMPLATES + "message_list.html"
     change_form_template = TEMPLATES + "message_form.html"
     readonly_fields = [
@@ -229,9 +234,17 @@ class MessageAdmin(EventMailAdmin):
         return [*sends, (reverse("admin:cfp_sendbatch_changelist"), "Sent batches")]
 
     def changelist_view(self, request, extra_context=None):
+        organizer = self._is_organizer(request)
         context = {
             "title": "Outbox",
-            "tools": self.tools(request) if self._is_organizer(request) else [],
+            "tools": self.tools(request) if organizer else [],
+            "unknown": (
+                self.get_queryset(request).filter(state=MessageState.UNKNOWN).count()
+                if organizer
+                else 0
+            ),
+            "unknown_url": f"{reverse('admin:cfp_message_changelist')}?"
+            + urlencode({"state__exact": MessageState.UNKNOWN}),
         }
         return super().changelist_view(request, {**context, **(extra_context or {})})
 
@@ -283,6 +296,11 @@ class MessageAdmin(EventMailAdmin):
                 name="cfp_message_retry",
             ),
             path(
+                "<path:object_id>/send-again/",
+                view(require_POST(self.send_again_view)),
+                name="cfp_message_send_again",
+            ),
+            path(
                 "<path:object_id>/discard/",
                 view(require_POST(self.discard_one_view)),
                 name="cfp_message_discard",
@@ -321,6 +339,18 @@ class MessageAdmin(EventMailAdmin):
             messages.success(request, f"The email to {message.to} will be sent again.")
         else:
             messages.warning(request, "Only a failed message can be retried.")
+        return HttpResponseRedirect(self._change_url(message))
+
+    def send_again_view(self, request, object_id):
+        message = self._message(request, object_id)
+        if outbox.send_again(Message.objects.filter(pk=message.pk)):
+            messages.success(
+                request,
+                _("The email to %(to)s will be sent again, with the same Message-ID.")
+                % {"to": message.to},
+            )
+        else:
+            messages.warning(request, _("Only a message whose delivery is unknown is sent again."))
         return HttpResponseRedirect(self._change_url(message))
 
     def discard_one_view(self, request, object_id):
@@ -420,6 +450,29 @@ class MessageAdmin(EventMailAdmin):
         else:
             self.message_user(
                 request, "None of the selected messages had failed.", messages.WARNING
+            )
+
+    @admin.action(
+        description=_lazy("Send selected again (delivery unknown)"), permissions=["change"]
+    )
+    def send_again_selected(self, request, queryset):
+        count = outbox.send_again(queryset)
+        if count:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d message will be sent again.",
+                    "%(count)d messages will be sent again.",
+                    count,
+                )
+                % {"count": count},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request,
+                _("None of the selected messages has an unknown delivery."),
+                messages.WARNING,
             )
 
     @admin.action(description="Discard selected drafts and failed messages", permissions=["change"])

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ProposalState(models.TextChoices):
@@ -60,6 +61,9 @@ class MessageState(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     DISCARDED = "discarded", "Discarded"
+    # The server took the text but its final reply never came (RFC 5321's ten minutes passed,
+    # or the connection broke): it may have the message. Never sent again automatically.
+    UNKNOWN = "unknown", _("Delivery unknown (the server never confirmed it)")
 
 
 UNSENT_STATES = (MessageState.DRAFT, MessageState.PENDING, MessageState.FAILED)

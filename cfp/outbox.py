@@ -3,8 +3,11 @@
 queue() writes the row inside the caller's transaction and enqueues delivery on commit.
 deliver() claims the row with a conditional update, so a task that runs twice sends once;
 transient SMTP trouble puts it back with a later attempt time, permanent refusal marks it
-failed for an organizer to see and retry. requeue_due() (Celery beat) re-enqueues whatever
-waits too long: Redis was down, or a worker died holding a claim.
+failed for an organizer to see and retry. A server that took the whole message but never
+answered it leaves the outcome unknown: that message is not retried unless an organizer
+chooses to send it again. requeue_due() (Celery beat) re-enqueues whatever waits too long:
+Redis was down, or a worker died holding a claim. Claims and their ages are read on the
+database's clock, the one clock every worker and the sweeper share.
 
 Drafts (decision emails) wait for an organizer: send_batch() groups the chosen drafts in a
 SendBatch within the request, and the release_batch task releases them in chunks, so that
@@ -13,28 +16,36 @@ sending thousands returns at once; batch_progress() counts how far a batch is.
 
 import logging
 import smtplib
+import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Count, F, Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.html import escape, linebreaks, urlize
-from kombu.exceptions import OperationalError
 
 from cfp.enums import MessageState
 from cfp.models import Event, Message, SendBatch
+from cfp.smtp import DeliveryUnknown
+from config.celery import enqueue
 
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
-# A claim older than this means the worker died mid-send (Celery's hard limit is shorter).
-CLAIM_TIMEOUT = timedelta(minutes=5)
 # A pending message nobody has tried for this long lost its task (e.g. Redis was down).
 STALE_AFTER = timedelta(minutes=2)
 # How many drafts of a batch one transaction releases.
 RELEASE_CHUNK = 500
+# Seconds between attempts to record a delivery's outcome when the database connection broke.
+RECORD_RETRY_DELAYS = (0.2, 0.5, 1, 2, 4, 8)
+
+
+def claim_timeout() -> timedelta:
+    """A claim older than this is a dead worker's: a live one is stopped by its time limit."""
+    return timedelta(seconds=settings.OUTBOX_DELIVERY_TIME_LIMIT) + timedelta(minutes=2)
 
 
 def text_to_html(body: str) -> str:
@@ -46,11 +57,8 @@ def _enqueue(message_ids: list[int]) -> None:
     from cfp import tasks
 
     for message_id in message_ids:
-        try:
-            tasks.deliver_message.delay(message_id=message_id)
-        except OperationalError:  # the broker is down: the row stays pending for the sweeper
-            logger.warning("Could not enqueue message %s; it stays pending", message_id)
-            return
+        if not enqueue(tasks.deliver_message, message_id=message_id):
+            return  # the broker is down: the rows stay pending for the sweeper
 
 
 def queue(
@@ -85,18 +93,23 @@ def queue(
 
 
 @transaction.atomic
-def release(messages) -> int:
+def release(messages, states=(MessageState.DRAFT, MessageState.FAILED)) -> int:
     """Send drafts (or retry failed messages): they become pending and are enqueued."""
-    ids = list(
-        messages.filter(state__in=(MessageState.DRAFT, MessageState.FAILED)).values_list(
-            "pk", flat=True
-        )
+    ids = list(messages.filter(state__in=states).values_list("pk", flat=True))
+    updated = Message.objects.filter(pk__in=ids, state__in=states).update(
+        state=MessageState.PENDING, queued_at=Now(), next_attempt_at=None
     )
-    updated = Message.objects.filter(
-        pk__in=ids, state__in=(MessageState.DRAFT, MessageState.FAILED)
-    ).update(state=MessageState.PENDING, queued_at=timezone.now(), next_attempt_at=None)
     transaction.on_commit(lambda: _enqueue(ids))
     return updated
+
+
+def send_again(messages) -> int:
+    """Send once more the messages whose delivery is unknown: an organizer's explicit choice.
+
+    The server may have taken them, so the recipient may get them twice; the Message-ID is the
+    same, which lets their mail system recognise the copy.
+    """
+    return release(messages, states=(MessageState.UNKNOWN,))
 
 
 def discard(messages) -> int:
@@ -127,15 +140,68 @@ def _is_transient(exc: Exception) -> bool:
     return isinstance(exc, (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError, OSError))
 
 
+def claim(message_id: int) -> bool:
+    """Take a pending message for sending; of workers that try at once, one gets it."""
+    return bool(
+        Message.objects.filter(
+            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=Now()),
+            pk=message_id,
+            state=MessageState.PENDING,
+        ).update(state=MessageState.SENDING, claimed_at=Now(), attempts=F("attempts") + 1)
+    )
+
+
+def _record(message_id: int, **outcome) -> int:
+    """Write a delivery's outcome on its claimed row, on a new connection if the old one broke.
+
+    The email is out (or refused) by now: an outcome lost with a broken connection would leave
+    the row "sending", and the sweeper would send it again. The update is conditional, so one
+    that reached the database before its connection broke is not applied twice.
+    """
+    claimed = Message.objects.filter(pk=message_id, state=MessageState.SENDING)
+    for delay in RECORD_RETRY_DELAYS:
+        try:
+            return claimed.update(**outcome)
+        except (OperationalError, InterfaceError) as exc:
+            if connection.in_atomic_block:  # a caller's transaction is lost anyway
+                raise
+            logger.warning("Recording message %s failed (%s); reconnecting", message_id, exc)
+            connection.close()  # the next query opens a new connection
+            time.sleep(delay)
+    return claimed.update(**outcome)  # the last try; if it fails, the sweeper finds the row
+
+
+def _close(mail_connection) -> None:
+    try:
+        mail_connection.close()
+    except Exception as exc:  # noqa: BLE001 (the outcome is recorded; a failed QUIT changes nothing)
+        logger.info("Closing the SMTP connection failed: %s", exc)
+
+
+def _failed(message: Message, exc: Exception) -> str:
+    """Record a delivery that did not end with "250"; raises TransientFailure to retry."""
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    if isinstance(exc, DeliveryUnknown):  # the server may have it: never again by itself
+        _record(message.pk, state=MessageState.UNKNOWN, last_error=error)
+        logger.warning("Message %s: delivery unknown: %s", message.pk, error)
+        return "unknown"
+    if _is_transient(exc) and message.attempts < MAX_ATTEMPTS:
+        retry_in = _backoff(message.attempts)
+        _record(
+            message.pk,
+            state=MessageState.PENDING,
+            last_error=error,
+            next_attempt_at=Now() + retry_in,
+        )
+        raise TransientFailure(error, retry_in) from exc
+    _record(message.pk, state=MessageState.FAILED, last_error=error)
+    logger.warning("Message %s failed for good: %s", message.pk, error)
+    return "failed"
+
+
 def deliver(message_id: int) -> str:
     """Send one message if it is still pending; returns what happened."""
-    now = timezone.now()
-    claimed = Message.objects.filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-        pk=message_id,
-        state=MessageState.PENDING,
-    ).update(state=MessageState.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
+    if not claim(message_id):
         return "skipped"
     message = Message.objects.get(pk=message_id)
     email = EmailMultiAlternatives(
@@ -147,46 +213,38 @@ def deliver(message_id: int) -> str:
     )
     if message.html:
         email.attach_alternative(message.html, "text/html")
+    mail_connection = get_connection(fail_silently=False)
     try:
-        with get_connection(fail_silently=False) as connection:
-            connection.send_messages([email])
-    except Exception as exc:  # noqa: BLE001 (every failure is recorded on the row)
-        error = f"{type(exc).__name__}: {exc}"[:2000]
-        if _is_transient(exc) and message.attempts < MAX_ATTEMPTS:
-            retry_in = _backoff(message.attempts)
-            Message.objects.filter(pk=message_id, state=MessageState.SENDING).update(
-                state=MessageState.PENDING, last_error=error, next_attempt_at=now + retry_in
-            )
-            raise TransientFailure(error, retry_in) from exc
-        Message.objects.filter(pk=message_id, state=MessageState.SENDING).update(
-            state=MessageState.FAILED, last_error=error
-        )
-        logger.warning("Message %s failed for good: %s", message_id, error)
-        return "failed"
-    Message.objects.filter(pk=message_id, state=MessageState.SENDING).update(
-        state=MessageState.SENT, sent_at=timezone.now(), last_error=""
-    )
-    return "sent"
+        try:
+            mail_connection.open()
+            mail_connection.send_messages([email])
+        except Exception as exc:  # noqa: BLE001 (every failure is recorded on the row)
+            return _failed(message, exc)
+        # The server said "250" to the data: record it before QUIT, so that the time in which
+        # a worker's death leaves a delivered message "sending" is as short as can be.
+        _record(message_id, state=MessageState.SENT, sent_at=Now(), last_error="")
+        return "sent"
+    finally:
+        _close(mail_connection)
 
 
-def requeue_due(now=None) -> int:
+def requeue_due() -> int:
     """Re-enqueue what waits too long; take back claims of workers that died."""
-    now = now or timezone.now()
     dead = list(
         Message.objects.filter(
-            state=MessageState.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
+            state=MessageState.SENDING, claimed_at__lt=Now() - claim_timeout()
         ).values_list("pk", flat=True)
     )
-    Message.objects.filter(pk__in=dead, state=MessageState.SENDING).update(
-        state=MessageState.PENDING, next_attempt_at=None
-    )
+    Message.objects.filter(
+        pk__in=dead, state=MessageState.SENDING, claimed_at__lt=Now() - claim_timeout()
+    ).update(state=MessageState.PENDING, next_attempt_at=None)
     due = Message.objects.filter(state=MessageState.PENDING).filter(
         Q(pk__in=dead)
-        | Q(next_attempt_at__lte=now)
-        | Q(next_attempt_at__isnull=True, queued_at__lt=now - STALE_AFTER)
+        | Q(next_attempt_at__lte=Now())
+        | Q(next_attempt_at__isnull=True, queued_at__lt=Now() - STALE_AFTER)
     )
     ids = list(due.values_list("pk", flat=True)[:5000])
-    Message.objects.filter(pk__in=ids).update(queued_at=now)
+    Message.objects.filter(pk__in=ids).update(queued_at=Now())
     _enqueue(ids)
     return len(ids)
 
@@ -218,10 +276,7 @@ def edit_draft(*, message: Message, subject: str, body: str) -> bool:
 def _enqueue_batch(batch_id: int) -> None:
     from cfp import tasks
 
-    try:
-        tasks.release_batch.delay(batch_id=batch_id)
-    except OperationalError:  # the broker is down: resume_batches() picks the batch up
-        logger.warning("Could not enqueue batch %s; its drafts wait for the sweeper", batch_id)
+    enqueue(tasks.release_batch, batch_id=batch_id)  # if not, resume_batches() picks it up
 
 
 @transaction.atomic
@@ -279,21 +334,23 @@ WAITING_STATES = (MessageState.DRAFT, MessageState.PENDING, MessageState.SENDING
 
 
 def batch_progress(batch: SendBatch) -> dict:
-    """How far the batch is: sent, failed, discarded and still waiting, of its total."""
+    """How far the batch is: sent, failed, discarded, unknown and still waiting, of its total."""
     counts = dict(
         batch.messages.order_by().values("state").annotate(n=Count("pk")).values_list("state", "n")
     )
     sent = counts.get(MessageState.SENT, 0)
     failed = counts.get(MessageState.FAILED, 0)
     discarded = counts.get(MessageState.DISCARDED, 0)
+    unknown = counts.get(MessageState.UNKNOWN, 0)
     waiting = sum(counts.get(state, 0) for state in WAITING_STATES)
     total = batch.total
-    finished = sent + failed + discarded
+    finished = sent + failed + discarded + unknown
     return {
         "total": total,
         "sent": sent,
         "failed": failed,
         "discarded": discarded,
+        "unknown": unknown,
         "waiting": waiting,
         "done": waiting == 0,
         "percent": 100 if not total else min(100, round(100 * finished / total)),

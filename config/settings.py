@@ -242,6 +242,18 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lectern <noreply@localhost>"
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # The first retry after a transient SMTP failure; each next one waits twice as long.
 OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 30)
+# How long the SMTP server may take to answer the end of a message: RFC 5321 4.5.3.2 says
+# 10 minutes (the greeting and the commands keep EMAIL_URL's `timeout`, 10 s).
+EMAIL_DATA_REPLY_TIMEOUT = env_int("EMAIL_DATA_REPLY_TIMEOUT", 600)
+# The delivery task may wait that long, plus its commands and recording the outcome; a claim
+# older than this plus a margin is a dead worker's (cfp.outbox.claim_timeout).
+OUTBOX_DELIVERY_TIME_LIMIT = EMAIL_DATA_REPLY_TIMEOUT + 180
+CELERY_TASK_ANNOTATIONS = {
+    "cfp.tasks.deliver_message": {
+        "soft_time_limit": OUTBOX_DELIVERY_TIME_LIMIT - 30,
+        "time_limit": OUTBOX_DELIVERY_TIME_LIMIT,
+    }
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

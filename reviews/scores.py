@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Avg, Count, F, Max, QuerySet
 
 from cfp.models import Event, Proposal
+from config.celery import enqueue
 from reviews import selectors
 from reviews.expressions import ReviewMedian, population_stddev
 from reviews.models import ProposalScore, Review, ReviewerScale, ReviewSettings
@@ -192,4 +193,6 @@ def _try_lock(event_id: int) -> bool:
 def _enqueue(event_id: int) -> None:
     from reviews.tasks import refresh_scores  # the task module imports this one
 
-    refresh_scores.delay(event_id=event_id)
+    # With the broker down the review is saved all the same: its event stays stale, and
+    # the beat sweeper (refresh_stale_scores) starts the refresh later.
+    enqueue(refresh_scores, event_id=event_id)

@@ -32,15 +32,21 @@ LONG_TEXT_MAX = 2000
 REQUIREMENTS_MAX = 1000
 
 
-# A decision email in one of these states has left (or is leaving) for the speakers: the
-# decision is announced and can no longer change.
-RELEASED_MAIL_STATES = (MessageState.PENDING, MessageState.SENDING, MessageState.SENT)
+# A decision email in one of these states has left (or is leaving, or may have left) for the
+# speakers: the decision is announced and can no longer change.
+RELEASED_MAIL_STATES = (
+    MessageState.PENDING,
+    MessageState.SENDING,
+    MessageState.UNKNOWN,
+    MessageState.SENT,
+)
 # How far a decision email has got; a proposal's emails are summed up by the least advanced.
 MAIL_PROGRESS = (
     MessageState.DRAFT,
     MessageState.FAILED,
     MessageState.PENDING,
     MessageState.SENDING,
+    MessageState.UNKNOWN,
     MessageState.SENT,
 )
 

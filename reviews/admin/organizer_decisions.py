@@ -30,6 +30,7 @@ MAIL_LABELS = {
     MessageState.FAILED: ("failed", "failed; retry it from the outbox"),
     MessageState.PENDING: ("sending", "being sent"),
     MessageState.SENDING: ("sending", "being sent"),
+    MessageState.UNKNOWN: ("unknown", "delivery unknown; see the outbox"),
     MessageState.SENT: ("sent", "sent"),
 }
 

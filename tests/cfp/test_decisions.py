@@ -212,7 +212,9 @@ def test_decision_changes_are_refused_after_the_email_is_sent(
     assert len(mailoutbox) == 1
 
 
-@pytest.mark.parametrize("state", [MessageState.PENDING, MessageState.SENDING])
+@pytest.mark.parametrize(
+    "state", [MessageState.PENDING, MessageState.SENDING, MessageState.UNKNOWN]
+)
 def test_decision_is_fixed_once_its_email_is_on_its_way(submitted, organizer, state):
     decisions.decide(proposal=submitted, by=organizer, accept=True)
     outbox.release(Message.objects.filter(proposal=submitted))  # not delivered: no commit

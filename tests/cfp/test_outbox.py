@@ -3,8 +3,10 @@
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
@@ -117,7 +119,7 @@ def test_550_fails_for_good_and_an_organizer_can_retry(smtp_server):
 
 
 def test_an_unreachable_server_is_transient(settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "cfp.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
     message = pending()
 
@@ -163,6 +165,61 @@ def test_the_sweeper_requeues_lost_tasks_and_dead_claims(smtp_server):
     sent_to = sorted(r[0] for r, _ in smtp_server.wait_for(2, timeout=5))
     assert sent_to == ["dead@example.com", "lost@example.com"]
     assert state_of(fresh) == MessageState.PENDING
+
+
+def database_now():
+    return Message.objects.annotate(now=Now()).values_list("now", flat=True).first()
+
+
+def test_a_sweeper_whose_clock_is_ahead_leaves_a_live_claim_alone(smtp_server):
+    message = pending()
+    assert outbox.claim(message.pk)  # a worker is sending it now
+
+    # The sweeper runs on a machine whose clock is an hour ahead of everyone else's.
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        assert outbox.requeue_due() == 0
+
+    assert state_of(message) == MessageState.SENDING
+    assert smtp_server.messages == []
+
+
+def test_a_claim_is_dated_by_the_database_not_the_worker(smtp_server):
+    message = pending()
+
+    # The worker runs on a machine whose clock is an hour behind.
+    with time_machine.travel(timezone.now() - timedelta(hours=1)):
+        assert outbox.deliver(message.pk) == "sent"
+
+    message.refresh_from_db()
+    assert abs(message.claimed_at - database_now()) < timedelta(minutes=1)
+    assert abs(message.sent_at - database_now()) < timedelta(minutes=1)
+
+
+def test_a_slow_final_reply_is_waited_for(smtp_server, settings):
+    settings.EMAIL_TIMEOUT, settings.EMAIL_DATA_REPLY_TIMEOUT = 1, 10
+    smtp_server.reply_delay = 2
+    message = pending()
+
+    assert outbox.deliver(message.pk) == "sent"
+    assert len(smtp_server.messages) == 1
+
+
+def test_no_final_reply_is_unknown_and_not_retried(smtp_server, settings):
+    settings.EMAIL_TIMEOUT, settings.EMAIL_DATA_REPLY_TIMEOUT = 1, 1
+    smtp_server.reply_delay = 3
+    message = pending()
+
+    assert outbox.deliver(message.pk) == "unknown"
+    assert state_of(message) == MessageState.UNKNOWN
+    assert outbox.requeue_due() == 0
+    assert outbox.release(Message.objects.filter(pk=message.pk)) == 0  # not a failed one
+    assert outbox.deliver(message.pk) == "skipped"
+    assert len(smtp_server.messages) == 1
+
+    smtp_server.reply_delay = 0
+    assert outbox.send_again(Message.objects.filter(pk=message.pk)) == 1
+    assert outbox.deliver(message.pk) == "sent"
+    assert [m["Message-ID"] for _, m in smtp_server.messages] == [message.message_id] * 2
 
 
 def test_flush_outbox_command_delivers_what_is_pending(smtp_server, capsys):

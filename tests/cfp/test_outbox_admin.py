@@ -288,6 +288,53 @@ def test_draft_page_links_to_the_next_draft(client, world):
     assert response.context["next_draft"] == oldest.pk
 
 
+# --- delivery unknown: explained, sent again only on request -------------------------------
+
+
+def test_unknown_delivery_is_listed_explained_and_sent_again_on_request(
+    client, world, smtp_server, django_capture_on_commit_callbacks
+):
+    message = unknown_of(world)
+    client.force_login(world.organizer)
+
+    listing = page(client.get(changelist()))
+    assert "The delivery of 1 email is unknown" in listing
+    assert f'{changelist()}?state__exact=unknown"' in listing
+    assert 'field-state_label">Delivery unknown<' in listing
+    response = client.get(changelist(), {"state__exact": MessageState.UNKNOWN})
+    assert [m.pk for m in response.context["cl"].result_list] == [message.pk]
+    detail = page(client.get(reverse("admin:cfp_message_change", args=[message.pk])))
+    assert "never confirmed it" in detail and "Lectern does not send it again by itself" in detail
+    assert reverse("admin:cfp_message_send_again", args=[message.pk]) in detail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:cfp_message_send_again", args=[message.pk]))
+
+    assert response.url == reverse("admin:cfp_message_change", args=[message.pk])
+    assert "will be sent again, with the same Message-ID" in page(client.get(response.url))
+    (received,) = smtp_server.wait_for(1, timeout=5)
+    assert received[1]["Message-ID"] == message.message_id
+    assert states([message]) == [MessageState.SENT]
+    assert "is unknown" not in page(client.get(changelist()))
+
+
+def test_send_again_leaves_other_states_alone(client, world):
+    client.force_login(world.organizer)
+
+    response = client.post(reverse("admin:cfp_message_send_again", args=[world.drafts[0].pk]))
+    client.post(changelist(), action("send_again_selected", world.drafts))
+
+    assert "Only a message whose delivery is unknown" in page(client.get(response.url))
+    assert states(world.drafts) == [MessageState.DRAFT] * 3
+
+
+def test_another_events_unknown_delivery_is_not_counted(client, world):
+    Message.objects.filter(pk=world.other_drafts[0].pk).update(state=MessageState.UNKNOWN)
+    client.force_login(world.organizer)
+
+    assert "is unknown" not in page(client.get(changelist()))
+
+
 # --- sending: a batch, released by a task, delivered --------------------------------------
 
 
@@ -329,6 +376,7 @@ def test_send_all_drafts_of_an_event(
         "sent": 3,
         "failed": 0,
         "discarded": 0,
+        "unknown": 0,
         "waiting": 0,
         "done": True,
         "percent": 100,
@@ -430,11 +478,18 @@ def test_a_lost_batch_task_is_resumed_by_the_sweeper(world, django_capture_on_co
 
 
 def test_progress_page_and_endpoint_count_each_state(client, world):
-    batch = SendBatch.objects.create(event=world.event, total=4, created_by=world.organizer)
+    batch = SendBatch.objects.create(event=world.event, total=5, created_by=world.organizer)
     (extra,) = decision_drafts(ProposalFactory(event=world.event, speakers=[world.ada]))
+    (unknown,) = decision_drafts(ProposalFactory(event=world.event, speakers=[world.bob]))
     for message, state in zip(
-        [*world.drafts, extra],
-        [MessageState.SENT, MessageState.FAILED, MessageState.PENDING, MessageState.DISCARDED],
+        [*world.drafts, extra, unknown],
+        [
+            MessageState.SENT,
+            MessageState.FAILED,
+            MessageState.PENDING,
+            MessageState.DISCARDED,
+            MessageState.UNKNOWN,
+        ],
         strict=True,
     ):
         Message.objects.filter(pk=message.pk).update(
@@ -448,15 +503,17 @@ def test_progress_page_and_endpoint_count_each_state(client, world):
     body = page(client.get(reverse("admin:cfp_sendbatch_progress", args=[batch.pk])))
 
     assert figures == {
-        "total": 4,
+        "total": 5,
         "sent": 1,
         "failed": 1,
         "discarded": 1,
+        "unknown": 1,  # finished: it waits for nothing unless an organizer sends it again
         "waiting": 1,
         "done": False,
-        "percent": 75,
+        "percent": 80,
     }
-    assert "Sending 4 emails of Kernel Summit" in body
+    assert "Delivery unknown" in body
+    assert "Sending 5 emails of Kernel Summit" in body
     assert "550 5.1.1 No such user" in body and "Retry 1 failed" in body
     assert "this page updates itself" in body
     assert 'data-url="' + reverse("admin:cfp_sendbatch_progress_json", args=[batch.pk]) in body
@@ -527,6 +584,15 @@ def batch_of(world) -> SendBatch:
     return batch
 
 
+def unknown_of(world) -> Message:
+    """A message the server took but never confirmed."""
+    message = world.drafts[2]
+    Message.objects.filter(pk=message.pk).update(
+        state=MessageState.UNKNOWN, last_error="DeliveryUnknown: Secret failure"
+    )
+    return message
+
+
 def template_of(world) -> EmailTemplate:
     return EmailTemplate.objects.create(
         event=world.event, kind=MessageKind.REJECTION, subject="Secret subject", body="Hi"
@@ -555,6 +621,21 @@ PAGES = {
         "post",
         reverse("admin:cfp_message_retry", args=[batch_of(w) and w.drafts[2].pk]),
         {},
+    ),
+    "unknown page": lambda w: (
+        "get",
+        reverse("admin:cfp_message_change", args=[unknown_of(w).pk]),
+        None,
+    ),
+    "send again one": lambda w: (
+        "post",
+        reverse("admin:cfp_message_send_again", args=[unknown_of(w).pk]),
+        {},
+    ),
+    "send again selection": lambda w: (
+        "post",
+        changelist(),
+        action("send_again_selected", [unknown_of(w)]),
     ),
     "send all confirmation": lambda w: ("get", send_all_url(w.event), None),
     "send all": lambda w: ("post", send_all_url(w.event), {"through": 10**6}),
@@ -624,6 +705,9 @@ ALLOWED = {
     "send one": lambda w, r: Message.objects.get(pk=w.drafts[0].pk).batch_id is not None,
     "discard one": lambda w, r: states(w.drafts[:1]) == [MessageState.DISCARDED],
     "retry one": lambda w, r: states(w.drafts[2:]) == [MessageState.PENDING],
+    "unknown page": lambda w, r: "Secret failure" in page(r) and "Send again" in page(r),
+    "send again one": lambda w, r: states(w.drafts[2:]) == [MessageState.PENDING],
+    "send again selection": lambda w, r: states(w.drafts[2:]) == [MessageState.PENDING],
     "send all confirmation": lambda w, r: "Secret kernel talk" in page(r),
     "send all": lambda w, r: SendBatch.objects.get().total == 3,
     "send selection": lambda w, r: SendBatch.objects.get().total == 3,

@@ -230,6 +230,7 @@ def test_organizer_decides_sends_and_a_speaker_confirms(
         "sent": 3,
         "failed": 0,
         "discarded": 0,
+        "unknown": 0,
         "waiting": 0,
         "done": True,
         "percent": 100,

@@ -87,6 +87,7 @@ def test_submit_accept_and_send_the_outbox_through_a_real_worker(
         "sent": 2,
         "failed": 0,
         "discarded": 0,
+        "unknown": 0,
         "waiting": 0,
         "done": True,
         "percent": 100,

@@ -1,8 +1,10 @@
 """Normalised scores catch up through Redis and a real Celery worker after reviews are saved."""
 
 import pytest
+from django.urls import reverse
 
-from reviews import scores, selectors
+from reviews import scores, selectors, services, tasks
+from reviews.models import Assignment, Review
 from tests.factories import (
     EventFactory,
     ProposalFactory,
@@ -10,7 +12,7 @@ from tests.factories import (
     ReviewerTeamFactory,
     SpeakerFactory,
 )
-from tests.helpers import wait_until
+from tests.helpers import page, wait_until
 from tests.reviews.conftest import give_review
 
 pytestmark = pytest.mark.celery
@@ -44,3 +46,31 @@ def test_a_worker_recomputes_the_normalised_scores_after_reviews(celery_worker_p
     assert stored != pytest.approx(
         {p.title: p.mean_score for p in selectors.ranked_proposals(event, viewer)}, abs=1e-6
     )
+
+
+def test_redis_down_while_a_review_is_saved(client, own_redis, make_worker):
+    event = EventFactory(name="Broker Summit")
+    reviewer = ReviewerFactory()
+    ReviewerTeamFactory(event=event, members=[reviewer])
+    proposal = ProposalFactory(event=event, title="Ünïcode 🚀")
+    proposal.submit(by=proposal.speakers.get())
+    Assignment.objects.create(proposal=proposal, reviewer=reviewer)
+    url = reverse("admin:reviews_reviewqueueitem_change", args=[proposal.pk])
+    criteria = {f"score_{c.pk}": 4 for c in services.criteria_for(event)}
+    client.force_login(reviewer)
+
+    own_redis.stop()
+    response = client.post(url, {**criteria, "comment": "Solide, 很好.", "_save": "Save"})
+
+    assert response.status_code == 302 and response.url == url
+    assert "is saved" in page(client.get(url))
+    review = Review.objects.get(proposal=proposal, reviewer=reviewer)
+    assert (review.comment, review.score) == ("Solide, 很好.", 4)
+    assert event.pk in scores.stale_event_ids()  # left for the sweeper
+
+    own_redis.start()
+    worker = make_worker(own_redis.broker)
+    worker.start()
+    tasks.refresh_stale_scores()  # what Celery beat runs every minute
+
+    assert wait_until(lambda: event.pk not in scores.stale_event_ids()), worker.output()

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cfp", "0006_schedule_slides"),
+        ("cfp", "0010_proposal_creation_token"),
     ]
 
     operations = [

@@ -241,7 +241,7 @@ def test_review_look_alike_formulas_are_neutralised(organizer_client, world):
         world.weaker,
         world.rafael,
         {world.relevance.pk: 3, world.clarity.pk: 3},
-        comment=" ＋HYPERLINK(\"http://evil.example\")",
+        comment=' ＋HYPERLINK("http://evil.example")',
         feedback="﹫SUM(A1)",
     )
 
@@ -253,7 +253,7 @@ def test_review_look_alike_formulas_are_neutralised(organizer_client, world):
         for r in rows
         if r["title"] == "Weaker talk" and r["reviewer email"] == "rafael@kernel.org"
     )
-    assert rafael["comment for the organizers"] == "' ＋HYPERLINK(\"http://evil.example\")"
+    assert rafael["comment for the organizers"] == '\' ＋HYPERLINK("http://evil.example")'
     assert rafael["feedback for the speaker"] == "'﹫SUM(A1)"
 
 

@@ -12,6 +12,7 @@ exports with the same helpers.
 
 import csv
 import json
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,9 +37,13 @@ CHUNK_SIZE = 500
 # Bytes gathered before a piece of the response goes out: fewer, larger writes.
 FLUSH_BYTES = 64 * 1024
 BOM = "\ufeff"
-# A spreadsheet takes a cell starting with one of these for a formula; tab and carriage
-# return are stripped by some before they look (OWASP, "CSV Injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet takes a cell starting with one of these for a formula (OWASP, "CSV
+# Injection"), and so it does with their look-alikes, which input methods and spreadsheets
+# fold into them: full-width ＝＋－＠, small ﹦﹢﹣﹫, super- and subscript signs (all the
+# characters whose compatibility form starts with one), and the minus sign − (U+2212).
+FORMULA_STARTS = frozenset("=+-@\u2212")
+# Tab and carriage return in front: some programs strip them before they look.
+FORMULA_TRIGGERS = ("\t", "\r")
 SEPARATOR = "; "
 CSV_TIME = "%Y-%m-%d %H:%M"
 
@@ -46,13 +51,25 @@ CSV_TIME = "%Y-%m-%d %H:%M"
 # --- cells and streams, shared by every export ---------------------------------------------
 
 
+def _first_visible(value: str) -> str:
+    """The first character after white space and invisible marks (which importers trim)."""
+    for char in value:
+        if not char.isspace() and unicodedata.category(char) != "Cf":
+            return char
+    return ""
+
+
 def neutralise(value: str) -> str:
     """Text that a spreadsheet shows as typed and never evaluates.
 
     A leading "'" makes spreadsheet programs read the cell as text (and they hide the quote).
-    Only the first character matters: "3-4" or "a=b" are left as they are.
+    Only the start matters, past any white space: "3-4" or "a=b" are left as they are,
+    " =1" and "＝1" are not.
     """
-    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+    first = unicodedata.normalize("NFKC", _first_visible(value))[:1]
+    if value.startswith(FORMULA_TRIGGERS) or first in FORMULA_STARTS:
+        return "'" + value
+    return value
 
 
 def cell(value: Any) -> str | int | float:

@@ -15,7 +15,7 @@ web views answer 404 instead, see cfp.public); `manage.py export_talks` imports
 schedule_ical and schedule_xml by name.
 """
 
-import html
+import re
 import uuid
 import xml.etree.ElementTree as ET
 from collections import defaultdict
@@ -26,12 +26,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
-from cfp.markdown import render_markdown
+from cfp.markdown import markdown_to_text
 from cfp.models import Event, Proposal
 from cfp.programme import Programme, PublicTalk, programme, public_talk
 from cfp.schedule import event_days
@@ -50,6 +49,26 @@ def _generator_version() -> str:
 
 
 # --- shared pieces ---------------------------------------------------------------------------
+
+# Rows may hold what the forms refuse today (written before, or by other means): every feed
+# takes text through these, so one stray character never breaks a document (an .ics content
+# line, a well-formed XML file).
+_BREAK = "[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]"  # what str.splitlines() splits on
+_LINE_BREAK = re.compile(rf"\r\n|{_BREAK}")
+_LINE_BREAKS = re.compile(rf"{_BREAK}+")
+# What neither XML 1.0 nor an iCalendar TEXT value may hold: controls but tab and line feed,
+# lone surrogates, and the two non-characters XML excludes.
+_UNREPRESENTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _line(value: str) -> str:
+    """A one-line value (a title, a name): line breaks become spaces."""
+    return _UNREPRESENTABLE.sub("", _LINE_BREAKS.sub(" ", value or "")).strip()
+
+
+def _text(value: str) -> str:
+    """A multi-line value: every kind of line break becomes a line feed."""
+    return _UNREPRESENTABLE.sub("", _LINE_BREAK.sub("\n", value or "")).strip()
 
 
 def _site() -> str:
@@ -92,11 +111,11 @@ def _slug(event: Event, talk: PublicTalk) -> str:
 
 
 def _speaker_names(talk: PublicTalk) -> list[str]:
-    return [speaker.name or UNNAMED_SPEAKER for speaker in talk.speakers]
+    return [_line(speaker.name) or UNNAMED_SPEAKER for speaker in talk.speakers]
 
 
 def _links(talk: PublicTalk) -> list[dict[str, str]]:
-    return [{"url": talk.slides_url, "title": "Slides"}] if talk.slides_url else []
+    return [{"url": _line(talk.slides_url), "title": "Slides"}] if talk.slides_url else []
 
 
 def _attachments(talk: PublicTalk) -> list[dict[str, str]]:
@@ -138,15 +157,15 @@ def _talk_data(event: Event, talk: PublicTalk) -> dict:
         "start": f"{local:%H:%M}",
         # From the UTC moments: a talk across a clock change lasts what it really lasts.
         "duration": _hhmm(talk.minutes),
-        "room": talk.room,
+        "room": _line(talk.room),
         "slug": _slug(event, talk),
         "url": talk_url(event, talk.code),
-        "title": talk.title,
+        "title": _line(talk.title),
         "subtitle": "",
-        "track": talk.track,
-        "type": talk.submission_type,
+        "track": _line(talk.track),
+        "type": _line(talk.submission_type),
         "language": "",
-        "abstract": talk.abstract,
+        "abstract": _text(talk.abstract),
         "description": "",
         "persons": [
             {"id": speaker.pk, "public_name": name}
@@ -163,7 +182,7 @@ def _conference(prog: Programme, days: list) -> dict:
     last = days[-1][0] if days else event.end_date
     return {
         "acronym": event.slug,
-        "title": event.name,
+        "title": _line(event.name),
         "start": first.isoformat(),
         "end": last.isoformat(),
         "daysCount": len(days),
@@ -193,14 +212,14 @@ def schedule_json(event: Event) -> dict:
                 "day_start": day_start,
                 "day_end": day_end,
                 "rooms": {
-                    name: [_talk_data(event, talk) for talk in talks]
+                    _line(name): [_talk_data(event, talk) for talk in talks]
                     for name, talks in day_rooms.items()
                 },
             }
         )
     conference = _conference(prog, days)
     conference["rooms"] = [
-        {"name": name, "guid": str(room_guid(event, talk))}
+        {"name": _line(name), "guid": str(room_guid(event, talk))}
         for name, talk in sorted(rooms.items(), key=lambda item: (item[1].room_position, item[0]))
     ]
     conference["days"] = json_days
@@ -208,7 +227,7 @@ def schedule_json(event: Event) -> dict:
         "$schema": SCHEMA_URL,
         "generator": {"name": GENERATOR, "version": _generator_version()},
         "schedule": {
-            "version": prog.version.name if prog.version else "",
+            "version": _line(prog.version.name) if prog.version else "",
             "base_url": _site() + "/",
             "conference": conference,
         },
@@ -219,9 +238,11 @@ def schedule_json(event: Event) -> dict:
 
 
 def _element(parent: ET.Element, tag: str, text: str = "", **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attributes)
+    # ElementTree escapes markup but writes control characters as they are: not XML.
+    clean = {name: _UNREPRESENTABLE.sub("", value) for name, value in attributes.items()}
+    element = ET.SubElement(parent, tag, clean)
     if text:
-        element.text = text
+        element.text = _UNREPRESENTABLE.sub("", text)
     return element
 
 
@@ -250,7 +271,7 @@ def schedule_xml(event: Event) -> bytes:
     conference = _conference(prog, days)
     root = ET.Element("schedule")
     _element(root, "generator", name=GENERATOR, version=_generator_version())
-    _element(root, "version", prog.version.name if prog.version else "")
+    _element(root, "version", _line(prog.version.name) if prog.version else "")
     element = _element(root, "conference")
     for tag in ("acronym", "title", "start", "end"):
         _element(element, tag, conference[tag])
@@ -264,7 +285,9 @@ def schedule_xml(event: Event) -> bytes:
             root, "day", index=str(index), date=day.isoformat(), start=day_start, end=day_end
         )
         for name, talks in day_rooms.items():
-            room = _element(day_element, "room", name=name, guid=str(room_guid(event, talks[0])))
+            room = _element(
+                day_element, "room", name=_line(name), guid=str(room_guid(event, talks[0]))
+            )
             for talk in talks:
                 _xml_event(room, _talk_data(event, talk))
     ET.indent(root)
@@ -274,14 +297,11 @@ def schedule_xml(event: Event) -> bytes:
 # --- iCalendar -------------------------------------------------------------------------------
 
 
-def _plain(markdown_text: str) -> str:
-    return html.unescape(strip_tags(render_markdown(markdown_text))).strip()
-
-
 def _calendar(event: Event, name: str, key: str) -> Calendar:
     calendar = Calendar.new(
         prodid=f"-//Lectern//{GENERATOR} {_generator_version()}//EN",
-        name=name,
+        # icalendar escapes line breaks in TEXT values but not in the calendar's name.
+        name=_line(name),
         # A fixed UID: icalendar would draw a random one on every request.
         uid=uuid.uuid5(uuid.NAMESPACE_URL, f"{_site()}/{event.slug}/calendar/{key}"),
         url=_absolute(reverse("cfp:schedule", kwargs={"event": event.slug})),
@@ -299,7 +319,7 @@ def _vevent(event: Event, talk: PublicTalk, stamp: datetime) -> CalendarEvent:
     description = "\n\n".join(
         part
         for part in (
-            _plain(talk.abstract),
+            _text(markdown_to_text(talk.abstract)),
             f"Speakers: {names}" if names else "",
             talk_url(event, talk.code),
         )
@@ -311,11 +331,11 @@ def _vevent(event: Event, talk: PublicTalk, stamp: datetime) -> CalendarEvent:
         last_modified=stamp,
         start=talk.start.astimezone(UTC),
         end=talk.end.astimezone(UTC),
-        summary=talk.title,
+        summary=_line(talk.title),
         description=description,
-        location=talk.room,
+        location=_line(talk.room),
         url=talk_url(event, talk.code),
-        categories=[talk.track] if talk.track else (),
+        categories=[_line(talk.track)] if talk.track else (),
     )
 
 

@@ -1,16 +1,19 @@
 """Slides of accepted talks: a PDF that really is one, and/or a link, set by the speakers.
 
 Only the speakers of a proposal that they know is accepted or confirmed may change them.
-A PDF must start like one, open in pypdf without a password and have at least one page;
-anything else (a renamed image, an HTML page, an empty or oversized file) is refused with
-a message that says why, and nothing changes.
+A PDF must start like one, open in pypdf without a password, have at least one page and
+hold no script (JavaScript, or an action that starts a program); anything else (a renamed
+image, an HTML page, an empty or oversized file) is refused with a message that says why,
+and nothing changes. The site serves the PDFs as downloads (config.media) in any case.
 """
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.utils.translation import gettext as _
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from cfp.enums import ACCEPTED_STATES
 from cfp.models import Proposal
@@ -35,6 +38,43 @@ def human_size(size: int) -> str:
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} KB"
     return f"{size / (1024 * 1024):.1f}".removesuffix(".0") + " MB"
+
+
+# Actions a PDF viewer would run on its own (open the file, show a page, touch a field):
+# JavaScript, or a program started from the file.
+SCRIPT_ACTIONS = {"/JavaScript", "/Launch"}
+# A PDF is a graph of objects; none of ours needs more than this many to be checked.
+MAX_OBJECTS_CHECKED = 500_000
+
+
+def has_script(reader: PdfReader) -> bool:
+    """Whether any object reachable from the document holds a script: a /JS entry (in an
+    /OpenAction, an /AA, a link, a form field, a rendition), a JavaScript or Launch action,
+    or the document's /JavaScript name tree. Streams' contents are not read: scripts live
+    in dictionaries."""
+    seen: set[tuple[int, int]] = set()
+    pending: list = [reader.trailer]
+    checked = 0
+    while pending:
+        item = pending.pop()
+        if isinstance(item, IndirectObject):
+            key = (item.idnum, item.generation)
+            if key in seen:
+                continue
+            seen.add(key)
+            item = item.get_object()
+        checked += 1
+        if checked > MAX_OBJECTS_CHECKED:
+            return True  # a bomb of objects is refused like a script: it is not slides
+        if isinstance(item, DictionaryObject):
+            if "/JS" in item or "/JavaScript" in item:
+                return True
+            if isinstance(item.get("/S"), NameObject) and item["/S"] in SCRIPT_ACTIONS:
+                return True
+            pending.extend(item.values())
+        elif isinstance(item, ArrayObject):
+            pending.extend(item)
+    return False
 
 
 def validate_slides_pdf(upload) -> None:
@@ -66,6 +106,7 @@ def validate_slides_pdf(upload) -> None:
                 code="encrypted",
             )
         pages = len(reader.pages)
+        scripted = has_script(reader)
     except ValidationError:
         raise
     except Exception:  # pypdf raises many kinds on broken files; all mean "unreadable"
@@ -77,6 +118,15 @@ def validate_slides_pdf(upload) -> None:
         upload.seek(0)
     if pages < 1:
         raise ValidationError("This PDF has no pages.", code="no_pages")
+    if scripted:
+        raise ValidationError(
+            _(
+                "This PDF contains a script (JavaScript or an action that starts a program), "
+                "which slides must not have. Please export your slides to PDF again, or "
+                "print them to a PDF, and upload that file."
+            ),
+            code="script",
+        )
 
 
 def may_change_slides(proposal: Proposal, user: User) -> bool:

@@ -60,6 +60,19 @@ class Utf8FormBodyMiddleware:
         return self.get_response(request)
 
 
+class PermissionsPolicyMiddleware:
+    """The Permissions-Policy header (settings.PERMISSIONS_POLICY) on every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.PERMISSIONS_POLICY:
+            response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
 class RequestStatsMiddleware:
     """For the benchmark harness (bench/): each request's SQL query count, its time and the
     worker's peak memory, appended as one JSON line to settings.REQUEST_STATS_FILE.

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 
+from config.media import media as media_view
 from config.views import healthz
 
 urlpatterns = [
@@ -14,7 +14,5 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     # Small installations serve uploads themselves; larger ones put a web server in front.
     media = settings.MEDIA_URL.lstrip("/")
-    urlpatterns.append(
-        re_path(rf"^{media}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    urlpatterns.append(re_path(rf"^{media}(?P<path>.*)$", media_view))
 urlpatterns.append(path("", include("cfp.urls")))

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cfp.models import Event, Proposal, Track
 from reviews.enums import ConflictSource, QueueMode
-from speakers.validators import validate_clean_text, validate_no_markup
+from speakers.validators import validate_clean_text, validate_no_markup, validate_one_line_text
 
 User = settings.AUTH_USER_MODEL
 
@@ -62,7 +62,7 @@ class ReviewSettings(models.Model):
 
 class ReviewerTeam(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="reviewer_teams")
-    name = models.CharField(max_length=100, validators=[validate_clean_text, validate_no_markup])
+    name = models.CharField(max_length=100, validators=[validate_one_line_text, validate_no_markup])
     members = models.ManyToManyField(User, related_name="review_teams", blank=True)
     tracks = models.ManyToManyField(
         Track,
@@ -83,7 +83,7 @@ class Criterion(models.Model):
     """One thing reviewers score, on a scale from min_score to max_score."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="review_criteria")
-    name = models.CharField(max_length=100, validators=[validate_clean_text, validate_no_markup])
+    name = models.CharField(max_length=100, validators=[validate_one_line_text, validate_no_markup])
     min_score = models.SmallIntegerField("lowest score", default=1)
     max_score = models.SmallIntegerField("highest score", default=5)
     labels = models.TextField(
@@ -220,7 +220,7 @@ class Conflict(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="conflicts")
     reviewer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="review_conflicts")
     source = models.CharField(max_length=20, choices=ConflictSource.choices)
-    reason = models.CharField(max_length=300, blank=True, validators=[validate_clean_text])
+    reason = models.CharField(max_length=300, blank=True, validators=[validate_one_line_text])
     created_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

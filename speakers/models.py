@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from speakers.validators import validate_clean_text, validate_no_markup
+from speakers.validators import validate_clean_text, validate_no_markup, validate_one_line_text
 
 
 class UserManager(BaseUserManager):
@@ -80,7 +80,7 @@ def photo_path(profile: "SpeakerProfile", filename: str) -> str:
 class SpeakerProfile(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
     name = models.CharField(
-        "Name", max_length=100, blank=True, validators=[validate_clean_text, validate_no_markup]
+        "Name", max_length=100, blank=True, validators=[validate_one_line_text, validate_no_markup]
     )
     biography = models.TextField(
         "Biography",
@@ -94,7 +94,7 @@ class SpeakerProfile(models.Model):
         "Affiliation",
         max_length=150,
         blank=True,
-        validators=[validate_clean_text, validate_no_markup],
+        validators=[validate_one_line_text, validate_no_markup],
         help_text="Company, university or project you represent.",
     )
     photo = models.ImageField("Photo", upload_to=photo_path, blank=True)

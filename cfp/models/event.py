@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from speakers.validators import validate_clean_text, validate_no_markup
+from speakers.validators import validate_clean_text, validate_no_markup, validate_one_line_text
 
 
 def validate_timezone(value: str) -> None:
@@ -45,7 +45,7 @@ class EventQuerySet(models.QuerySet):
 
 
 class Event(models.Model):
-    name = models.CharField(max_length=200, validators=[validate_clean_text, validate_no_markup])
+    name = models.CharField(max_length=200, validators=[validate_one_line_text, validate_no_markup])
     slug = models.SlugField(
         max_length=50,
         unique=True,
@@ -60,7 +60,7 @@ class Event(models.Model):
     )
     start_date = models.DateField()
     end_date = models.DateField()
-    venue = models.CharField(max_length=300, blank=True, validators=[validate_clean_text])
+    venue = models.CharField(max_length=300, blank=True, validators=[validate_one_line_text])
     is_public = models.BooleanField(
         "public", default=False, help_text="Hidden events are visible to their organizers only."
     )
@@ -146,7 +146,7 @@ class CfP(models.Model):
 
 class SubmissionType(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="submission_types")
-    name = models.CharField(max_length=100, validators=[validate_clean_text, validate_no_markup])
+    name = models.CharField(max_length=100, validators=[validate_one_line_text, validate_no_markup])
     default_duration = models.PositiveIntegerField(
         "default duration (minutes)",
         validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
@@ -167,8 +167,8 @@ class Track(models.Model):
     """The form calls a track "Category"."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tracks")
-    name = models.CharField(max_length=100, validators=[validate_clean_text, validate_no_markup])
-    description = models.CharField(max_length=300, blank=True, validators=[validate_clean_text])
+    name = models.CharField(max_length=100, validators=[validate_one_line_text, validate_no_markup])
+    description = models.CharField(max_length=300, blank=True, validators=[validate_one_line_text])
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

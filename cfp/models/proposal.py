@@ -19,7 +19,7 @@ from cfp.enums import (
     ProposalState,
 )
 from cfp.models.event import Event, SubmissionType, Track
-from speakers.validators import validate_clean_text, validate_no_markup
+from speakers.validators import validate_clean_text, validate_no_markup, validate_one_line_text
 
 # No 0/O, 1/I/L: codes are read aloud and typed from printed schedules.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -139,7 +139,7 @@ class Proposal(models.Model):
     event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="proposals")
     code = models.CharField(max_length=16, unique=True, default=generate_code, editable=False)
     title = models.CharField(
-        "Title", max_length=TITLE_MAX, validators=[validate_clean_text, validate_no_markup]
+        "Title", max_length=TITLE_MAX, validators=[validate_one_line_text, validate_no_markup]
     )
     submission_type = models.ForeignKey(
         SubmissionType,

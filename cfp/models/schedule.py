@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cfp.models.event import Event
 from cfp.models.proposal import Proposal
-from speakers.validators import validate_clean_text, validate_no_markup
+from speakers.validators import validate_clean_text, validate_no_markup, validate_one_line_text
 
 # A talk whose submission type is gone (or never set) still takes room in the grid.
 FALLBACK_DURATION = 30
@@ -23,7 +23,7 @@ MAX_DURATION = 24 * 60
 
 class Room(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rooms")
-    name = models.CharField(max_length=100, validators=[validate_clean_text, validate_no_markup])
+    name = models.CharField(max_length=100, validators=[validate_one_line_text, validate_no_markup])
     capacity = models.PositiveIntegerField(
         null=True, blank=True, validators=[MaxValueValidator(1_000_000)]
     )
@@ -62,7 +62,7 @@ class TalkSlot(models.Model):
         "break title",
         max_length=200,
         blank=True,
-        validators=[validate_clean_text, validate_no_markup],
+        validators=[validate_one_line_text, validate_no_markup],
         help_text="For a break, e.g. “Lunch”.",
     )
     updated_at = models.DateTimeField(auto_now=True)
@@ -108,7 +108,7 @@ class ScheduleVersion(models.Model):
     name = models.CharField(
         "version",
         max_length=50,
-        validators=[validate_clean_text, validate_no_markup],
+        validators=[validate_one_line_text, validate_no_markup],
         help_text="Shown to the public and in the feeds, e.g. “1.0” or “Day 2 fixes”.",
     )
     comment = models.TextField(

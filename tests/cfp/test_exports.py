@@ -7,6 +7,7 @@ import json
 import re
 import time
 import tracemalloc
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -153,11 +154,55 @@ def test_neutralise_prefixes_a_quote_to_text_that_starts_with_a_trigger(trigger,
 
 @pytest.mark.parametrize("trigger", TRIGGERS)
 def test_neutralise_leaves_a_trigger_after_the_first_character_alone(trigger):
-    for value in (f"a{trigger}b", f"3{trigger}4", f" {trigger}1", f"x{trigger}"):
+    for value in (f"a{trigger}b", f"3{trigger}4", f"x{trigger}"):
         assert exports.neutralise(value) == value
 
 
-def test_neutralise_changes_exactly_the_six_leading_characters():
+# What spreadsheets also read as = + - @: full-width (an IME's), small, super- and
+# subscript forms, and the minus sign.
+LOOK_ALIKES = {
+    "\uff1d": "FULLWIDTH EQUALS SIGN",
+    "\uff0b": "FULLWIDTH PLUS SIGN",
+    "\uff0d": "FULLWIDTH HYPHEN-MINUS",
+    "\uff20": "FULLWIDTH COMMERCIAL AT",
+    "\ufe66": "SMALL EQUALS SIGN",
+    "\ufe62": "SMALL PLUS SIGN",
+    "\ufe63": "SMALL HYPHEN-MINUS",
+    "\ufe6b": "SMALL COMMERCIAL AT",
+    "\u207c": "SUPERSCRIPT EQUALS SIGN",
+    "\u207a": "SUPERSCRIPT PLUS SIGN",
+    "\u207b": "SUPERSCRIPT MINUS",
+    "\u208c": "SUBSCRIPT EQUALS SIGN",
+    "\u208a": "SUBSCRIPT PLUS SIGN",
+    "\u208b": "SUBSCRIPT MINUS",
+    "\u2212": "MINUS SIGN",
+    "\u2a75": "TWO CONSECUTIVE EQUALS SIGNS",
+    "\u2a76": "THREE CONSECUTIVE EQUALS SIGNS",
+    "\ufb29": "HEBREW LETTER ALTERNATIVE PLUS SIGN",
+}
+# White space and invisible marks an importer may trim before it looks.
+LEADING = [" ", "  ", "\n", "\u00a0", "\u3000", "\u2003", "\u200b", "\ufeff", " \n\u200b "]
+
+
+def test_look_alikes_are_the_characters_their_unicode_names_say():
+    assert {char: unicodedata.name(char) for char in LOOK_ALIKES} == LOOK_ALIKES
+
+
+@pytest.mark.parametrize("char", list(LOOK_ALIKES), ids=list(LOOK_ALIKES.values()))
+@pytest.mark.parametrize("rest", ["", "1+1", 'HYPERLINK("http://evil","x")', "SUM(A1:A9)"])
+def test_neutralise_quotes_text_that_starts_with_a_look_alike(char, rest):
+    assert exports.neutralise(char + rest) == "'" + char + rest
+
+
+@pytest.mark.parametrize("trigger", ["=", "+", "-", "@", *LOOK_ALIKES])
+@pytest.mark.parametrize("space", LEADING, ids=[repr(space) for space in LEADING])
+def test_neutralise_quotes_a_trigger_after_leading_white_space(trigger, space):
+    value = f"{space}{trigger}1+1"
+
+    assert exports.neutralise(value) == "'" + value
+
+
+def test_neutralise_changes_exactly_the_triggers_and_their_look_alikes():
     # Every character of the Basic Multilingual Plane, in front of a harmless rest.
     changed = {
         chr(code)
@@ -165,12 +210,12 @@ def test_neutralise_changes_exactly_the_six_leading_characters():
         if not 0xD800 <= code <= 0xDFFF and exports.neutralise(chr(code) + "x") != chr(code) + "x"
     }
 
-    assert changed == set(TRIGGERS)
+    assert changed == set(TRIGGERS) | set(LOOK_ALIKES)
 
 
 @pytest.mark.parametrize(
     "value",
-    ["", "3-4", "a=b", "Talk @ FOSDEM", "'=already quoted", "\n=1", " =1", "日本語", "🎤", "עברית"],
+    ["", " ", "3-4", "a=b", "Talk @ FOSDEM", "'=already quoted", " 3-4", "日本語", "🎤", "עברית"],
 )
 def test_neutralise_leaves_harmless_text_untouched(value):
     assert exports.neutralise(value) == value
@@ -392,6 +437,34 @@ def test_formula_injection_is_neutralised_in_every_csv_cell(organizer_client, wo
     first = as_json["talks"][0]
     assert first["title"] == '=HYPERLINK("http://evil.example","click")'
     assert first["speakers"][0]["name"] == "=cmd|' /C calc'!A0"
+
+
+def test_look_alike_formulas_are_neutralised_in_every_csv_export(organizer_client, world):
+    Proposal.objects.filter(pk=world.scheduled.pk).update(
+        title='＝HYPERLINK("http://evil.example","click")',
+        abstract="\u3000＋1+1",
+        audience=" =2+3",
+        benefits="\n@SUM(A1:A2)",
+        notes="\u2212 1",
+    )
+    SpeakerProfile.objects.filter(user=world.ada).update(name="＠Ada", affiliation="－Evil Corp")
+
+    talks = read_csv(body(organizer_client.get(export_url("talks_csv", world.event))))
+    talk = next(t for t in talks if "HYPERLINK" in t["title"])
+    speaker = next(
+        r
+        for r in read_csv(body(organizer_client.get(export_url("speakers_csv", world.event))))
+        if r["speaker email"] == "ada@example.com"
+    )
+
+    assert talk["title"] == '\'＝HYPERLINK("http://evil.example","click")'
+    assert talk["abstract"] == "'\u3000＋1+1"
+    assert talk["audience"] == "' =2+3"
+    assert talk["benefits"] == "'\n@SUM(A1:A2)"
+    assert talk["notes for organizers"] == "'\u2212 1"
+    assert talk["speakers"] == "'＠Ada; Bob"
+    assert speaker["speaker name"] == "'＠Ada"
+    assert speaker["affiliation"] == "'－Evil Corp"
 
 
 def test_slot_times_are_in_the_event_time_zone(organizer_client, world):

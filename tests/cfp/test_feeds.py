@@ -429,3 +429,110 @@ def test_guids_are_uuid5_of_site_event_and_code(settings, feed_event):
 
     expected = uuid.uuid5(uuid.NAMESPACE_URL, f"https://cfp.example.org/feedcon/talks/{main.code}")
     assert guid == expected and guid.version == 5
+
+
+# --- text the forms refuse, stored anyway ------------------------------------------------------
+
+# Every character that ends a line (str.splitlines), plus controls neither XML nor iCal hold.
+STRAY = "\n\r\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+@pytest.fixture
+def stray_event(db):
+    """A published talk whose stored texts hold line breaks and controls, as older rows may:
+    written with update(), past every validator."""
+    event = EventFactory(name="Line\nCon")
+    speaker = SpeakerFactory(profile__name="Grace")
+    room = RoomFactory(event=event, name="Room")
+    talk = make_talk(
+        event,
+        title="Title",
+        track=TrackFactory(event=event, name="Track"),
+        speakers=[speaker],
+        room=room,
+        start=at(event, 0, 10),
+    )
+    type(talk).objects.filter(pk=talk.pk).update(
+        title=f"First{STRAY}second", abstract="One.\x01\r\n\r\nTwo\u2028three.\x0b"
+    )
+    type(speaker.profile).objects.filter(pk=speaker.profile.pk).update(name="Grace\r\nHopper")
+    type(room).objects.filter(pk=room.pk).update(name="Saal\nA")
+    type(talk.track).objects.filter(pk=talk.track_id).update(name="Dev\u2029Ops")
+    publish(event)
+    return event, talk
+
+
+def test_ical_of_a_talk_with_line_breaks_in_stored_texts_is_valid(client, stray_event):
+    event, talk = stray_event
+
+    for address in (url("talk_ical", event, code=talk.code), url("schedule_ical", event)):
+        response = client.get(address)
+
+        assert response.status_code == 200
+        for line in response.content.split(b"\r\n"):
+            assert b"\n" not in line and b"\r" not in line and b"\x0b" not in line
+        calendar = icalendar.Calendar.from_ical(response.content)
+        [vevent] = calendar.walk("VEVENT")
+        assert str(vevent["SUMMARY"]) == "First second"
+        assert str(vevent["LOCATION"]) == "Saal A"
+        assert [str(c) for c in vevent["CATEGORIES"].cats] == ["Dev Ops"]
+        description = str(vevent["DESCRIPTION"])
+        assert description.startswith("One.\n\nTwo\nthree.\n\nSpeakers: Grace Hopper\n\n")
+    talk_calendar = icalendar.Calendar.from_ical(
+        client.get(url("talk_ical", event, code=talk.code)).content
+    )
+    assert str(talk_calendar["X-WR-CALNAME"]) == "First second · Line Con"
+
+
+def test_xml_and_json_with_line_breaks_in_stored_texts_are_valid(client, stray_event):
+    event, talk = stray_event
+
+    root = parse_xml(client.get(url("schedule_xml", event)).content)
+    data = json.loads(client.get(url("schedule_json", event)).content)
+
+    [element] = xml_events(root)
+    assert element.findtext("title") == "First second"
+    assert element.findtext("room") == "Saal A"
+    assert element.findtext("track") == "Dev Ops"
+    assert element.findtext("abstract") == "One.\n\nTwo\nthree."
+    assert element.find("persons/person").text == "Grace Hopper"
+    assert root.find("day/room").get("name") == "Saal A"
+    assert root.find("conference").findtext("title") == "Line Con"
+    [item] = json_events(data)
+    assert (item["title"], item["room"], item["track"]) == ("First second", "Saal A", "Dev Ops")
+    assert item["persons"][0]["public_name"] == "Grace Hopper"
+    assert item["abstract"] == "One.\n\nTwo\nthree."
+    assert data["schedule"]["conference"]["rooms"][0]["name"] == "Saal A"
+
+
+def test_ical_description_keeps_the_abstracts_paragraphs(client, db):
+    event = EventFactory()
+    speaker = SpeakerFactory(profile__name="Ada Lovelace")
+    abstract = (
+        "The speaker shows **engines**.\n\n"
+        "A second paragraph,\nwith a line of its own.\n\n"
+        "- first point\n- second point\n\n"
+        "The end & <more>."
+    )
+    talk = make_talk(
+        event,
+        abstract=abstract,
+        speakers=[speaker],
+        room=RoomFactory(event=event),
+        start=at(event, 0, 10),
+    )
+    publish(event)
+
+    calendar = icalendar.Calendar.from_ical(
+        client.get(url("talk_ical", event, code=talk.code)).content
+    )
+
+    [vevent] = calendar.walk("VEVENT")
+    assert str(vevent["DESCRIPTION"]) == (
+        "The speaker shows engines.\n\n"
+        "A second paragraph,\nwith a line of its own.\n\n"
+        "- first point\n- second point\n\n"
+        "The end & <more>.\n\n"
+        "Speakers: Ada Lovelace\n\n"
+        f"{feeds.talk_url(event, talk.code)}"
+    )

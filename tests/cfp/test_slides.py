@@ -8,6 +8,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 from pypdf import PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 from cfp import decisions, slides
 from cfp.services import ActionRefused
@@ -28,6 +36,65 @@ def pdf_bytes(pages: int = 1, password: str | None = None) -> bytes:
         writer.add_blank_page(width=595, height=842)
     if password:
         writer.encrypt(password)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _js(code: str = "app.alert('pwned')") -> DictionaryObject:
+    return DictionaryObject(
+        {NameObject("/S"): NameObject("/JavaScript"), NameObject("/JS"): TextStringObject(code)}
+    )
+
+
+def scripted_pdf_bytes(where: str) -> bytes:
+    """A one-page PDF with a script (or a harmless action) in one of the places viewers run
+    them from."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=595, height=842)
+    root = writer._root_object
+    if where == "open-action":
+        root[NameObject("/OpenAction")] = writer._add_object(_js())
+    elif where == "names":
+        tree = DictionaryObject(
+            {
+                NameObject("/Names"): ArrayObject(
+                    [TextStringObject("js1"), writer._add_object(_js())]
+                )
+            }
+        )
+        root[NameObject("/Names")] = DictionaryObject({NameObject("/JavaScript"): tree})
+    elif where == "page-aa":
+        page[NameObject("/AA")] = DictionaryObject({NameObject("/O"): _js()})
+    elif where == "document-aa":
+        root[NameObject("/AA")] = DictionaryObject({NameObject("/WC"): _js()})
+    elif where == "link":
+        link = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Link"),
+                NameObject("/Rect"): ArrayObject([NumberObject(0)] * 2 + [NumberObject(99)] * 2),
+                NameObject("/A"): _js(),
+            }
+        )
+        page[NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
+    elif where == "launch":
+        root[NameObject("/OpenAction")] = DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/Launch"),
+                NameObject("/F"): TextStringObject("calc.exe"),
+            }
+        )
+    elif where == "harmless-open-action":  # open on page 1, fit to the window
+        root[NameObject("/OpenAction")] = ArrayObject([page.indirect_reference, NameObject("/Fit")])
+    elif where == "uri-link":
+        root[NameObject("/OpenAction")] = DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/URI"),
+                NameObject("/URI"): TextStringObject("https://example.org/"),
+            }
+        )
+        page[NameObject("/UserUnit")] = FloatObject(1)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -167,6 +234,46 @@ def test_fake_or_broken_pdf_is_refused_and_nothing_changes(
     assert not talk.slides
     assert talk.slides_url == "https://before.example"
     assert stored_slides(settings) == []
+
+
+SCRIPT_REFUSED = "This PDF contains a script (JavaScript or an action that starts a program)"
+
+
+@pytest.mark.parametrize(
+    "where", ["open-action", "names", "page-aa", "document-aa", "link", "launch"]
+)
+def test_pdf_with_a_script_is_refused_and_nothing_changes(speaker_client, talk, settings, where):
+    content = scripted_pdf_bytes(where)
+
+    response = speaker_client.post(
+        slides_url(talk), {"slides": upload(content), "slides_url": "https://after.example"}
+    )
+
+    assert response.status_code == 400
+    assert SCRIPT_REFUSED in page(response)
+    talk.refresh_from_db()
+    assert not talk.slides
+    assert talk.slides_url == ""
+    assert stored_slides(settings) == []
+
+
+@pytest.mark.parametrize("where", ["harmless-open-action", "uri-link"])
+def test_pdf_with_a_harmless_action_is_accepted(speaker_client, talk, settings, where):
+    response = speaker_client.post(
+        slides_url(talk), {"slides": upload(scripted_pdf_bytes(where)), "slides_url": ""}
+    )
+
+    assert response.status_code == 302
+    talk.refresh_from_db()
+    assert talk.slides
+    assert len(stored_slides(settings)) == 1
+
+
+def test_service_refuses_a_pdf_with_a_script_too(talk, speaker):
+    with pytest.raises(slides.ValidationError, match="contains a script"):
+        slides.slides_update(
+            proposal=talk, by=speaker, upload=upload(scripted_pdf_bytes("open-action")), url=""
+        )
 
 
 def test_too_large_pdf_is_refused(speaker_client, talk, settings):

@@ -234,6 +234,29 @@ def test_review_text_survives_and_formulas_are_neutralised(organizer_client, wor
     assert in_json["comment"] == '=HYPERLINK("http://evil.example")'
 
 
+def test_review_look_alike_formulas_are_neutralised(organizer_client, world):
+    world.clarity.name = "＝Risk"
+    world.clarity.save()
+    give_review(
+        world.weaker,
+        world.rafael,
+        {world.relevance.pk: 3, world.clarity.pk: 3},
+        comment=' ＋HYPERLINK("http://evil.example")',
+        feedback="﹫SUM(A1)",
+    )
+
+    rows = read_csv(body(organizer_client.get(export_url("reviews_csv", world.event))))
+
+    assert "'＝Risk (1–5)" in rows[0]
+    rafael = next(
+        r
+        for r in rows
+        if r["title"] == "Weaker talk" and r["reviewer email"] == "rafael@kernel.org"
+    )
+    assert rafael["comment for the organizers"] == '\' ＋HYPERLINK("http://evil.example")'
+    assert rafael["feedback for the speaker"] == "'﹫SUM(A1)"
+
+
 def test_what_the_organizer_is_conflicted_on_is_left_out(client, world):
     world.event.organizers.add(world.speaker)
     world.speaker.is_staff = True

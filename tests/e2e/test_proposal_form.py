@@ -12,6 +12,7 @@ from cfp import decisions, outbox
 from cfp.enums import MessageKind, MessageState, ProposalState
 from cfp.models import Message, Proposal
 from tests.cfp.test_public import make_talk, publish
+from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import SCREENSHOT_DIR, screenshot_taker
 from tests.factories import (
     PASSWORD,
@@ -187,6 +188,7 @@ def test_abstract_long_paste_is_kept_counted_and_refused_by_the_server(
     expect(counter).to_have_class(re.compile(r"\bover\b"))
     screenshot(page, "proposal-form-abstract-over-the-limit-390")
     _fits(page)
+    assert_accessible(page)
 
     page.get_by_role("button", name="Submit", exact=True).click()
     expect(page.locator("#id_abstract ~ .invalid-feedback")).to_contain_text(
@@ -231,6 +233,7 @@ def test_proposal_form_after_the_deadline_is_a_read_only_record(
     expect(page.get_by_role("link", name="Back to the proposal")).to_be_visible()
     screenshot(page, "proposal-form-after-the-deadline-390")
     _fits(page)
+    assert_accessible(page)
     proposal.refresh_from_db()
     assert proposal.title == "Almost in time"
     assert page_problems.errors == []
@@ -259,6 +262,7 @@ def test_proposal_history_names_the_organizers_not_the_person(
     expect(page.locator("body")).not_to_contain_text("Olivia")
     screenshot(page, "proposal-history-390")
     _fits(page)
+    assert_accessible(page)
     assert page_problems.errors == []
 
 
@@ -283,6 +287,7 @@ def test_public_talk_pages_without_tracks_label_the_level(
     expect(page.locator(".talk-meta span")).to_have_text(["Presentation", "For all levels"])
     screenshot(page, "public-talks-390")
     _fits(page)
+    assert_accessible(page)
     page.get_by_role("link", name="For everyone").click()
 
     facts = page.locator(".talk-dl")
@@ -291,5 +296,6 @@ def test_public_talk_pages_without_tracks_label_the_level(
     expect(facts).not_to_contain_text("not given")
     screenshot(page, "public-talk-390")
     _fits(page)
+    assert_accessible(page)
     assert talk.code in page.url
     assert page_problems.errors == []

@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import SCREENSHOT_DIR, screenshot_taker
 from tests.factories import PASSWORD, SpeakerFactory, UserFactory
 
@@ -38,6 +39,7 @@ def test_speaker_is_told_the_staff_panel_is_not_for_them(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page is {width} px wide on a 390 px screen"
     shot(page, "no-access")
+    assert_accessible(page)
 
     page.get_by_role("button", name="Sign out and use another account").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/admin/$"))

@@ -191,7 +191,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 # A password reset for an address without an account sends nothing (the page reads the same).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
+    # Every login from one address, right or wrong: only a flood guard (each try costs an Argon2
+    # hash), high enough for a venue's or an office's crowd signing in at once.
+    "login": "300/m/ip",
     # Wrong passwords per account: the sixth try within 5 minutes is refused, even a right one.
     "login_failed": "5/5m/key",
     # Wrong passwords per address (a venue, an office): past 10 a minute, each account gets one

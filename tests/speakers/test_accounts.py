@@ -133,6 +133,18 @@ def test_failed_logins_from_one_address_do_not_lock_out_another_account(client):
 
 
 @pytest.mark.django_db
+def test_a_crowd_behind_one_address_signs_in(client):
+    """A venue: forty people behind one address sign in within a minute, a few mistyping."""
+    crowd = [SpeakerFactory() for _ in range(40)]
+    for n, person in enumerate(crowd):
+        if n % 8 == 0:
+            log_in(client, person.email, "a typo")
+        response = log_in(client, person.email, PASSWORD)
+        assert signed_in_as(client) == person.pk, page(response)
+        client.logout()
+
+
+@pytest.mark.django_db
 def test_a_noisy_address_gives_each_account_one_wrong_try(client):
     for _ in range(10):  # ten accounts, one wrong password each: the address is noisy now
         log_in(client, SpeakerFactory().email, "a common password")

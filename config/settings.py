@@ -85,10 +85,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "config.middleware.LocalHealthCheckMiddleware",  # first: before the host and HTTPS checks
-    "django.middleware.security.SecurityMiddleware",
+    # The policy headers first, so that every response carries them, the health check's too.
     "config.middleware.PermissionsPolicyMiddleware",
     "csp.middleware.CSPMiddleware",
+    "config.middleware.LocalHealthCheckMiddleware",  # before the host and HTTPS checks
+    "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.Utf8FormBodyMiddleware",

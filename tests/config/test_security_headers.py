@@ -44,7 +44,7 @@ def test_every_page_of_every_role_carries_the_csp_and_permissions_policy(client)
         if email:
             client.force_login(User.objects.get(email=email))
         for address in addresses:
-            response = client.get(address)
+            response = client.get(address, follow=True)  # the new-proposal form adds its token
 
             assert response["Content-Type"].startswith("text/html"), address
             assert_protected(response, address)

@@ -20,6 +20,8 @@ WRITE = threading.Lock()
 FINISHED = itertools.count(1)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CODE = re.compile(r"/proposals/([A-Z0-9]+)/")
+# The form's one-time token (sent back, as a browser does, so that a resend is recognised).
+FORM_TOKEN = re.compile(r'name="creation_token" value="([^"]+)"')
 
 
 def record(outcome: dict) -> None:
@@ -42,11 +44,13 @@ class Speaker(HttpUser):
         outcome = {"speaker": self.number}
         form = self.client.get(f"/{event}/submit/", name="submission form")
         token = CSRF.search(form.text)
-        if form.status_code != 200 or token is None:
+        form_token = FORM_TOKEN.search(form.text)
+        if form.status_code != 200 or token is None or form_token is None:
             outcome.update(error=f"form {form.status_code}")
         else:
             data = {
                 "csrfmiddlewaretoken": token.group(1),
+                "creation_token": form_token.group(1),
                 "title": f"Last-minute talk № {self.number} — déjà vu 🎤",
                 "submission_type": PLAN["type"],
                 "track": PLAN["track"],
@@ -59,9 +63,9 @@ class Speaker(HttpUser):
                 "submit": "Submit",
             }
             response = self.client.post(
-                f"/{event}/submit/",
+                form.url,  # the address the form page was redirected to, with its token
                 data=data,
-                headers={"Referer": f"{PLAN['host']}/{event}/submit/"},
+                headers={"Referer": form.url},
                 name="submit",
             )
             code = CODE.search(response.url or "")

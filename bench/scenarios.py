@@ -7,6 +7,7 @@ import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode
+from uuid import uuid4
 
 from bench.report import add_ratios, print_table, write_results
 from bench.run import (
@@ -84,7 +85,8 @@ def page_list(event, organizer, reviewer, speaker) -> list[tuple[str, str, str]]
         # Its password form is gone: passwords are changed through allauth, rate limited.
         ("staff panel's lightest page", "/admin/", "organizer"),
         ("public CfP page", f"/{event.slug}/", "anonymous"),
-        ("submission form", f"/{event.slug}/submit/", "speaker"),
+        # The form's address once it has its one-time token (a bare /submit/ redirects there).
+        ("submission form", f"/{event.slug}/submit/?form={uuid4()}", "speaker"),
         ("My proposals", "/me/proposals/", "speaker"),
         (
             "reviewer's queue",

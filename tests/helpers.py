@@ -1,8 +1,30 @@
 """Small helpers the view tests share: form data as a browser posts it, and page text."""
 
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from tests.factories import SubmissionTypeFactory
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_python(*args: str, unset=(), **env: str) -> subprocess.CompletedProcess:
+    """`python *args` in the checkout, as a new process with the real settings
+    (config.settings): the test's environment without `unset`, plus `env`."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        # DJANGO_ALLOW_ASYNC_UNSAFE: set for the browser tests' event loop, not for a process.
+        if k not in {*unset, "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    clean.update(env)
+    clean.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    return subprocess.run(  # noqa: S603 (our own interpreter and files)
+        [sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
 
 
 def page(response) -> str:

@@ -1,30 +1,23 @@
 """The two commands of a checkout: manage.py's development default and `make run PORT=`."""
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import ROOT, run_python
+
 NOTICE = "neither DEBUG nor SECRET_KEY is set"
 PRINT_DEBUG = "from django.conf import settings; print(settings.DEBUG)"
 
 
 def manage(tmp_path: Path, *args: str, script: Path = ROOT / "manage.py", **env: str):
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    clean.update(DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", PYTHONPATH=str(ROOT), **env)
-    return subprocess.run(
-        [sys.executable, str(script), *args],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    return run_python(
+        str(script),
+        *args,
+        unset={"DEBUG", "SECRET_KEY"},
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        PYTHONPATH=str(ROOT),
+        **env,
     )
 
 

@@ -1,6 +1,3 @@
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -8,30 +5,14 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import email_settings, env_bool, env_int
+from tests.helpers import run_python
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args, **env):
-    unset = {
-        "DEBUG",
-        "SECRET_KEY",
-        "REDIS_URL",
-        "SECURE_HTTPS",
-        "STATICFILES_BACKEND",
-        "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the browser tests' event loop
-    }
-    clean = {k: v for k, v in os.environ.items() if k not in unset}
-    clean.update(env)
-    clean["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    unset = {"DEBUG", "SECRET_KEY", "REDIS_URL", "SECURE_HTTPS", "STATICFILES_BACKEND"}
+    return run_python("manage.py", *args, unset=unset, **env)
 
 
 def test_check_deploy_is_clean_in_production_mode(tmp_path):
@@ -53,16 +34,7 @@ def test_secret_key_is_required_unless_debug():
     result = _manage("check", DEBUG="0")
     assert result.returncode != 0
     assert "SECRET_KEY must be set unless DEBUG is on" in result.stderr
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
-    clean["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    wsgi = subprocess.run(
-        [sys.executable, "-c", "import config.wsgi"],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    wsgi = run_python("-c", "import config.wsgi", unset={"DEBUG", "SECRET_KEY"})
     assert wsgi.returncode != 0
     assert "SECRET_KEY must be set unless DEBUG is on" in wsgi.stderr
 

@@ -5,31 +5,17 @@ database the suite itself runs on.
 """
 
 import json
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import run_python
 
 
 def run_on_sqlite(tmp_path: Path, code: str) -> dict:
     """Run code after django.setup() on a fresh SQLite file; return the JSON it prints."""
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE"}},
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DEBUG": "1",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'lectern.sqlite3'}",
-    }
     script = "import django\ndjango.setup()\n" + textwrap.dedent(code)
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    result = run_python(
+        "-c", script, DEBUG="1", DATABASE_URL=f"sqlite:///{tmp_path / 'lectern.sqlite3'}"
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])

@@ -1,14 +1,10 @@
 """The health check (the staff panel's login: test_admin.py)."""
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers import run_python
 
 
 @pytest.mark.django_db
@@ -25,8 +21,6 @@ def test_healthz_answers_plain_http_from_localhost_under_production_settings(tmp
     """docker-compose's health check: http://127.0.0.1:8000/healthz/ from inside the
     container, with the HTTPS redirect on and ALLOWED_HOSTS naming the real site only."""
     env = {
-        **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}},
-        "DJANGO_SETTINGS_MODULE": "config.settings",
         "SECRET_KEY": "a-long-random-production-secret-" + "x7Qp" * 10,
         "SECURE_HTTPS": "1",
         "ALLOWED_HOSTS": "cfp.example.org",
@@ -50,14 +44,7 @@ print(json.dumps({
     "site_page_plain_http": get("/admin/", "cfp.example.org", "203.0.113.5"),
 }))
 """
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_python("-c", script, unset={"DEBUG"}, **env)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.splitlines()[-1]) == {
         "local": [200, "ok\n"],

@@ -7,8 +7,8 @@ from allauth.core.internal import ratelimit
 from django.conf import settings
 from django.utils import timezone
 
-from cfp import outbox
 from cfp.enums import MessageKind
+from cfp.mail import outbox
 from cfp.models import Invitation
 
 # The token of the co-speaker invitation that a signed-out visitor opened last.

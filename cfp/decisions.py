@@ -15,10 +15,11 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from cfp import emails
+from cfp import selectors
 from cfp.enums import DECIDED_STATES, DECISION_KINDS, MessageKind, MessageState, ProposalState
+from cfp.mail import emails
 from cfp.models import Event, Message, Proposal, Track, TransitionNotAllowed
-from cfp.models.proposal import RELEASED_MAIL_STATES
+from cfp.selectors import RELEASED_MAIL_STATES
 from cfp.services import ActionRefused
 from speakers.models import User
 
@@ -40,7 +41,7 @@ def _change(transition, *, by: User) -> None:
 
 
 def _ensure_organizer(event: Event, by: User) -> None:
-    if not event.is_organizer(by):
+    if not by.has_perm("cfp.organize_event", event):
         raise ActionRefused(f"Only the organizers of {event.name} decide on its proposals.")
 
 
@@ -113,6 +114,7 @@ def undo_decision(*, proposal: Proposal, by: User) -> Proposal:
 def _answer(proposal: Proposal, by: User, transition: str) -> Proposal:
     proposal = _locked(proposal)
     _ensure_speaker(proposal, by)
+    selectors.decision_mail(proposal)  # what the speakers know of the decision
     # An acceptance whose email is still a draft may change: speakers cannot see it yet.
     if proposal.speaker_state != ProposalState.ACCEPTED:
         verb = "confirmed" if transition == "confirm" else "declined"

@@ -88,6 +88,10 @@ class ProposalForm(forms.ModelForm):
     # Only on a new proposal's form: see cfp.services.proposal_create.
     creation_token = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
+    def values(self) -> dict:
+        """The cleaned values of the proposal's fields this form shows, for the services."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.fields}
+
     def __init__(
         self, *args, event: Event, submitting: bool = True, read_only: bool = False, **kwargs
     ):

@@ -1,6 +1,49 @@
-"""Who may do what in the CfP, declared once (django-rules predicates)."""
+"""Who may do what in the CfP: every permission declared once, here, as django-rules
+permissions, and checked everywhere with `user.has_perm(name, obj)` (views, the staff panel,
+services, the API). tests/test_permissions.py runs each one for each role.
+
+A permission asked without an object answers for "some": `has_perm("cfp.organize_event")` is
+whether the user organizes any event (the staff panel shows its organizer pages), with an
+event whether they organize that one. An active superuser has every permission (Django's
+rule, before any of these predicates).
+"""
 
 import rules
+
+from cfp.models import Event
+
+
+def organized_events(user) -> list[Event]:
+    """The events the user organizes (every event for a superuser), newest first, read once
+    per user object: every page asks several times (module, view, change, each row).
+
+    Organizers are staff accounts (Event.organizers admits no other); an account that lost
+    its staff status or was deactivated organizes nothing.
+    """
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return []
+    if not hasattr(user, "_lectern_organized_events"):
+        events = Event.objects.organized_by(user).order_by("-start_date", "name")
+        user._lectern_organized_events = list(events)
+    return user._lectern_organized_events
+
+
+def organized_event_ids(user) -> set[int]:
+    return {event.pk for event in organized_events(user)}
+
+
+def _event_id(obj) -> int | None:
+    """The event an object belongs to: an event itself, or anything with an `event_id`."""
+    return obj.pk if isinstance(obj, Event) else getattr(obj, "event_id", None)
+
+
+@rules.predicate
+def is_organizer(user, obj=None) -> bool:
+    """Organizes the event of `obj` (an event, a proposal, a message…), or any event."""
+    events = organized_event_ids(user)
+    if obj is None:
+        return bool(events)
+    return _event_id(obj) in events
 
 
 @rules.predicate
@@ -11,18 +54,17 @@ def is_proposal_speaker(user, proposal) -> bool:
 
 
 @rules.predicate
-def is_event_organizer(user, event) -> bool:
-    if event is None:
-        return False
-    return event.is_organizer(user)
+def is_public_event(user, event) -> bool:
+    return event is not None and event.is_public
 
 
-@rules.predicate
-def is_proposal_organizer(user, proposal) -> bool:
-    return proposal is not None and proposal.event.is_organizer(user)
-
-
-rules.add_rule("cfp.view_proposal", is_proposal_speaker | is_proposal_organizer)
-rules.add_rule("cfp.edit_proposal", is_proposal_speaker)
-rules.add_rule("cfp.organize_event", is_event_organizer)
-rules.add_rule("cfp.order_speakers", is_proposal_speaker | is_proposal_organizer)
+# The organizers run their events: settings, proposals and decisions, email, schedule.
+rules.add_perm("cfp.organize_event", is_organizer)
+# An event's CfP page: public events for everyone, hidden ones for their organizers.
+rules.add_perm("cfp.view_event", is_public_event | is_organizer)
+rules.add_perm("cfp.view_proposal", is_proposal_speaker | is_organizer)
+rules.add_perm("cfp.edit_proposal", is_proposal_speaker)
+rules.add_perm("cfp.order_speakers", is_proposal_speaker | is_organizer)
+# Account emails (verification, password reset) belong to no event: the installation's
+# administrators only (superusers, who pass every permission).
+rules.add_perm("cfp.manage_account_mail", rules.always_deny)

@@ -1,16 +1,56 @@
-"""Writes of the CfP: every change a speaker makes goes through one of these."""
+"""Writes of the CfP: every change a speaker makes goes through one of these.
 
+They take values that are already valid (a form's or a serializer's cleaned data), never a
+form, so a page and the API make the same change the same way.
+"""
+
+from collections.abc import Mapping
+from typing import TypedDict
 from uuid import UUID
 
-import rules
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cfp import emails
 from cfp.enums import InvitationState, ProposalState
-from cfp.models import Event, Invitation, Proposal, ProposalSpeaker, TransitionNotAllowed
+from cfp.mail import emails
+from cfp.models import (
+    Event,
+    Invitation,
+    Proposal,
+    ProposalSpeaker,
+    SubmissionType,
+    Track,
+    TransitionNotAllowed,
+)
 from speakers.models import User
+
+
+class ProposalValues(TypedDict, total=False):
+    """What a speaker writes on a proposal: any of these; the rest changes by its own service."""
+
+    title: str
+    submission_type: SubmissionType | None
+    track: Track | None
+    experience_level: str
+    abstract: str
+    audience: str
+    benefits: str
+    technical_requirements: str
+    notes: str
+
+
+SPEAKER_FIELDS = frozenset(ProposalValues.__annotations__)
+
+
+def _write(proposal: Proposal, values: Mapping[str, object]) -> list[str]:
+    """Set the values on the proposal as a model form would; the names of the fields set."""
+    unknown = set(values) - SPEAKER_FIELDS
+    if unknown:
+        raise ValueError(f"Not a field speakers write: {', '.join(sorted(unknown))}")
+    for name, value in values.items():
+        Proposal._meta.get_field(name).save_form_data(proposal, value)
+    return list(values)
 
 
 class ActionRefused(Exception):
@@ -35,9 +75,9 @@ def _ensure_can_submit(*, proposal: Proposal, by: User) -> None:
 
 @transaction.atomic
 def proposal_create(
-    *, event: Event, by: User, form, submit: bool, token: UUID | None = None
+    *, event: Event, by: User, values: ProposalValues, submit: bool, token: UUID | None = None
 ) -> Proposal:
-    """A new proposal from `form`, with `by` as its speaker.
+    """A new proposal with these values, with `by` as its speaker.
 
     `token` is the form's one-time token: the same form sent again (the back button, a retry,
     a double click) raises AlreadyCreated with the proposal it created, even when both
@@ -49,9 +89,8 @@ def proposal_create(
         existing = Proposal.objects.for_speaker(by).created_with(token).first()
         if existing is not None:
             raise AlreadyCreated(existing)
-    proposal = form.save(commit=False)
-    proposal.event = event
-    proposal.creation_token = token
+    proposal = Proposal(event=event, creation_token=token)
+    _write(proposal, values)
     try:
         with transaction.atomic():
             proposal.save()
@@ -72,17 +111,15 @@ def proposal_create(
 
 
 @transaction.atomic
-def proposal_update(*, proposal: Proposal, by: User, form, submit: bool) -> Proposal:
-    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-    if not locked.is_editable():
+def proposal_update(
+    *, proposal: Proposal, by: User, values: ProposalValues, submit: bool
+) -> Proposal:
+    """Write these values (only these) on the proposal, read again under a lock: a
+    submission or a decision that happened meanwhile stays."""
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if not proposal.is_editable():
         raise ActionRefused("This proposal can no longer be edited.")
-    # Write the form's fields only: the instance was read before the lock, and its state
-    # may be stale (a submission or a decision that happened meanwhile must stay).
-    proposal = form.save(commit=False)
-    proposal.state = locked.state
-    proposal.save(
-        update_fields=[*(name for name in form._meta.fields if name in form.fields), "updated_at"]
-    )
+    proposal.save(update_fields=[*_write(proposal, values), "updated_at"])
     if submit and proposal.state == ProposalState.DRAFT:
         proposal_submit(proposal=proposal, by=by)
     return proposal
@@ -126,7 +163,7 @@ def proposal_delete_draft(*, proposal: Proposal, by: User) -> None:
 def speaker_move(*, proposal: Proposal, speaker: User, by: User, offset: int) -> bool:
     """Move a speaker up (-1) or down (1) the proposal's list: the order of the public pages,
     the schedule and the exports. The proposal's speakers and its event's organizers may."""
-    if not rules.test_rule("cfp.order_speakers", by, proposal):
+    if not by.has_perm("cfp.order_speakers", proposal):
         raise ActionRefused(_("Only the speakers and organizers can reorder the speakers."))
     try:
         return proposal.move_speaker(speaker, offset)

@@ -1,30 +1,9 @@
 from celery import shared_task
 
-from cfp import decisions, outbox
+from cfp import decisions
 
 
-@shared_task(bind=True, max_retries=outbox.MAX_ATTEMPTS, acks_late=True)
-def deliver_message(self, *, message_id: int) -> str:
-    try:
-        return outbox.deliver(message_id)
-    except outbox.TransientFailure as exc:
-        # The row already says when to try again; the sweeper covers a lost retry.
-        raise self.retry(countdown=exc.retry_in.total_seconds(), exc=exc) from exc
-
-
-@shared_task
-def requeue_due_messages() -> int:
-    outbox.resume_batches()  # batches whose release task was lost
-    return outbox.requeue_due()
-
-
-@shared_task(acks_late=True)
-def release_batch(batch_id: int) -> int:
-    """Release an organizer's batch of drafts; running it twice releases them once."""
-    return outbox.release_batch(batch_id)
-
-
-@shared_task
+@shared_task(name="cfp.tasks.send_confirmation_reminders")
 def send_confirmation_reminders() -> int:
     """Daily (beat): remind accepted speakers who have not confirmed; once per proposal."""
     return decisions.send_confirmation_reminders()

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from cfp import public, views
+from cfp import views
+from cfp.programme import views as public_views
 
 app_name = "cfp"
 urlpatterns = [
@@ -12,14 +13,14 @@ urlpatterns = [
     path("<slug:event>/", views.event_cfp, name="event"),
     path("<slug:event>/submit/", views.proposal_create, name="proposal_create"),
     # The public programme: only what the newest published schedule holds.
-    path("<slug:event>/talks/", public.talk_list, name="talks"),
-    path("<slug:event>/talks/<str:code>/", public.talk_detail, name="talk"),
-    path("<slug:event>/talks/<str:code>.ics", public.talk_ical, name="talk_ical"),
-    path("<slug:event>/speakers/<int:pk>/", public.speaker_detail, name="speaker"),
-    path("<slug:event>/schedule/", public.schedule, name="schedule"),
-    path("<slug:event>/schedule.ics", public.schedule_ical, name="schedule_ical"),
-    path("<slug:event>/schedule.xml", public.schedule_xml, name="schedule_xml"),
-    path("<slug:event>/schedule.json", public.schedule_json, name="schedule_json"),
+    path("<slug:event>/talks/", public_views.talk_list, name="talks"),
+    path("<slug:event>/talks/<str:code>/", public_views.talk_detail, name="talk"),
+    path("<slug:event>/talks/<str:code>.ics", public_views.talk_ical, name="talk_ical"),
+    path("<slug:event>/speakers/<int:pk>/", public_views.speaker_detail, name="speaker"),
+    path("<slug:event>/schedule/", public_views.schedule, name="schedule"),
+    path("<slug:event>/schedule.ics", public_views.schedule_ical, name="schedule_ical"),
+    path("<slug:event>/schedule.xml", public_views.schedule_xml, name="schedule_xml"),
+    path("<slug:event>/schedule.json", public_views.schedule_json, name="schedule_json"),
     path("<slug:event>/proposals/<str:code>/", views.proposal_detail, name="proposal"),
     path("<slug:event>/proposals/<str:code>/edit/", views.proposal_edit, name="proposal_edit"),
     path(
@@ -45,7 +46,7 @@ urlpatterns = [
     ),
     path(
         "<slug:event>/proposals/<str:code>/slides/",
-        public.proposal_slides,
+        public_views.proposal_slides,
         name="proposal_slides",
     ),
     path(

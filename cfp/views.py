@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cfp import decisions, services
+from cfp import decisions, selectors, services
 from cfp.adapters import remember_invitation
 from cfp.enums import InvitationState, ProposalState
 from cfp.forms import InvitationForm, MarkdownPreviewForm, ProposalForm
@@ -28,7 +28,7 @@ def _get_event(request, slug: str) -> Event:
     event = get_object_or_404(Event.objects.select_related("cfp"), slug=slug)
     if not hasattr(event, "cfp"):
         raise Http404("This event has no call for papers.")
-    if not event.is_public and not event.is_organizer(request.user):
+    if not request.user.has_perm("cfp.view_event", event):
         raise Http404("No such event.")
     return event
 
@@ -36,7 +36,7 @@ def _get_event(request, slug: str) -> Event:
 def _get_own_proposal(request, event_slug: str, code: str) -> Proposal:
     """A proposal the user speaks on. Everyone else gets a 404, never its content."""
     return get_object_or_404(
-        Proposal.objects.for_speaker(request.user).with_listing(),
+        selectors.listed_proposals(Proposal.objects.for_speaker(request.user)),
         event__slug=event_slug,
         code=code,
     )
@@ -51,7 +51,9 @@ def event_cfp(request, event: str):
     event = _get_event(request, event)
     own = []
     if request.user.is_authenticated:
-        own = list(Proposal.objects.for_speaker(request.user).for_event(event).with_listing())
+        own = list(
+            selectors.listed_proposals(Proposal.objects.for_speaker(request.user).for_event(event))
+        )
     # COUNT(*) on (event, state): an index-only scan, where COUNT(pk) read every row.
     counts = {"submitted": event.proposals.exclude(state=ProposalState.DRAFT).count()}
     context = {
@@ -137,7 +139,7 @@ def proposal_create(request, event: str):
     elif form.is_valid():
         try:
             proposal = services.proposal_create(
-                event=event, by=request.user, form=form, submit=False, token=token
+                event=event, by=request.user, values=form.values(), submit=False, token=token
             )
         except AlreadyCreated as exc:
             return _posted_again(request, exc.proposal, submitting)
@@ -209,7 +211,9 @@ def _save_changes(request, proposal: Proposal, submitting: bool):
         messages.error(request, f"{_('This proposal can no longer be edited.')} {KEEP_A_COPY}")
     elif form.is_valid():
         try:
-            services.proposal_update(proposal=proposal, by=request.user, form=form, submit=False)
+            proposal = services.proposal_update(
+                proposal=proposal, by=request.user, values=form.values(), submit=False
+            )
         except ActionRefused as exc:
             messages.error(request, f"{exc} {KEEP_A_COPY}")
         else:
@@ -326,9 +330,9 @@ def proposal_delete(request, event: str, code: str):
 @login_required
 def my_proposals(request):
     proposals = list(
-        Proposal.objects.for_speaker(request.user)
-        .with_listing()
-        .order_by("-event__start_date", "-created_at")
+        selectors.listed_proposals(Proposal.objects.for_speaker(request.user)).order_by(
+            "-event__start_date", "-created_at"
+        )
     )
     return render(
         request,

@@ -59,7 +59,7 @@ def email_settings(url: str) -> dict:
     query = parse_qs(parts.query)
     default_port = {"smtp": 25, "smtps": 465, "submission": 587}[scheme]
     return {
-        "EMAIL_BACKEND": "cfp.smtp.EmailBackend",  # waits for the final reply (RFC 5321)
+        "EMAIL_BACKEND": "cfp.mail.smtp.EmailBackend",  # waits for the final reply (RFC 5321)
         "EMAIL_HOST": parts.hostname,
         "EMAIL_PORT": parts.port or default_port,
         "EMAIL_HOST_USER": unquote(parts.username or ""),

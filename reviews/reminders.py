@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from cfp import emails, mail_templates, outbox
 from cfp.enums import MessageKind, MessageState, ProposalState
+from cfp.mail import emails, outbox, texts
 from cfp.models import Event, Message, Proposal
 from reviews import services
 from reviews.models import Assignment, Conflict, Review, ReviewerTeam
@@ -101,7 +101,7 @@ def queue_review_reminders(event: Event, *, now=None) -> Reminders:
             "reviewer_name": reviewer.display_name,
             "unreviewed": str(unreviewed),
         }
-        subject, body = mail_templates.render(MessageKind.REVIEW_REMINDER, values, event)
+        subject, body = texts.render(MessageKind.REVIEW_REMINDER, values, event)
         result.queued.append(
             outbox.queue(
                 to=reviewer.email,

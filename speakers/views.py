@@ -16,7 +16,7 @@ def profile_edit(request):
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES, instance=profile)
         if form.is_valid():
-            profile_update(form=form)
+            profile_update(user=request.user, values=form.cleaned_data)
             messages.success(request, "Your profile is saved.")
             return redirect(next_url or "speakers:profile")
         messages.error(

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django.core.management import call_command
 from django.urls import reverse
 
-from cfp import outbox
 from cfp.enums import MessageKind, ProposalState
+from cfp.mail import outbox
 from cfp.models import Event, Invitation, Message, Proposal, SendBatch
 from reviews.models import Assignment
 from tests.factories import ProposalFactory

@@ -81,7 +81,7 @@ def smtp_server(settings):
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     inbox.url = f"smtp://127.0.0.1:{controller.port}"
-    settings.EMAIL_BACKEND = "cfp.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "cfp.mail.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = controller.port
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False

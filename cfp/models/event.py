@@ -92,13 +92,6 @@ class Event(models.Model):
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
 
-    def is_organizer(self, user) -> bool:
-        if not user.is_authenticated:
-            return False
-        if user.is_superuser:
-            return True
-        return self.organizers.filter(pk=user.pk).exists()
-
 
 class CfP(models.Model):
     """The call for papers of one event: when it is open and what it asks for."""

@@ -2,8 +2,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Subquery, Value, When
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
@@ -11,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from cfp.enums import (
     DECIDED_STATES,
-    DECISION_KINDS,
     EDITABLE_STATES,
     TRANSITIONS,
     ExperienceLevel,
@@ -30,25 +30,6 @@ TITLE_MAX = 200
 ABSTRACT_MAX = 3000
 LONG_TEXT_MAX = 2000
 REQUIREMENTS_MAX = 1000
-
-
-# A decision email in one of these states has left (or is leaving, or may have left) for the
-# speakers: the decision is announced and can no longer change.
-RELEASED_MAIL_STATES = (
-    MessageState.PENDING,
-    MessageState.SENDING,
-    MessageState.UNKNOWN,
-    MessageState.SENT,
-)
-# How far a decision email has got; a proposal's emails are summed up by the least advanced.
-MAIL_PROGRESS = (
-    MessageState.DRAFT,
-    MessageState.FAILED,
-    MessageState.PENDING,
-    MessageState.SENDING,
-    MessageState.UNKNOWN,
-    MessageState.SENT,
-)
 
 
 def slides_path(proposal: "Proposal", filename: str) -> str:
@@ -81,38 +62,6 @@ class ProposalQuerySet(models.QuerySet):
         if token is None:
             return self.none()
         return self.filter(creation_token=token)
-
-    def with_decision(self):
-        """Where each proposal's decision email is, in the same query.
-
-        `decision_mail_state`: the least advanced of its decision emails (draft, failed,
-        pending, sending, sent), None without any; `decision_mail_released`: one of them has
-        been released to the speakers, so the decision is announced and fixed.
-        """
-        from cfp.models.outbox import Message
-
-        mails = Message.objects.filter(proposal_id=OuterRef("pk"), kind__in=DECISION_KINDS).exclude(
-            state=MessageState.DISCARDED
-        )
-        progress = Case(
-            *(When(state=state, then=Value(i)) for i, state in enumerate(MAIL_PROGRESS)),
-            default=Value(len(MAIL_PROGRESS)),
-            output_field=IntegerField(),
-        )
-        return self.annotate(
-            decision_mail_state=Subquery(
-                mails.annotate(progress=progress).order_by("progress", "pk").values("state")[:1]
-            ),
-            decision_mail_released=Exists(mails.filter(state__in=RELEASED_MAIL_STATES)),
-        )
-
-    def with_listing(self):
-        """Everything a list of proposals shows, in a fixed number of queries."""
-        return (
-            self.with_decision()
-            .select_related("event", "event__cfp", "submission_type", "track")
-            .prefetch_related(speakers_in_order())
-        )
 
 
 # A speaker's place among a proposal's speakers, from the user's side of the join: a query
@@ -380,28 +329,18 @@ class Proposal(models.Model):
 
     # --- what speakers see of a decision -------------------------------------------------
 
-    def decision_mail(self) -> tuple[str | None, bool]:
-        """(least advanced state of the decision emails, whether one has been released).
-
-        From with_decision() when the proposal was fetched with it, else one query.
-        """
-        if not hasattr(self, "decision_mail_state"):
-            row = (
-                type(self)
-                .objects.filter(pk=self.pk)
-                .with_decision()
-                .values_list("decision_mail_state", "decision_mail_released")
-                .first()
-            )
-            self.decision_mail_state, self.decision_mail_released = row or (None, False)
-        return self.decision_mail_state, self.decision_mail_released
-
     @property
     def decision_is_announced(self) -> bool:
         """Whether speakers may know the decision: its email has been released, or there is
         no draft waiting (an organizer discarded it, or decided without one). While the
         email is a draft the organizers may still change their minds."""
-        state, released = self.decision_mail()
+        try:
+            state, released = self.decision_mail_state, self.decision_mail_released
+        except AttributeError:
+            raise ImproperlyConfigured(
+                "A proposal's decision email is read by cfp.selectors: fetch it with "
+                "with_decision_mail() or listed_proposals(), or call decision_mail(proposal)."
+            ) from None
         return released or state != MessageState.DRAFT
 
     @property

@@ -17,7 +17,8 @@ from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from cfp import admin as cfp_admin
+from cfp.admin import base as admin_base
+from cfp.admin import events as admin_events
 from cfp.enums import ProposalState
 from cfp.models import Event, Proposal, Track
 from reviews import selectors, services
@@ -42,7 +43,7 @@ from speakers.models import User
 # --- the event: review settings and criteria ----------------------------------------------
 
 
-class ReviewSettingsInline(cfp_admin.EventChildInlineMixin, admin.StackedInline):
+class ReviewSettingsInline(admin_base.EventChildInlineMixin, admin.StackedInline):
     model = ReviewSettings
     verbose_name = verbose_name_plural = "review"
     fields = ["blind", "deadline", "hide_others_until_scored", "queue", "reviews_per_proposal"]
@@ -51,7 +52,7 @@ class ReviewSettingsInline(cfp_admin.EventChildInlineMixin, admin.StackedInline)
     can_delete = False
 
 
-class CriterionInline(cfp_admin.EventChildInlineMixin, admin.TabularInline):
+class CriterionInline(admin_base.EventChildInlineMixin, admin.TabularInline):
     model = Criterion
     verbose_name_plural = "review criteria (reviewers score each; the weights make the score)"
     fields = ["name", "min_score", "max_score", "labels", "weight", "position"]
@@ -66,14 +67,14 @@ admin.site.unregister(Event)
 
 
 @admin.register(Event)
-class EventAdmin(cfp_admin.EventAdmin):
+class EventAdmin(admin_events.EventAdmin):
     """cfp's event admin, with the event's review settings and criteria."""
 
-    inlines = [*cfp_admin.EventAdmin.inlines, ReviewSettingsInline, CriterionInline]
+    inlines = [*admin_events.EventAdmin.inlines, ReviewSettingsInline, CriterionInline]
 
     def get_inlines(self, request, obj):
         # A new event gets its review settings and the default criterion when first opened.
-        return self.inlines if obj is not None else cfp_admin.EventAdmin.inlines
+        return self.inlines if obj is not None else admin_events.EventAdmin.inlines
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         event = self.get_object(request, unquote(object_id))

@@ -17,7 +17,7 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from cfp import decisions
+from cfp import decisions, selectors
 from cfp.enums import DECIDED_STATES, MessageState, ProposalState
 from cfp.models import Track
 from cfp.services import ActionRefused
@@ -49,7 +49,7 @@ def plural(count: int, word: str) -> str:
 
 def decision_panel(proposal) -> dict:
     """What the reviews page shows of the decision, and which buttons it offers."""
-    mail_state, released = proposal.decision_mail()
+    mail_state, released = selectors.decision_mail(proposal)
     state = proposal.state
     buttons = []
     if state == ProposalState.SUBMITTED:
@@ -178,7 +178,7 @@ class DecisionAdminMixin:
     @staticmethod
     def _outcome(proposal, wanted, verb: str) -> tuple[bool, str]:
         """(whether it will change, what the confirmation page says of it)."""
-        _, released = proposal.decision_mail()
+        _, released = selectors.decision_mail(proposal)
         state = proposal.state
         if state == wanted:
             return False, f"already {wanted.label.lower()}: unchanged"

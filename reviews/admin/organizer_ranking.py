@@ -16,6 +16,7 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 
 from cfp.models import Proposal
+from cfp.selectors import with_decision_mail
 from reviews import scores, selectors, services
 from reviews.admin.listing import (
     Column,
@@ -164,7 +165,9 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
     def _ranked(self, request, event, *, live: bool = False):
         # Pages read the stored figures; decisions (accept the top N) compute them afresh.
         ranked = selectors.ranked_proposals if live else selectors.ranked_scores
-        return ranked(event, request.user, queryset=RankedProposal.objects.with_decision())
+        return ranked(
+            event, request.user, queryset=with_decision_mail(RankedProposal.objects.all())
+        )
 
     def get_queryset(self, request):
         event = chosen_event(request)

@@ -4,8 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.response import TemplateResponse
 
-from cfp import admin as cfp_admin
-from cfp.admin import organized_events
+from cfp.admin.base import OrganizerScopedAdmin, organized_events
 from cfp.models import Event
 
 EVENT_PARAM = "event"
@@ -24,7 +23,7 @@ def chosen_event(request) -> Event | None:
     raise Http404("You organize no such event.")
 
 
-class OrganizerReviewAdmin(cfp_admin.OrganizerScopedAdmin):
+class OrganizerReviewAdmin(OrganizerScopedAdmin):
     """OrganizerScopedAdmin for review objects, and the pages of their own."""
 
     empty_value_display = "–"
@@ -32,7 +31,7 @@ class OrganizerReviewAdmin(cfp_admin.OrganizerScopedAdmin):
 
     def organizer_event(self, request) -> Event:
         """The event of one of the custom pages: for its organizers only."""
-        if not organized_events(request):
+        if not request.user.has_perm("cfp.organize_event"):
             raise PermissionDenied
         return chosen_event(request)
 

@@ -11,9 +11,10 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.http import urlencode
 
-from cfp import admin_outbox, mail_templates
-from cfp.admin_mail import EVENT_PARAM, event_from, organized_events, plural
+from cfp.admin import outbox as admin_outbox
+from cfp.admin.mail import EVENT_PARAM, event_from, organized_events, plural
 from cfp.enums import MessageKind
+from cfp.mail import texts
 from cfp.models import Message
 from reviews import reminders
 
@@ -53,7 +54,7 @@ class MessageAdmin(admin_outbox.MessageAdmin):
                 "reviewer_name": reviewer.display_name,
                 "unreviewed": str(unreviewed),
             }
-            sample = mail_templates.render(MessageKind.REVIEW_REMINDER, values, event)
+            sample = texts.render(MessageKind.REVIEW_REMINDER, values, event)
         return self.page(
             request,
             "admin/reviews/remind_reviewers.html",

@@ -260,7 +260,7 @@ def test_proposal_filters_name_no_other_event(client, organizer, own_event, othe
 def test_row_checkboxes_are_the_element_django_renders(own_event):
     from django.contrib import admin
 
-    from cfp.admin import OrganizerScopedAdmin
+    from cfp.admin.base import OrganizerScopedAdmin
 
     proposal = ProposalFactory(event=own_event, title='A <b>"bold"</b> & Ünïcode 東京 🚀')
     with_actions = [

@@ -6,8 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cfp import decisions, outbox, tasks
+from cfp import decisions, tasks
 from cfp.enums import TRANSITIONS, MessageKind, MessageState, ProposalState
+from cfp.mail import outbox
 from cfp.models import Message, Proposal, ProposalTransition, TransitionNotAllowed
 from cfp.services import ActionRefused
 from tests.factories import EventFactory, ProposalFactory, SpeakerFactory, UserFactory

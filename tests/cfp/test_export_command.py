@@ -21,7 +21,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-HAS_FEEDS = importlib.util.find_spec("cfp.feeds") is not None
+HAS_FEEDS = importlib.util.find_spec("cfp.programme.feeds") is not None
 
 
 @pytest.fixture
@@ -126,7 +126,7 @@ needs_feeds = pytest.mark.skipif(
 
 @pytest.fixture
 def published(event):
-    from cfp import schedule
+    from cfp.programme import schedule
 
     TalkSlotFactory(proposal=event.confirmed, event=event, room=RoomFactory(event=event))
     schedule.publish(event=event, name="1.0", by=event.organizer)
@@ -135,7 +135,7 @@ def published(event):
 
 @needs_feeds
 def test_ical_is_the_published_schedule_feed(published):
-    from cfp import feeds
+    from cfp.programme import feeds
 
     output = run("--event", "democon", "--format", "ical")
 
@@ -146,7 +146,7 @@ def test_ical_is_the_published_schedule_feed(published):
 
 @needs_feeds
 def test_xml_is_the_published_schedule_feed(published):
-    from cfp import feeds
+    from cfp.programme import feeds
 
     output = run("--event", "democon", "--format", "xml")
 

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, time
 import icalendar
 import pytest
 
-from cfp import feeds, schedule
-from cfp.schedule import local_to_utc
+from cfp.programme import feeds, schedule
+from cfp.programme.schedule import local_to_utc
 from tests.cfp.test_public import (
     SECRET_EMAIL,
     SECRET_NOTES,

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from cfp import emails, mail_templates, outbox
 from cfp.enums import MessageKind
+from cfp.mail import emails, outbox, texts
 from cfp.models import EmailTemplate
 from tests.factories import EventFactory, ProposalFactory, SpeakerFactory, UserFactory
 from tests.helpers import page
@@ -51,7 +51,7 @@ def test_new_text_starts_from_the_default_and_lists_the_kinds_placeholders(organ
     response = organizer_client.get(add_url(), {"event": event.pk, "kind": "acceptance"})
 
     form = response.context["adminform"].form
-    subject, body = mail_templates.DEFAULTS[MessageKind.ACCEPTANCE]
+    subject, body = texts.DEFAULTS[MessageKind.ACCEPTANCE]
     assert (form.initial["subject"], form.initial["body"]) == (subject, body)
     assert (
         "Placeholders you can use: {confirm_url}, {event_name}, {event_url}, {proposal_title}, "
@@ -114,7 +114,7 @@ def test_a_text_in_use_is_never_refused_when_an_email_is_made(event):
         event=event, kind=MessageKind.REJECTION, subject="{oops}", body="Hi {speaker_name} {"
     )
 
-    subject, body = mail_templates.render(MessageKind.REJECTION, {"speaker_name": "Ada"}, event)
+    subject, body = texts.render(MessageKind.REJECTION, {"speaker_name": "Ada"}, event)
 
     assert (subject, body) == ("{oops}", "Hi Ada {")
 
@@ -167,7 +167,7 @@ def test_overview_shows_each_kind_with_the_text_in_use(organizer_client, event):
     body = page(organizer_client.get(texts_url(event)))
 
     assert "Our own rejection" in body and "Your own" in body
-    assert mail_templates.DEFAULTS[MessageKind.ACCEPTANCE][0] in body
+    assert texts.DEFAULTS[MessageKind.ACCEPTANCE][0] in body
     assert "Lectern's default" in body
     for label in ("Acceptance", "Rejection", "Review reminder", "Co-speaker invitation"):
         assert label in body
@@ -200,12 +200,11 @@ def test_reset_to_default_deletes_the_text(organizer_client, event):
     response = organizer_client.post(url, {"post": "yes", "event": event.pk})
 
     assert "Reset “Rejection” of Kernel Summit to Lectern's default text?" in confirmation
-    assert mail_templates.DEFAULTS[MessageKind.REJECTION][0] in confirmation
+    assert texts.DEFAULTS[MessageKind.REJECTION][0] in confirmation
     assert response.url == texts_url(event)
     assert not EmailTemplate.objects.exists()
     assert (
-        mail_templates.template_for(MessageKind.REJECTION, event)
-        == (mail_templates.DEFAULTS[MessageKind.REJECTION])
+        texts.template_for(MessageKind.REJECTION, event) == (texts.DEFAULTS[MessageKind.REJECTION])
     )
 
 

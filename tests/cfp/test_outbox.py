@@ -10,8 +10,8 @@ from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 
-from cfp import outbox
 from cfp.enums import MessageKind, MessageState
+from cfp.mail import outbox
 from cfp.models import Message
 from cfp.services import proposal_submit
 from tests.factories import ProposalFactory, SpeakerFactory
@@ -121,7 +121,7 @@ def test_550_fails_for_good_and_an_organizer_can_retry(smtp_server):
 
 
 def test_an_unreachable_server_is_transient(settings):
-    settings.EMAIL_BACKEND = "cfp.smtp.EmailBackend"
+    settings.EMAIL_BACKEND = "cfp.mail.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
     message = pending()
 

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cfp import emails, outbox
 from cfp.enums import MessageKind, MessageState
+from cfp.mail import emails, outbox
 from cfp.models import EmailTemplate, Message, SendBatch
 from tests.factories import (
     EventFactory,
@@ -439,7 +439,7 @@ def test_a_selection_across_events_is_refused(client, world):
 
 
 def test_a_batch_is_released_in_chunks(world, monkeypatch, django_capture_on_commit_callbacks):
-    from cfp import tasks
+    from cfp.mail import tasks
 
     monkeypatch.setattr(outbox, "RELEASE_CHUNK", 2)
     calls = []
@@ -463,7 +463,7 @@ def test_a_lost_batch_task_is_resumed_by_the_sweeper(world, django_capture_on_co
 
     from django.utils import timezone
 
-    from cfp import tasks
+    from cfp.mail import tasks
 
     with django_capture_on_commit_callbacks():  # the task never runs: Redis was down
         batch = outbox.send_batch(

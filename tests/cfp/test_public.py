@@ -6,8 +6,8 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from django.urls import reverse
 
-from cfp import schedule
-from cfp.schedule import local_to_utc
+from cfp.programme import schedule
+from cfp.programme.schedule import local_to_utc
 from reviews.models import Review
 from tests.factories import (
     EventFactory,

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cfp import schedule
+from cfp.programme import schedule
 from tests.cfp.test_public import at, publish, url
 from tests.factories import (
     EventFactory,

@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 
-from cfp import schedule
 from cfp.enums import MessageKind, ProposalState
 from cfp.models import Message, PublishedSlot, ScheduleVersion, TalkSlot
+from cfp.programme import schedule
 from tests.factories import (
     EventFactory,
     ProposalFactory,

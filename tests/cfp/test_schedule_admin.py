@@ -12,9 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from cfp import schedule
 from cfp.enums import MessageKind, ProposalState
 from cfp.models import Message, ScheduleVersion, TalkSlot
+from cfp.programme import schedule
 from tests.factories import (
     EventFactory,
     ProposalFactory,

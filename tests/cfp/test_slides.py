@@ -350,7 +350,7 @@ def test_talk_not_accepted_is_refused_with_a_message(speaker_client, event, spea
 
 
 def test_acceptance_not_yet_announced_is_refused(speaker_client, speaker):
-    organizer = SpeakerFactory()
+    organizer = SpeakerFactory(is_staff=True)  # organizers are staff accounts
     event = EventFactory(organizers=[organizer])
     proposal = ProposalFactory(event=event, speakers=[speaker], state="submitted")
     decisions.decide(proposal=proposal, by=organizer, accept=True)  # its email is a draft

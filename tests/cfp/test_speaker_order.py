@@ -10,7 +10,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
-from cfp import emails, services
+from cfp import services
+from cfp.mail import emails
 from cfp.models import ProposalSpeaker
 from cfp.services import ActionRefused
 from tests.cfp.test_public import at, make_talk, publish, url

@@ -8,8 +8,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from cfp import decisions, outbox
+from cfp import decisions
 from cfp.enums import InvitationState, MessageState, ProposalState
+from cfp.mail import outbox
 from cfp.models import Invitation, Message, Proposal, ProposalTransition
 from tests.factories import (
     EventFactory,
@@ -151,7 +152,7 @@ def test_event_page_hidden_event_is_404_for_non_organizers(client, who, other_or
 
 
 def test_event_page_hidden_event_is_shown_to_its_organizer(client):
-    organizer = SpeakerFactory()
+    organizer = SpeakerFactory(is_staff=True)  # organizers are staff accounts
     event = EventFactory(is_public=False, name="Secret Conf", organizers=[organizer])
     client.force_login(organizer)
 
@@ -389,7 +390,7 @@ def test_proposal_create_hidden_event_is_404_for_a_speaker(speaker_client):
 
 
 def test_proposal_create_hidden_event_is_open_to_its_organizer(client):
-    organizer = SpeakerFactory()
+    organizer = SpeakerFactory(is_staff=True)  # organizers are staff accounts
     event = EventFactory(is_public=False, organizers=[organizer])
     client.force_login(organizer)
 

@@ -59,7 +59,7 @@ def test_bad_integer_fails_loudly(monkeypatch):
 def test_email_url_smtp_with_credentials():
     values = email_settings("smtp://mailer:p%40ss@127.0.0.1:8025?tls=1")
     assert values == {
-        "EMAIL_BACKEND": "cfp.smtp.EmailBackend",
+        "EMAIL_BACKEND": "cfp.mail.smtp.EmailBackend",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": 8025,
         "EMAIL_HOST_USER": "mailer",

@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cfp import decisions, outbox
+from cfp import decisions
 from cfp.enums import MessageKind, MessageState, ProposalState
+from cfp.mail import outbox
 from cfp.models import Message, Proposal
 from tests.cfp.test_public import make_talk, publish
 from tests.e2e.axe import assert_accessible

@@ -44,8 +44,9 @@ def test_submission_received_is_delivered_by_a_real_worker(celery_worker_process
 def test_submit_accept_and_send_the_outbox_through_a_real_worker(
     celery_worker_process, smtp_server
 ):
-    from cfp import decisions, outbox
+    from cfp import decisions
     from cfp.enums import MessageKind, MessageState
+    from cfp.mail import outbox
     from cfp.models import Message
     from tests.factories import UserFactory
 

@@ -16,8 +16,8 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cfp import outbox
 from cfp.enums import MessageState
+from cfp.mail import outbox
 from cfp.models import Message
 from cfp.services import proposal_submit
 from tests.factories import EventFactory, ProposalFactory, SpeakerFactory, UserFactory
@@ -152,7 +152,7 @@ def test_redis_down_while_a_decision_is_made_and_sent(own_redis, make_worker, sm
     SendBatch.objects.filter(pk=batch.pk).update(
         created_at=timezone.now() - outbox.STALE_AFTER - timedelta(minutes=1)
     )
-    from cfp import tasks
+    from cfp.mail import tasks
 
     tasks.requeue_due_messages()  # what Celery beat runs every minute
 

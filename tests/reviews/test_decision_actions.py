@@ -6,8 +6,9 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from cfp import decisions, outbox
+from cfp import decisions
 from cfp.enums import MessageKind, MessageState, ProposalState
+from cfp.mail import outbox
 from cfp.models import Message, Proposal
 from reviews import selectors
 from tests.factories import (

@@ -2,9 +2,9 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
-from cfp import schedule
 from cfp.enums import MessageState, ProposalState
 from cfp.models import Event, Invitation, Message, Proposal, ProposalTransition, ScheduleVersion
+from cfp.programme import schedule
 from reviews import selectors
 from reviews.models import Assignment, Review, ReviewerTeam, Score
 from speakers.models import User

@@ -94,16 +94,15 @@ def test_profile_page_shows_the_current_values(speaker_client, speaker):
     assert 'name="next"' not in body
 
 
-def test_profile_is_created_on_first_visit(client):
+def test_profile_first_visit_shows_an_empty_form_and_writes_nothing(client):
     user = UserFactory()
     client.force_login(user)
 
     response = client.get(PROFILE_URL)
 
     assert response.status_code == 200
-    profile = SpeakerProfile.objects.get(user=user)
-    assert profile.name == ""
-    assert not profile.is_complete
+    assert 'name="name"' in response.content.decode()
+    assert not SpeakerProfile.objects.filter(user=user).exists()  # a read never writes
 
 
 def test_profile_save_stores_the_fields_and_redirects_to_the_profile(client):

@@ -63,9 +63,9 @@ class Command(BaseCommand):
 
     def _feed(self, event: Event, fmt: str) -> bytes:
         try:
-            from cfp import feeds  # the public programme's feeds
+            from cfp.programme import feeds  # the public programme's feeds
         except ModuleNotFoundError as exc:
-            if exc.name != "cfp.feeds":
+            if exc.name != "cfp.programme.feeds":
                 raise
             raise CommandError(
                 f"The {fmt} format is the published schedule feed, which this installation "

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cfp import outbox
+from cfp.mail import outbox
 
 
 class Command(BaseCommand):

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cfp import decisions, demo_text, schedule
+from cfp import decisions, demo_text
 from cfp.enums import DECISION_KINDS, ExperienceLevel, MessageState, ProposalState
 from cfp.models import (
     CfP,
@@ -30,6 +30,7 @@ from cfp.models import (
     TalkSlot,
     Track,
 )
+from cfp.programme import schedule
 from reviews import scores as review_scores
 from reviews import services as review_services
 from reviews.models import Assignment, Review, ReviewerTeam, ReviewSettings, Score

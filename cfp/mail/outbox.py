@@ -28,8 +28,8 @@ from django.utils import timezone
 from django.utils.html import escape, linebreaks, urlize
 
 from cfp.enums import MessageState
+from cfp.mail.smtp import DeliveryUnknown
 from cfp.models import Event, Message, SendBatch
-from cfp.smtp import DeliveryUnknown
 from config.celery import enqueue
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ def text_to_html(body: str) -> str:
 
 
 def _enqueue(message_ids: list[int]) -> None:
-    from cfp import tasks
+    from cfp.mail import tasks
 
     for message_id in message_ids:
         if not enqueue(tasks.deliver_message, message_id=message_id):
@@ -274,7 +274,7 @@ def edit_draft(*, message: Message, subject: str, body: str) -> bool:
 
 
 def _enqueue_batch(batch_id: int) -> None:
-    from cfp import tasks
+    from cfp.mail import tasks
 
     enqueue(tasks.release_batch, batch_id=batch_id)  # if not, resume_batches() picks it up
 

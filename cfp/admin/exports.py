@@ -70,11 +70,10 @@ class TalkFilterForm(forms.Form):
 
 def organized_event(request, object_id: str) -> Event:
     """The event, if the user organizes it: 403 for who organizes nothing, else 404."""
-    events = Event.objects.organized_by(request.user)
-    if not events.exists():
+    if not request.user.has_perm("cfp.organize_event"):
         raise PermissionDenied
-    event = events.filter(pk=object_id).first() if object_id.isdigit() else None
-    if event is None:
+    event = Event.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+    if event is None or not request.user.has_perm("cfp.organize_event", event):
         raise Http404("You organize no such event.")
     return event
 

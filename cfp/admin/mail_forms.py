@@ -3,18 +3,18 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from cfp import mail_templates
 from cfp.enums import MessageKind, MessageState
+from cfp.mail import texts
 from cfp.models import EmailTemplate, Message
 from speakers.fields import MultilineTextField
 from speakers.validators import validate_clean_text
 
 # The kinds an event may word itself; account email is django-allauth's.
-TEMPLATE_KINDS = [(k.value, k.label) for k in MessageKind if k in mail_templates.PLACEHOLDERS]
+TEMPLATE_KINDS = [(k.value, k.label) for k in MessageKind if k in texts.PLACEHOLDERS]
 
 
 def placeholder_list(kind: str) -> str:
-    return ", ".join("{" + name + "}" for name in sorted(mail_templates.PLACEHOLDERS[kind]))
+    return ", ".join("{" + name + "}" for name in sorted(texts.PLACEHOLDERS[kind]))
 
 
 def one_line(value: str) -> str:
@@ -41,7 +41,7 @@ class EmailTemplateForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         kind = self.instance.kind or self.data.get("kind") or self.initial.get("kind")
         if "body" in self.fields:
-            if kind in mail_templates.PLACEHOLDERS:
+            if kind in texts.PLACEHOLDERS:
                 usable = f"Placeholders you can use: {placeholder_list(kind)}."
             else:
                 usable = "Placeholders depend on the kind: " + "; ".join(
@@ -58,12 +58,12 @@ class EmailTemplateForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind") or self.instance.kind
-        if kind not in mail_templates.PLACEHOLDERS:
+        if kind not in texts.PLACEHOLDERS:
             return cleaned
         for name in ("subject", "body"):
             if cleaned.get(name):
                 try:
-                    mail_templates.validate(cleaned[name], kind)
+                    texts.validate(cleaned[name], kind)
                 except ValidationError as error:
                     self.add_error(name, error)
         return cleaned

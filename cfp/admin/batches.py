@@ -14,9 +14,9 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
-from cfp import outbox
-from cfp.admin_mail import TEMPLATES, EventMailAdmin, plural
+from cfp.admin.mail import TEMPLATES, EventMailAdmin, plural
 from cfp.enums import MessageState
+from cfp.mail import outbox
 from cfp.models import SendBatch
 
 

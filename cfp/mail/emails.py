@@ -5,8 +5,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from cfp import mail_templates, outbox
 from cfp.enums import MessageKind
+from cfp.mail import outbox, texts
 from cfp.models import Event, Invitation, Message, Proposal
 
 
@@ -40,7 +40,7 @@ def queue_to_speakers(
     messages = []
     for speaker in proposal.speakers_in_order():
         values = {**proposal_values(proposal, speaker), **(extra or {})}
-        subject, body = mail_templates.render(kind, values, proposal.event)
+        subject, body = texts.render(kind, values, proposal.event)
         messages.append(
             outbox.queue(
                 to=speaker.email,
@@ -75,7 +75,7 @@ def queue_invitation_declined(invitation: Invitation) -> Message | None:
         "proposal_title": proposal.title,
         "proposal_url": absolute(proposal.get_absolute_url()),
     }
-    subject, body = mail_templates.render(MessageKind.INVITATION_DECLINED, values, event)
+    subject, body = texts.render(MessageKind.INVITATION_DECLINED, values, event)
     return outbox.queue(
         to=inviter.email,
         subject=subject,
@@ -99,7 +99,7 @@ def queue_invitation(invitation: Invitation) -> Message:
         "invitation_url": absolute(invitation.get_absolute_url()),
         "expires": when(invitation.expires_at, event),
     }
-    subject, body = mail_templates.render(MessageKind.INVITATION, values, event)
+    subject, body = texts.render(MessageKind.INVITATION, values, event)
     return outbox.queue(
         to=invitation.email,
         subject=subject,

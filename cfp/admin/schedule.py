@@ -23,8 +23,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cfp import schedule
-from cfp.admin_schedule_forms import (
+from cfp.admin.schedule_forms import (
     BreakForm,
     PlaceForm,
     PublishForm,
@@ -35,6 +34,7 @@ from cfp.admin_schedule_forms import (
 )
 from cfp.models import Event, Room, TalkSlot
 from cfp.models.proposal import speakers_in_order
+from cfp.programme import schedule
 
 TEMPLATES = "admin/cfp/schedule/"
 STEP = 5  # minutes per row of the grid

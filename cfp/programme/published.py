@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 from cfp.enums import ExperienceLevel
 from cfp.models import Event, PublishedSlot, ScheduleVersion
 from cfp.models.proposal import speakers_in_order
-from cfp.schedule import current_version, format_moment, format_span, format_time, public_slots
+from cfp.programme.schedule import (
+    current_version,
+    format_moment,
+    format_span,
+    format_time,
+    public_slots,
+)
 from speakers.models import User
 
 SAFE_LINK_SCHEMES = ("https://", "http://")

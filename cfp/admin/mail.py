@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from cfp import emails, mail_templates, outbox
-from cfp.admin import OrganizerScopedAdmin, organized_events
-from cfp.admin_mail_forms import TEMPLATE_KINDS, EmailTemplateForm, placeholder_list
+from cfp.admin.base import OrganizerScopedAdmin, organized_events
+from cfp.admin.mail_forms import TEMPLATE_KINDS, EmailTemplateForm, placeholder_list
+from cfp.mail import emails, outbox, texts
 from cfp.models import EmailTemplate, Event
 
 TEMPLATES = "admin/cfp/outbox/"
@@ -86,16 +86,6 @@ class EventMailAdmin(OrganizerScopedAdmin):
     empty_value_display = "–"
     view_on_site = False
 
-    def _is_organizer(self, request, obj=None) -> bool:
-        user = request.user
-        if not (user.is_active and user.is_staff):
-            return False
-        if user.is_superuser:
-            return True
-        if obj is None:
-            return bool(organized_events(request))
-        return obj.event_id in {e.pk for e in organized_events(request)}
-
     def get_queryset(self, request):
         queryset = admin.ModelAdmin.get_queryset(self, request)
         if request.user.is_superuser:
@@ -136,15 +126,15 @@ class EmailTemplateAdmin(EventMailAdmin):
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         kind = request.GET.get("kind")
-        if kind in mail_templates.DEFAULTS:
-            initial["subject"], initial["body"] = mail_templates.DEFAULTS[kind]
+        if kind in texts.DEFAULTS:
+            initial["subject"], initial["body"] = texts.DEFAULTS[kind]
         return initial
 
     @admin.display(description="preview with sample values")
     def preview(self, obj) -> str:
         values = sample_values(obj.event)
-        body = mail_templates.fill(obj.body, values)
-        subject = " ".join(mail_templates.fill(obj.subject, values).split())
+        body = texts.fill(obj.body, values)
+        subject = " ".join(texts.fill(obj.subject, values).split())
         return mail_preview(subject, body, outbox.text_to_html(body))
 
     def changelist_view(self, request, extra_context=None):
@@ -162,9 +152,7 @@ class EmailTemplateAdmin(EventMailAdmin):
                 "kind": value,
                 "label": label,
                 "template": own.get(value),
-                "subject": (
-                    own[value].subject if value in own else mail_templates.DEFAULTS[value][0]
-                ),
+                "subject": (own[value].subject if value in own else texts.DEFAULTS[value][0]),
                 "placeholders": placeholder_list(value),
             }
             for value, label in TEMPLATE_KINDS
@@ -190,7 +178,7 @@ class EmailTemplateAdmin(EventMailAdmin):
     def delete_view(self, request, object_id, extra_context=None):
         template = self.get_object(request, unquote(object_id))
         if template is not None:
-            subject, body = mail_templates.DEFAULTS.get(template.kind, ("", ""))
+            subject, body = texts.DEFAULTS.get(template.kind, ("", ""))
             extra_context = {
                 **(extra_context or {}),
                 "default_subject": subject,

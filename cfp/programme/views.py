@@ -18,9 +18,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from cfp import feeds, programme, slides
+from cfp import selectors, slides
 from cfp.forms import SlidesForm
 from cfp.models import Event, Proposal
+from cfp.programme import feeds, published
 from cfp.services import ActionRefused
 
 
@@ -28,7 +29,7 @@ def _public_event(slug: str) -> Event:
     return get_object_or_404(Event.objects.public(), slug=slug)
 
 
-def _zone_label(event: Event, prog: programme.Programme) -> str:
+def _zone_label(event: Event, prog: published.Programme) -> str:
     """ "Europe/Berlin (CEST)": the zone's name, with its abbreviation during the event."""
     moments = [talk.start for talk in prog.scheduled_talks] or [timezone.now()]
     abbreviations = sorted({timezone.localtime(m, event.tz).tzname() for m in moments})
@@ -43,8 +44,8 @@ def _programme_context(event: Event, **more) -> dict:
     version (`{% cache %}`): a new version shows at once, an edited title or speaker name
     within that time. Everything else here is lazy, so a cached page costs two queries.
     """
-    prog = SimpleLazyObject(lambda: programme.programme(event))
-    version = programme.current_version(event)
+    prog = SimpleLazyObject(lambda: published.programme(event))
+    version = published.current_version(event)
     return {
         "event": event,
         "programme": prog,
@@ -57,19 +58,19 @@ def _programme_context(event: Event, **more) -> dict:
 
 def talk_list(request, event: str):
     context = _programme_context(
-        _public_event(event), groups=lambda prog: programme.talks_by_track(prog.talks)
+        _public_event(event), groups=lambda prog: published.talks_by_track(prog.talks)
     )
     return render(request, "cfp/public/talks.html", context)
 
 
 def schedule(request, event: str):
-    context = _programme_context(_public_event(event), days=programme.schedule_days)
+    context = _programme_context(_public_event(event), days=published.schedule_days)
     return render(request, "cfp/public/schedule.html", context)
 
 
 def talk_detail(request, event: str, code: str):
     event = _public_event(event)
-    found = programme.public_talk(event, code)
+    found = published.public_talk(event, code)
     if found is None:
         raise Http404("No such talk in the programme.")
     version, talk = found
@@ -79,14 +80,14 @@ def talk_detail(request, event: str, code: str):
         "talk": talk,
         # An event without tracks has no "Category" to give, so the page does not ask.
         "has_tracks": bool(talk.track) or event.tracks.exists(),
-        "zone": _zone_label(event, programme.Programme(event, version, [talk])),
+        "zone": _zone_label(event, published.Programme(event, version, [talk])),
     }
     return render(request, "cfp/public/talk.html", context)
 
 
 def speaker_detail(request, event: str, pk: int):
     event = _public_event(event)
-    found = programme.speaker_talks(event, pk)
+    found = published.speaker_talks(event, pk)
     if found is None:
         raise Http404("No such speaker in the programme.")
     speaker, talks = found
@@ -94,7 +95,7 @@ def speaker_detail(request, event: str, pk: int):
         "event": event,
         "speaker": speaker,
         "talks": talks,
-        "zone": _zone_label(event, programme.Programme(event, None, talks)),
+        "zone": _zone_label(event, published.Programme(event, None, talks)),
     }
     return render(request, "cfp/public/speaker.html", context)
 
@@ -125,7 +126,7 @@ def schedule_ical(request, event: str):
 def talk_ical(request, event: str, code: str):
     event = _public_event(event)
     proposal = get_object_or_404(Proposal.objects.for_event(event), code=code)
-    found = programme.public_talk(event, code)
+    found = published.public_talk(event, code)
     if found is None or not found[1].is_scheduled:
         raise Http404("This talk has no time in the programme.")
     return _download(
@@ -156,7 +157,9 @@ def schedule_json(request, event: str):
 def proposal_slides(request, event: str, code: str):
     """Speakers of an accepted or confirmed talk upload its PDF, give a link, or remove them."""
     proposal = get_object_or_404(
-        Proposal.objects.for_speaker(request.user).with_listing(), event__slug=event, code=code
+        selectors.listed_proposals(Proposal.objects.for_speaker(request.user)),
+        event__slug=event,
+        code=code,
     )
     if not slides.may_change_slides(proposal, request.user):
         context = {"proposal": proposal, "event": proposal.event}

@@ -20,8 +20,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cfp import emails
 from cfp.enums import ACCEPTED_STATES, MessageKind, ProposalState
+from cfp.mail import emails
 from cfp.models import Event, Proposal, PublishedSlot, Room, ScheduleVersion, TalkSlot
 from cfp.models.proposal import speakers_in_order
 

@@ -12,9 +12,9 @@ from datetime import date, time
 from django import forms
 from django.core.exceptions import ValidationError
 
-from cfp import schedule
 from cfp.models import Event, Proposal, Room
 from cfp.models.schedule import MAX_DURATION
+from cfp.programme import schedule
 
 CLOCK = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)(?::00)?\s*$")
 ALL_ROOMS = ""

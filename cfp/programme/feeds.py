@@ -32,8 +32,8 @@ from icalendar import Event as CalendarEvent
 
 from cfp.markdown import markdown_to_text
 from cfp.models import Event, Proposal
-from cfp.programme import Programme, PublicTalk, programme, public_talk
-from cfp.schedule import event_days
+from cfp.programme.published import Programme, PublicTalk, programme, public_talk
+from cfp.programme.schedule import event_days
 
 GENERATOR = "lectern"
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"

@@ -28,9 +28,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from cfp import outbox
-from cfp.admin import organized_events
-from cfp.admin_mail import (
+from cfp.admin.base import organized_events
+from cfp.admin.mail import (
     EVENT_PARAM,
     TEMPLATES,
     EventMailAdmin,
@@ -38,8 +37,9 @@ from cfp.admin_mail import (
     mail_preview,
     plural,
 )
-from cfp.admin_mail_forms import DraftForm
+from cfp.admin.mail_forms import DraftForm
 from cfp.enums import MessageKind, MessageState
+from cfp.mail import outbox
 from cfp.models import Event, Message
 
 # --- the outbox ---------------------------------------------------------------------------
@@ -143,7 +143,7 @@ class MessageAdmin(EventMailAdmin):
 
     def _is_organizer(self, request, obj=None) -> bool:
         if obj is not None and obj.event_id is None:  # account email
-            return request.user.is_active and request.user.is_superuser
+            return request.user.is_staff and request.user.has_perm("cfp.manage_account_mail")
         return super()._is_organizer(request, obj)
 
     def has_change_permission(self, request, obj=None):

@@ -1,0 +1,14 @@
+"""The staff panel for organizers: each organizer sees and changes only their own events.
+
+base.py holds what every page shares and imports no page module; each other module is one
+family of pages: events.py (the event and its parts, with its Exports and Schedule pages from
+exports.py and schedule.py), proposals.py, and email: mail.py (texts), outbox.py, batches.py.
+"""
+
+from cfp.admin import (  # noqa: F401 (registers the admin classes)
+    batches,
+    events,
+    mail,
+    outbox,
+    proposals,
+)

@@ -1,0 +1,97 @@
+"""The proposal's page and list for organizers: speakers, invitations and the audit trail."""
+
+from django.contrib import admin
+
+from cfp.admin import exports
+from cfp.admin.base import EventChildInlineMixin, EventTimezoneMixin, OrganizerScopedAdmin
+from cfp.models import Invitation, Proposal, ProposalSpeaker, ProposalTransition
+
+
+class TransitionInline(EventChildInlineMixin, admin.TabularInline):
+    model = ProposalTransition
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_state", "to_state", "by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class SpeakerInline(EventChildInlineMixin, admin.TabularInline):
+    """The proposal's speakers in their order; organizers change it by their positions."""
+
+    model = ProposalSpeaker
+    extra = 0
+    can_delete = False
+    fields = ["speaker", "position"]
+    readonly_fields = ["speaker"]
+    verbose_name_plural = "speakers (in the order of the programme, the schedule and exports)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user__profile")
+
+    def has_add_permission(self, request, obj=None):
+        return False  # speakers join by invitation
+
+    @admin.display(description="Speaker")
+    def speaker(self, obj) -> str:
+        return f"{obj.user.display_name} <{obj.user.email}>"
+
+
+class InvitationInline(EventChildInlineMixin, admin.TabularInline):
+    model = Invitation
+    extra = 0
+    can_delete = False
+    view_on_site = False  # an invitation's page is its token: for the invited person only
+    fields = ["email", "state", "created_at", "expires_at", "invited_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
+    view_on_site = False  # the public page of a proposal comes with the programme
+    list_display = ["title", "code", "event", "state", "submission_type", "track", "created_at"]
+    # Related filters list only what the organizer's own proposals use: no other event's names.
+    list_filter = [
+        ("event", admin.RelatedOnlyFieldListFilter),
+        "state",
+        ("submission_type", admin.RelatedOnlyFieldListFilter),
+        ("track", admin.RelatedOnlyFieldListFilter),
+        "experience_level",
+    ]
+    list_select_related = ["event", "submission_type", "track"]
+    search_fields = ["title", "code", "abstract"]
+    readonly_fields = ["code", "event", "state", "created_at", "submitted_at"]
+    fields = [
+        "code",
+        "event",
+        "state",
+        "title",
+        "submission_type",
+        "track",
+        "experience_level",
+        "abstract",
+        "audience",
+        "benefits",
+        "technical_requirements",
+        "notes",
+        "deadline_extension",
+        "created_at",
+        "submitted_at",
+    ]
+    inlines = [SpeakerInline, InvitationInline, TransitionInline]
+    actions = [exports.export_selected_csv, exports.export_selected_json]
+
+    def has_add_permission(self, request):
+        return False  # Proposals come from speakers.
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        object_id = request.resolver_match.kwargs.get("object_id")
+        if db_field.name in ("submission_type", "track") and object_id:
+            event_id = Proposal.objects.filter(pk=object_id).values("event_id")
+            kwargs["queryset"] = db_field.related_model.objects.filter(event_id__in=event_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

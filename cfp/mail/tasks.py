@@ -1,0 +1,29 @@
+"""The outbox's Celery tasks. Their names stay those of their first home, cfp.tasks, so a task
+queued before an upgrade still finds its code."""
+
+from celery import shared_task
+
+from cfp.mail import outbox
+
+
+@shared_task(
+    name="cfp.tasks.deliver_message", bind=True, max_retries=outbox.MAX_ATTEMPTS, acks_late=True
+)
+def deliver_message(self, *, message_id: int) -> str:
+    try:
+        return outbox.deliver(message_id)
+    except outbox.TransientFailure as exc:
+        # The row already says when to try again; the sweeper covers a lost retry.
+        raise self.retry(countdown=exc.retry_in.total_seconds(), exc=exc) from exc
+
+
+@shared_task(name="cfp.tasks.requeue_due_messages")
+def requeue_due_messages() -> int:
+    outbox.resume_batches()  # batches whose release task was lost
+    return outbox.requeue_due()
+
+
+@shared_task(name="cfp.tasks.release_batch", acks_late=True)
+def release_batch(batch_id: int) -> int:
+    """Release an organizer's batch of drafts; running it twice releases them once."""
+    return outbox.release_batch(batch_id)

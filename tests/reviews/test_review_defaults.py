@@ -11,6 +11,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
@@ -19,7 +20,7 @@ from django.urls import reverse
 from cfp.enums import ProposalState
 from cfp.models import Event
 from reviews import scores, selectors, services
-from reviews.models import Assignment, Criterion, Review, ReviewSettings
+from reviews.models import Assignment, Criterion, Review, ReviewSettings, Score
 from tests.cfp.test_admin import new_event_data
 from tests.factories import (
     EventFactory,
@@ -84,6 +85,16 @@ def test_factory_events_have_their_review_defaults():
 
     assert ReviewSettings.objects.filter(event=event).exists()
     assert criteria_rows(event) == [OVERALL]
+
+
+@pytest.mark.django_db
+def test_seeded_events_have_their_review_defaults():
+    call_command("seed_demo", "--force", "--proposals", "12", "--reviewers", "3")
+
+    event = Event.objects.get(slug="large-12")
+    assert ReviewSettings.objects.get(event=event).reviews_per_proposal == 5
+    assert criteria_rows(event) == [OVERALL]
+    assert Score.objects.filter(review__proposal__event=event, criterion__name="Overall").exists()
 
 
 @pytest.mark.django_db

@@ -52,7 +52,8 @@ def criteria_for(event: Event) -> list[Criterion]:
     """The event's criteria, in order.
 
     An event without any (see settings_for) reads as the default criterion, "Overall", 1–5,
-    unsaved (its pk is None: no score refers to it). Saving a review creates it.
+    unsaved (its pk is None: no score refers to it). The staff panel creates it, with the
+    settings row, when a review is saved (services.review_defaults_create).
     """
     return list(event.review_criteria.all()) or [default_criterion(event)]
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from cfp import exports
 from cfp.exports import Column
 from cfp.models import Event, Proposal
-from reviews import selectors, services
+from reviews import selectors
 from reviews.models import Criterion, Review
 
 JSON_VERSION = 1
@@ -124,7 +124,7 @@ class ReviewExport:
 
     def __init__(self, event: Event, viewer):
         self.event = event
-        self.criteria: list[Criterion] = services.criteria_for(event)
+        self.criteria: list[Criterion] = selectors.criteria_for(event)
         self.scales = selectors.reviewer_scales(event)
         self.proposals = reviewed_proposals(event, viewer)
 

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from cfp.enums import MessageKind, MessageState, ProposalState
 from cfp.mail import emails, outbox, texts
 from cfp.models import Event, Message, Proposal
-from reviews import services
+from reviews import selectors
 from reviews.models import Assignment, Conflict, Review, ReviewerTeam
 from speakers.models import User
 
@@ -64,7 +64,7 @@ def unfinished_reviews(event: Event) -> list[tuple[User, int]]:
 
 def event_values(event: Event) -> dict[str, str]:
     """The values every reviewer's reminder of this event shares."""
-    deadline = services.settings_for(event).deadline
+    deadline = selectors.settings_for(event).deadline
     queue = reverse("admin:reviews_reviewqueueitem_changelist")
     filters = urlencode({"event__id__exact": event.pk, "reviewed": "no"})
     return {
@@ -79,7 +79,7 @@ def event_values(event: Event) -> dict[str, str]:
 def queue_review_reminders(event: Event, *, now=None) -> Reminders:
     """Queue one pending reminder per reviewer with unfinished reviews; they go out at once."""
     now = now or timezone.now()
-    if not services.settings_for(event).is_open(now):
+    if not selectors.settings_for(event).is_open(now):
         raise RemindersRefused("The review deadline has passed: reviews are read-only now.")
     reminded = set(
         Message.objects.filter(

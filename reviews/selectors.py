@@ -1,4 +1,5 @@
-"""Reads of review: who sees which proposals, and the aggregates organizers rank by."""
+"""Reads of review: the event's settings and criteria, who sees which proposals, and the
+aggregates organizers rank by. Nothing here writes."""
 
 from dataclasses import dataclass
 
@@ -22,10 +23,44 @@ from cfp.enums import ACTIVE_STATES
 from cfp.models import Event, Proposal
 from reviews.enums import QueueMode
 from reviews.expressions import ReviewMedian, population_stddev
-from reviews.models import Assignment, Conflict, Review, ReviewerTeam
+from reviews.models import Assignment, Conflict, Criterion, Review, ReviewerTeam, ReviewSettings
 
 REVIEWABLE_STATES = ACTIVE_STATES
 MIN_REVIEWS_TO_NORMALISE = 3
+# What every event starts with (services.review_defaults_create); migration 0005 copies it.
+DEFAULT_CRITERION = {
+    "name": "Overall",
+    "min_score": 1,
+    "max_score": 5,
+    "labels": "1 = Poor\n2 = Weak\n3 = Fair\n4 = Good\n5 = Excellent",
+}
+
+
+def settings_for(event: Event) -> ReviewSettings:
+    """The event's review settings.
+
+    Every event gets its row when it is created (and older ones from migration 0005). An
+    event that lacks it anyway (made around the app: bulk_create, raw fixtures) reads as the
+    defaults, unsaved: a read never writes. Whoever changes them saves the row.
+    """
+    found = ReviewSettings.objects.filter(event=event).first()
+    # event_id, not event: an unsaved row must not stay cached on the caller's event.
+    return found if found is not None else ReviewSettings(event_id=event.pk)
+
+
+def criteria_for(event: Event) -> list[Criterion]:
+    """The event's criteria, in order.
+
+    An event without any (see settings_for) reads as the default criterion, "Overall", 1–5,
+    unsaved (its pk is None: no score refers to it). The staff panel creates it, with the
+    settings row, when a review is saved (services.review_defaults_create).
+    """
+    return list(event.review_criteria.all()) or [default_criterion(event)]
+
+
+def default_criterion(event: Event) -> Criterion:
+    """The criterion an event starts with, unsaved."""
+    return Criterion(event=event, **DEFAULT_CRITERION)
 
 
 def conflicted(user) -> Q:

@@ -26,26 +26,20 @@ class ReviewRefused(Exception):
     """A review action the rules do not allow; the message says why."""
 
 
-def settings_for(event: Event) -> ReviewSettings:
-    review_settings, _ = ReviewSettings.objects.get_or_create(event=event)
-    return review_settings
+@transaction.atomic
+def review_defaults_create(*, event: Event) -> None:
+    """Give the event what its review starts from: its settings row and, while it has no
+    criteria, the default one ("Overall", 1–5). What exists already stays as it is.
 
-
-def criteria_for(event: Event) -> list[Criterion]:
-    """The event's criteria; an event without any gets the default "Overall", 1–5."""
-    criteria = list(event.review_criteria.all())
-    if not criteria:
-        criterion, _ = Criterion.objects.get_or_create(
+    Runs when an event is created (reviews.apps), so that reading them never has to write.
+    """
+    ReviewSettings.objects.get_or_create(event=event)
+    if not event.review_criteria.exists():
+        Criterion.objects.get_or_create(
             event=event,
-            name="Overall",
-            defaults={
-                "min_score": 1,
-                "max_score": 5,
-                "labels": "1 = Poor\n2 = Weak\n3 = Fair\n4 = Good\n5 = Excellent",
-            },
+            name=selectors.DEFAULT_CRITERION["name"],
+            defaults=selectors.DEFAULT_CRITERION,
         )
-        criteria = [criterion]
-    return criteria
 
 
 def weighted_score(criteria: list[Criterion], values: dict[int, int]) -> float:
@@ -67,9 +61,9 @@ def review_save(
     """Create or update the reviewer's review of the proposal, with one score per criterion."""
     if not selectors.reviewable_proposals(reviewer, proposal.event).filter(pk=proposal.pk).exists():
         raise ReviewRefused("You cannot review this proposal.")
-    if not settings_for(proposal.event).is_open():
+    if not selectors.settings_for(proposal.event).is_open():
         raise ReviewRefused("The review deadline has passed: reviews are read-only now.")
-    criteria = criteria_for(proposal.event)
+    criteria = selectors.criteria_for(proposal.event)
     for criterion in criteria:
         value = values.get(criterion.pk)
         if value is None:
@@ -167,7 +161,7 @@ def eligibility(event: Event) -> tuple[dict[int, set[int]], set[tuple[int, int]]
 @transaction.atomic
 def assignment_run(*, event: Event, by: User, k: int | None = None) -> int:
     """Give each submitted proposal k reviewers, balanced; existing assignments stay."""
-    k = k or settings_for(event).reviews_per_proposal
+    k = k or selectors.settings_for(event).reviews_per_proposal
     eligible, blocked, reviewers = eligibility(event)
     existing = set(
         Assignment.objects.filter(proposal__event=event).values_list("proposal_id", "reviewer_id")

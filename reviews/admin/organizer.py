@@ -73,15 +73,9 @@ class EventAdmin(admin_events.EventAdmin):
     inlines = [*admin_events.EventAdmin.inlines, ReviewSettingsInline, CriterionInline]
 
     def get_inlines(self, request, obj):
-        # A new event gets its review settings and the default criterion when first opened.
+        # A new event gets its review settings and the default criterion ("Overall", 1–5)
+        # as it is created (reviews.apps); organizers change them on the event's page.
         return self.inlines if obj is not None else admin_events.EventAdmin.inlines
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        event = self.get_object(request, unquote(object_id))
-        if event is not None and self.has_change_permission(request, event):
-            services.settings_for(event)
-            services.criteria_for(event)  # "Overall", 1–5, until organizers say otherwise
-        return super().change_view(request, object_id, form_url, extra_context)
 
 
 # --- reviewer teams -----------------------------------------------------------------------
@@ -394,7 +388,7 @@ class AssignmentAdmin(ProposalPickMixin, OrganizerReviewAdmin):
     def run_view(self, request):
         """Automatic assignment: a confirmation page with k, then the run (POST)."""
         event = self.organizer_event(request)
-        review_settings = services.settings_for(event)
+        review_settings = selectors.settings_for(event)
         form = AssignmentRunForm(
             request.POST or None, initial={"k": review_settings.reviews_per_proposal}
         )

@@ -353,7 +353,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
             # Another event's, or one the organizer is conflicted on: it "does not exist".
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         event = proposal.event
-        criteria = services.criteria_for(event)
+        criteria = selectors.criteria_for(event)
         reviews = list(
             Review.objects.filter(proposal=proposal)
             .select_related("reviewer__profile")
@@ -436,7 +436,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
 
     def reviewers_view(self, request):
         event = self.organizer_event(request)
-        criteria = services.criteria_for(event)
+        criteria = selectors.criteria_for(event)
         bins = score_bins(min(c.min_score for c in criteria), max(c.max_score for c in criteria))
         rows = []
         for row in services.reviewer_progress(event, viewer=request.user):

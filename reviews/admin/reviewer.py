@@ -311,8 +311,12 @@ class ReviewQueueAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         proposal = self._proposal_or_404(request, object_id)
-        review_settings = services.settings_for(proposal.event)
-        criteria = services.criteria_for(proposal.event)
+        if request.method == "POST":
+            # Scores need saved criteria: an event that lacks its defaults (made around the
+            # app) gets them with the first write; a GET shows them unsaved and writes nothing.
+            services.review_defaults_create(event=proposal.event)
+        review_settings = selectors.settings_for(proposal.event)
+        criteria = selectors.criteria_for(proposal.event)
         own = (
             Review.objects.filter(proposal=proposal, reviewer=request.user)
             .prefetch_related("scores")

@@ -73,9 +73,10 @@ def test_exports_page_describes_every_column_of_the_review_files(organizer_clien
 
 
 def test_exports_page_names_the_default_criterion_without_creating_it(organizer_client, world):
+    Criterion.objects.filter(event=world.event).delete()  # an event without its defaults
     text = page(organizer_client.get(reverse("admin:cfp_event_exports", args=[world.event.pk])))
 
     assert "Overall (1–5)" in described_columns(text, "columns-reviews")
-    assert not Criterion.objects.filter(event=world.event).exists()
     url = f"{reverse('admin:reviews_export_reviews_csv')}?event={world.event.pk}"
     assert "Overall (1–5)" in csv_header(body(organizer_client.get(url)))
+    assert not Criterion.objects.filter(event=world.event).exists()  # reads write nothing

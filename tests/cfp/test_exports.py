@@ -110,7 +110,7 @@ def world(db):
         ProposalFactory(event=event, title=f"Not a talk ({state})", state=state)
     reviewer = ReviewerFactory(email="rita@lectern.test")
     ReviewerTeamFactory(event=event, members=[reviewer])
-    ReviewSettings.objects.create(event=event, blind=True)
+    ReviewSettings.objects.filter(event=event).update(blind=True)
     other_organizer = UserFactory(is_staff=True, email="otto@lectern.test")
     other_event = EventFactory(name="Other Summit", organizers=[other_organizer])
     other_talk = ProposalFactory(

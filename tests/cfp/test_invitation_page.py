@@ -169,7 +169,7 @@ def test_reviewer_in_blind_review_learns_nothing_new_from_an_invitation(client, 
     from reviews.models import ReviewSettings
 
     event = invitation.proposal.event
-    ReviewSettings.objects.create(event=event, blind=True)
+    ReviewSettings.objects.filter(event=event).update(blind=True)
     reviewer = ReviewerFactory(email="rita@example.com")
     ReviewerTeamFactory(event=event, members=[reviewer])
     client.force_login(reviewer)

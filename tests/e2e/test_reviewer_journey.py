@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cfp.enums import ProposalState
-from reviews import services
+from reviews import selectors
 from reviews.models import Assignment, Review
 from tests.e2e.conftest import SCREENSHOT_DIR, admin_message, screenshot_taker
 from tests.factories import (
@@ -50,7 +50,7 @@ _message = admin_message
 
 def test_reviewer_scores_three_proposals(transactional_db, site, new_page, shot, page_problems):
     event = EventFactory(name="Open Infra Review Days", slug="infra-review")
-    review_settings = services.settings_for(event)
+    review_settings = selectors.settings_for(event)
     review_settings.blind = True
     review_settings.save()
     track = TrackFactory(event=event, name="Operations")

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from reviews import scores, selectors, services, tasks
+from reviews import scores, selectors, tasks
 from reviews.models import Assignment, Review
 from tests.factories import (
     EventFactory,
@@ -56,7 +56,7 @@ def test_redis_down_while_a_review_is_saved(client, own_redis, make_worker):
     proposal.submit(by=proposal.speakers.get())
     Assignment.objects.create(proposal=proposal, reviewer=reviewer)
     url = reverse("admin:reviews_reviewqueueitem_change", args=[proposal.pk])
-    criteria = {f"score_{c.pk}": 4 for c in services.criteria_for(event)}
+    criteria = {f"score_{c.pk}": 4 for c in selectors.criteria_for(event)}
     client.force_login(reviewer)
 
     own_redis.stop()

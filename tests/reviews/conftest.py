@@ -1,6 +1,6 @@
 import pytest
 
-from reviews import services
+from reviews import selectors, services
 from reviews.models import Assignment
 from tests.factories import EventFactory, ReviewerFactory, ReviewerTeamFactory
 
@@ -8,7 +8,7 @@ from tests.factories import EventFactory, ReviewerFactory, ReviewerTeamFactory
 def give_review(proposal, reviewer, value, **extra):
     """Assign the proposal to the reviewer and save their review through the service."""
     Assignment.objects.get_or_create(proposal=proposal, reviewer=reviewer)
-    criteria = services.criteria_for(proposal.event)
+    criteria = selectors.criteria_for(proposal.event)
     values = {c.pk: value for c in criteria} if isinstance(value, int) else value
     return services.review_save(proposal=proposal, reviewer=reviewer, values=values, **extra)
 

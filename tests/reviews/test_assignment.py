@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cfp.enums import ProposalState
-from reviews import services
+from reviews import selectors, services
 from reviews.assignment import Problem, plan
 from reviews.models import Assignment, Conflict
 from tests.factories import (
@@ -227,7 +227,7 @@ def test_assignment_run_again_only_fills_gaps(organizer):
 def test_assignment_run_uses_the_events_k_by_default(organizer):
     event = EventFactory(organizers=[organizer])
     ReviewerTeamFactory(event=event, members=[ReviewerFactory() for _ in range(3)])
-    services.settings_for(event)
+    selectors.settings_for(event)
     event.review_settings.reviews_per_proposal = 2
     event.review_settings.save()
     proposal = submitted(event, "Talk")

@@ -18,7 +18,7 @@ from django.utils.html import escape
 
 from cfp.enums import ProposalState
 from cfp.models import Proposal
-from reviews import services
+from reviews import selectors, services
 from reviews.models import Assignment, ReviewQueueItem
 from tests.factories import (
     InvitationFactory,
@@ -91,7 +91,7 @@ def leaks(body: str, ignore: str = "") -> list[str]:
 
 @pytest.fixture
 def blind_event(review_event):
-    review_settings = services.settings_for(review_event)
+    review_settings = selectors.settings_for(review_event)
     review_settings.blind = True
     review_settings.hide_others_until_scored = False
     review_settings.save()
@@ -260,7 +260,7 @@ def test_blind_search_for_a_speaker_reveals_nothing(client, blind_event, reviewe
 
 def test_blind_pages_after_saving_and_after_an_error(client, blind_event, reviewer, world):
     proposal = world["proposal"]
-    criterion = services.criteria_for(blind_event)[0]
+    criterion = selectors.criteria_for(blind_event)[0]
     client.force_login(reviewer)
 
     error = client.post(review_url(proposal), {f"score_{criterion.pk}": "99", "comment": "x"})
@@ -281,7 +281,7 @@ def test_blind_pages_after_saving_and_after_an_error(client, blind_event, review
 
 
 def test_without_blind_review_the_same_page_shows_the_speakers(client, review_event, reviewer):
-    services.settings_for(review_event)  # not blind: the default
+    selectors.settings_for(review_event)  # not blind: the default
     speakers = [SpeakerFactory(**fields) for fields in SPEAKERS]
     proposal = ProposalFactory(
         event=review_event,

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from cfp.enums import ProposalState
-from reviews import selectors, services
+from reviews import selectors
 from reviews.models import Assignment, Conflict
 from tests.factories import (
     EventFactory,
@@ -303,7 +303,7 @@ def test_row_links_carry_the_list_so_that_next_follows_it(client, big):
     assert kept == {name: [str(value)] for name, value in params.items()}
     # "Save and next" from that page goes on in the list's order (titles backwards), in its
     # track, to the next proposal not yet reviewed; and keeps the list for the way back.
-    scores = {f"score_{c.pk}": 3 for c in services.criteria_for(event)}
+    scores = {f"score_{c.pk}": 3 for c in selectors.criteria_for(event)}
     saved = client.post(href, {**scores, "_next": "1"})
     following = [row["pk"] for row in rows[1:] if row["own_score"] is None]
     assert saved.status_code == 302

@@ -421,6 +421,7 @@ def test_ranked_list_hides_what_the_organizer_speaks_on_or_conflicts_with(client
 
 def test_proposal_reviews_side_by_side(client, organizer):
     event = EventFactory(organizers=[organizer], timezone="Asia/Tokyo")
+    event.review_criteria.all().delete()  # its own criteria instead of the default "Overall"
     content = Criterion.objects.create(
         event=event, name="Content", weight=3, labels="5 = Excellent", position=0
     )
@@ -517,7 +518,7 @@ def add_reviewed_proposals(event, reviewers, count):
         speakers=[speaker],
         state=ProposalState.SUBMITTED,
     )
-    criterion = services.criteria_for(event)[0]
+    criterion = selectors.criteria_for(event)[0]
     Assignment.objects.bulk_create(
         Assignment(proposal=p, reviewer=r) for p in proposals for r in reviewers
     )
@@ -725,7 +726,7 @@ def test_suggestion_confirm_wants_post(client, world):
 def test_assignment_confirmation_shows_k_and_runs_with_the_chosen_k(client, world):
     second = ReviewerFactory(profile__affiliation="Second lab")
     world.team.members.add(second)
-    services.settings_for(world.event)
+    selectors.settings_for(world.event)
     world.event.review_settings.reviews_per_proposal = 1
     world.event.review_settings.save()
     client.force_login(world.organizer)
@@ -940,12 +941,12 @@ def test_event_page_edits_review_settings_in_the_event_timezone(client, world):
     response = client.post(url, data)
 
     assert response.status_code == 302, response.context["errors"]
-    settings = services.settings_for(world.event)
+    settings = selectors.settings_for(world.event)
     assert settings.blind and settings.reviews_per_proposal == 2
     # Typed in the event's time zone (Europe/Berlin, winter: UTC+1).
     assert settings.deadline == datetime(2030, 3, 1, 18, 0, tzinfo=world.event.tz)
     criteria = [
-        (c.name, c.min_score, c.max_score, c.weight) for c in services.criteria_for(world.event)
+        (c.name, c.min_score, c.max_score, c.weight) for c in selectors.criteria_for(world.event)
     ]
     assert criteria == [("Content", 1, 5, 3), ("Delivery", 0, 10, 1)]
 
@@ -960,7 +961,7 @@ def test_event_page_refuses_a_criterion_without_a_scale(client, world):
 
     assert response.status_code == 200
     assert "The highest score must be above the lowest." in page(response)
-    assert services.criteria_for(world.event)[0].max_score == 5
+    assert selectors.criteria_for(world.event)[0].max_score == 5
 
 
 def test_new_event_form_still_works_without_review_inlines(client):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cfp.enums import MessageKind, MessageState, ProposalState
 from cfp.models import Message
-from reviews import reminders, services
+from reviews import reminders, selectors
 from reviews.models import Assignment, Conflict
 from tests.factories import (
     EventFactory,
@@ -84,7 +84,7 @@ def test_one_reminder_per_reviewer_with_unfinished_reviews(world, smtp_server):
 
 
 def test_reminder_names_the_deadline_in_the_events_time_zone(world):
-    review_settings = services.settings_for(world.event)
+    review_settings = selectors.settings_for(world.event)
     review_settings.deadline = timezone.now() + timedelta(days=3)
     review_settings.save()
 
@@ -111,7 +111,7 @@ def test_a_reviewer_is_reminded_once_an_hour(world):
 
 
 def test_no_reminders_after_the_review_deadline(world):
-    review_settings = services.settings_for(world.event)
+    review_settings = selectors.settings_for(world.event)
     review_settings.deadline = timezone.now() - timedelta(hours=1)
     review_settings.save()
 

@@ -41,7 +41,8 @@ def world(db):
     """An event in blind review with two criteria, two reviewers and three proposals."""
     organizer = UserFactory(is_staff=True, email="olivia@lectern.test")
     event = EventFactory(name="Kernel Summit", slug="kernel", organizers=[organizer])
-    ReviewSettings.objects.create(event=event, blind=True)
+    ReviewSettings.objects.filter(event=event).update(blind=True)
+    event.review_criteria.all().delete()  # its own criteria instead of the default "Overall"
     relevance = Criterion.objects.create(
         event=event, name="Relevance", min_score=1, max_score=5, weight=Decimal(2), position=0
     )

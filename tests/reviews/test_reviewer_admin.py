@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cfp.enums import ProposalState
-from reviews import services
+from reviews import selectors, services
 from reviews.enums import ConflictSource, QueueMode
 from reviews.models import Assignment, Conflict, Criterion, Review, Score
 from tests.factories import (
@@ -51,11 +51,11 @@ def submitted(event, title: str, reviewer=None, **kwargs):
 
 
 def overall(event) -> Criterion:
-    return services.criteria_for(event)[0]
+    return selectors.criteria_for(event)[0]
 
 
 def score_data(event, value, **extra) -> dict:
-    data = {f"score_{c.pk}": value for c in services.criteria_for(event)}
+    data = {f"score_{c.pk}": value for c in selectors.criteria_for(event)}
     data.update(extra)
     return data
 
@@ -75,7 +75,7 @@ def queue_titles(response) -> list[str]:
 
 
 def set_review_settings(event, **fields):
-    review_settings = services.settings_for(event)
+    review_settings = selectors.settings_for(event)
     for name, value in fields.items():
         setattr(review_settings, name, value)
     review_settings.save()
@@ -487,6 +487,7 @@ def test_review_page_shows_the_proposal_read_only(client, review_event, reviewer
 
 
 def test_review_page_offers_each_criterion_with_its_labels(client, review_event, reviewer, talk):
+    review_event.review_criteria.all().delete()  # its own criteria instead of "Overall"
     Criterion.objects.create(
         event=review_event, name="Relevance", labels="1 = Off topic\n3 = Spot on", max_score=3
     )
@@ -504,6 +505,7 @@ def test_review_page_offers_each_criterion_with_its_labels(client, review_event,
 
 
 def test_save_stores_review_and_scores(client, review_event, reviewer, talk):
+    review_event.review_criteria.all().delete()  # its own criteria instead of "Overall"
     content = Criterion.objects.create(event=review_event, name="Content", weight=3)
     delivery = Criterion.objects.create(event=review_event, name="Delivery", weight=1)
     client.force_login(reviewer)

@@ -39,7 +39,7 @@ def test_reviews_saved_during_refreshes_never_deadlock():
         for reviewer in reviewers:
             Assignment.objects.create(proposal=proposal, reviewer=reviewer)
         proposals.append(proposal)
-    criterion = services.criteria_for(event)[0]
+    criterion = selectors.criteria_for(event)[0]
     errors: list[BaseException] = []
     done = threading.Event()
 

@@ -32,6 +32,7 @@ from cfp.models import (
 )
 from cfp.programme import schedule
 from reviews import scores as review_scores
+from reviews import selectors as review_selectors
 from reviews import services as review_services
 from reviews.models import Assignment, Review, ReviewerTeam, ReviewSettings, Score
 from speakers.models import SpeakerProfile, User
@@ -116,7 +117,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Created the event “{event.name}” (/democon/)."))
         else:
             self.stdout.write("The event democon exists already; left unchanged.")
-        if not ReviewSettings.objects.filter(event=event).exists():
+        if not ReviewerTeam.objects.filter(event=event).exists():
             self._demo_review(event, users)
         if not ScheduleVersion.objects.filter(event=event).exists():
             self._demo_programme(event, users)
@@ -126,8 +127,9 @@ class Command(BaseCommand):
 
     def _demo_review(self, event: Event, users: dict) -> None:
         """Blind review with the default criterion; two reviewers; about half reviewed."""
-        ReviewSettings.objects.create(event=event, blind=True, reviews_per_proposal=2)
-        criterion = review_services.criteria_for(event)[0]
+        review_services.review_defaults_create(event=event)  # made with the event; or now
+        ReviewSettings.objects.filter(event=event).update(blind=True, reviews_per_proposal=2)
+        criterion = review_selectors.criteria_for(event)[0]
         team = ReviewerTeam.objects.create(event=event, name="Programme committee")
         reviewers = [users["reviewer1@example.com"], users["reviewer2@example.com"]]
         team.members.add(*reviewers)
@@ -511,8 +513,11 @@ class Command(BaseCommand):
         """Five reviews per proposal (fewer with fewer reviewers), harsh and lenient alike."""
         if not reviewers:
             return
-        ReviewSettings.objects.create(event=event, reviews_per_proposal=self.REVIEWS_PER_PROPOSAL)
-        criterion = review_services.criteria_for(event)[0]
+        review_services.review_defaults_create(event=event)  # made with the event; or now
+        ReviewSettings.objects.filter(event=event).update(
+            reviews_per_proposal=self.REVIEWS_PER_PROPOSAL
+        )
+        criterion = review_selectors.criteria_for(event)[0]
         team = ReviewerTeam.objects.create(event=event, name="Reviewers")
         team.members.add(*reviewers)
         review_services.team_save_members(team=team)

@@ -224,7 +224,7 @@ def decision_emails(port: int, sink, organizer, size: int) -> dict:
     event = Event.objects.get(slug=slug)
     event.organizers.add(organizer)
     for proposal in event.proposals.filter(state=ProposalState.SUBMITTED).order_by("pk"):
-        decisions.decide(proposal=proposal, by=organizer, accept=True)
+        decisions.proposal_decide(proposal=proposal, by=organizer, accept=True)
     drafts = Message.objects.filter(event=event, state=MessageState.DRAFT)
     count, last = drafts.count(), drafts.aggregate(last=Max("pk"))["last"]
     log(f"{count} decision emails wait as drafts; sending them…")

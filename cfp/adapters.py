@@ -90,7 +90,7 @@ class AccountAdapter(DefaultAccountAdapter):
             ),
             None,
         )
-        outbox.queue(
+        outbox.message_queue(
             to=email,
             subject=rendered.subject,
             body=rendered.body,

@@ -82,7 +82,7 @@ def _confirm_url(proposal: Proposal) -> str:
 
 
 @transaction.atomic
-def decide(*, proposal: Proposal, by: User, accept: bool) -> Proposal:
+def proposal_decide(*, proposal: Proposal, by: User, accept: bool) -> Proposal:
     """Accept or reject; a proposal decided otherwise before is changed (if it still may be)."""
     proposal = _locked(proposal)
     _ensure_organizer(proposal.event, by)
@@ -93,12 +93,12 @@ def decide(*, proposal: Proposal, by: User, accept: bool) -> Proposal:
         _take_back(proposal, by=by)
     _change(proposal.accept if accept else proposal.reject, by=by)
     kind = MessageKind.ACCEPTANCE if accept else MessageKind.REJECTION
-    emails.queue_to_speakers(proposal, kind, {"confirm_url": _confirm_url(proposal)}, draft=True)
+    emails.speaker_email_queue(proposal, kind, {"confirm_url": _confirm_url(proposal)}, draft=True)
     return proposal
 
 
 @transaction.atomic
-def undo_decision(*, proposal: Proposal, by: User) -> Proposal:
+def decision_undo(*, proposal: Proposal, by: User) -> Proposal:
     """Back to submitted, while the decision email has not been sent."""
     proposal = _locked(proposal)
     _ensure_organizer(proposal.event, by)
@@ -129,18 +129,18 @@ def _answer(proposal: Proposal, by: User, transition: str) -> Proposal:
 
 
 @transaction.atomic
-def speaker_confirm(*, proposal: Proposal, by: User) -> Proposal:
+def proposal_confirm(*, proposal: Proposal, by: User) -> Proposal:
     """A speaker says they will give the talk (any one of its speakers may)."""
     return _answer(proposal, by, "confirm")
 
 
 @transaction.atomic
-def speaker_decline(*, proposal: Proposal, by: User) -> Proposal:
+def proposal_decline(*, proposal: Proposal, by: User) -> Proposal:
     return _answer(proposal, by, "decline")
 
 
 @transaction.atomic
-def organizer_cancel(*, proposal: Proposal, by: User) -> Proposal:
+def proposal_cancel(*, proposal: Proposal, by: User) -> Proposal:
     """A confirmed talk will not take place after all."""
     proposal = _locked(proposal)
     _ensure_organizer(proposal.event, by)
@@ -171,7 +171,7 @@ class TopAccepted:
 
 
 @transaction.atomic
-def accept_top(
+def proposals_accept_top(
     *,
     event: Event,
     track: Track | None,
@@ -191,7 +191,7 @@ def accept_top(
     result = TopAccepted()
     for proposal in top_of_track(event=event, track=track, n=n, ranked_queryset=ranked_queryset):
         if proposal.state == ProposalState.SUBMITTED:
-            result.accepted.append(decide(proposal=proposal, by=by, accept=True))
+            result.accepted.append(proposal_decide(proposal=proposal, by=by, accept=True))
         else:
             result.already.append(proposal)
     return result
@@ -227,13 +227,13 @@ def _remind(proposal_id: int, now: datetime) -> int:
         sent_at = _acceptance_sent_at(proposal)
         if not days or sent_at is None or sent_at > now - timedelta(days=days):
             return 0
-        messages = emails.queue_to_speakers(
+        messages = emails.speaker_email_queue(
             proposal, MessageKind.CONFIRMATION_REMINDER, {"confirm_url": _confirm_url(proposal)}
         )
         return len(messages)
 
 
-def send_confirmation_reminders(*, now: datetime | None = None) -> int:
+def confirmation_reminders_send(*, now: datetime | None = None) -> int:
     """Remind the speakers of accepted talks not confirmed `confirmation_reminder_days`
     after the acceptance was sent (0: never); one reminder per proposal. Returns how many
     emails were queued."""

@@ -139,7 +139,7 @@ def proposal_submit(*, proposal: Proposal, by: User) -> Proposal:
         proposal.submit(by=by)
     except TransitionNotAllowed as exc:
         raise ActionRefused(str(exc)) from exc
-    emails.queue_submission_received(proposal)
+    emails.submission_received_email_queue(proposal)
     return proposal
 
 
@@ -183,7 +183,7 @@ def invitation_create(*, proposal: Proposal, email: str, by: User) -> Invitation
             invitation = Invitation.objects.create(proposal=proposal, email=email, invited_by=by)
     except IntegrityError:
         raise ActionRefused(f"{email} has already been invited.") from None
-    emails.queue_invitation(invitation)
+    emails.invitation_email_queue(invitation)
     return invitation
 
 
@@ -212,7 +212,7 @@ def invitation_decline(*, invitation: Invitation, user: User | None = None) -> I
     invitation.state = InvitationState.DECLINED
     invitation.responded_at = timezone.now()
     invitation.save(update_fields=["state", "responded_at"])
-    emails.queue_invitation_declined(invitation)
+    emails.invitation_declined_email_queue(invitation)
     return invitation
 
 

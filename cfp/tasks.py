@@ -6,4 +6,4 @@ from cfp import decisions
 @shared_task(name="cfp.tasks.send_confirmation_reminders")
 def send_confirmation_reminders() -> int:
     """Daily (beat): remind accepted speakers who have not confirmed; once per proposal."""
-    return decisions.send_confirmation_reminders()
+    return decisions.confirmation_reminders_send()

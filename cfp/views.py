@@ -278,7 +278,7 @@ def proposal_withdraw(request, event: str, code: str):
 def proposal_confirm(request, event: str, code: str):
     proposal = _get_own_proposal(request, event, code)
     try:
-        decisions.speaker_confirm(proposal=proposal, by=request.user)
+        decisions.proposal_confirm(proposal=proposal, by=request.user)
     except ActionRefused as exc:
         messages.error(request, str(exc))
     else:
@@ -293,7 +293,7 @@ def proposal_decline(request, event: str, code: str):
     proposal = _get_own_proposal(request, event, code)
     if request.method == "POST":
         try:
-            decisions.speaker_decline(proposal=proposal, by=request.user)
+            decisions.proposal_decline(proposal=proposal, by=request.user)
         except ActionRefused as exc:
             messages.error(request, str(exc))
         else:

@@ -76,7 +76,7 @@ def event_values(event: Event) -> dict[str, str]:
 
 
 @transaction.atomic
-def queue_review_reminders(event: Event, *, now=None) -> Reminders:
+def review_reminders_queue(event: Event, *, now=None) -> Reminders:
     """Queue one pending reminder per reviewer with unfinished reviews; they go out at once."""
     now = now or timezone.now()
     if not selectors.settings_for(event).is_open(now):
@@ -103,7 +103,7 @@ def queue_review_reminders(event: Event, *, now=None) -> Reminders:
         }
         subject, body = texts.render(MessageKind.REVIEW_REMINDER, values, event)
         result.queued.append(
-            outbox.queue(
+            outbox.message_queue(
                 to=reviewer.email,
                 subject=subject,
                 body=body,

@@ -58,7 +58,7 @@ def demo_pages() -> DemoPages:
     message = Message.objects.filter(event=event).order_by("pk")[0]
     batch = SendBatch.objects.create(event=event, total=2)
     for n in (1, 2):
-        outbox.queue(
+        outbox.message_queue(
             to=f"waiting{n}@example.com",
             subject="Waiting",
             body="A message of a batch that is still sending.",

@@ -136,6 +136,6 @@ class SendBatchAdmin(EventMailAdmin):
 
     def retry_view(self, request, object_id):
         batch = self._batch(request, object_id)
-        count = outbox.release(batch.messages.filter(state=MessageState.FAILED))
+        count = outbox.messages_release(batch.messages.filter(state=MessageState.FAILED))
         messages.success(request, f"{plural(count, 'failed message')} will be sent again.")
         return HttpResponseRedirect(reverse("admin:cfp_sendbatch_progress", args=[batch.pk]))

@@ -152,7 +152,7 @@ class MessageAdmin(EventMailAdmin):
         return self._is_organizer(request, obj)
 
     def save_model(self, request, obj, form, change):
-        if not outbox.edit_draft(
+        if not outbox.draft_edit(
             message=obj, subject=form.cleaned_data["subject"], body=form.cleaned_data["body"]
         ):
             messages.error(request, "The message was sent or discarded meanwhile; nothing changed.")
@@ -324,7 +324,7 @@ class MessageAdmin(EventMailAdmin):
 
     def send_one_view(self, request, object_id):
         message = self._message(request, object_id)
-        batch = message.event and outbox.send_batch(
+        batch = message.event and outbox.batch_send(
             event=message.event, messages=Message.objects.filter(pk=message.pk), by=request.user
         )
         if not batch:
@@ -335,7 +335,9 @@ class MessageAdmin(EventMailAdmin):
 
     def retry_one_view(self, request, object_id):
         message = self._message(request, object_id)
-        if outbox.release(Message.objects.filter(pk=message.pk, state=MessageState.FAILED)):
+        if outbox.messages_release(
+            Message.objects.filter(pk=message.pk, state=MessageState.FAILED)
+        ):
             messages.success(request, f"The email to {message.to} will be sent again.")
         else:
             messages.warning(request, "Only a failed message can be retried.")
@@ -343,7 +345,7 @@ class MessageAdmin(EventMailAdmin):
 
     def send_again_view(self, request, object_id):
         message = self._message(request, object_id)
-        if outbox.send_again(Message.objects.filter(pk=message.pk)):
+        if outbox.messages_send_again(Message.objects.filter(pk=message.pk)):
             messages.success(
                 request,
                 _("The email to %(to)s will be sent again, with the same Message-ID.")
@@ -355,7 +357,7 @@ class MessageAdmin(EventMailAdmin):
 
     def discard_one_view(self, request, object_id):
         message = self._message(request, object_id)
-        if outbox.discard(Message.objects.filter(pk=message.pk)):
+        if outbox.messages_discard(Message.objects.filter(pk=message.pk)):
             messages.success(
                 request, f"The email to {message.to} was discarded; it will not be sent."
             )
@@ -384,7 +386,7 @@ class MessageAdmin(EventMailAdmin):
         )
 
     def _start(self, request, event: Event, drafts):
-        batch = outbox.send_batch(event=event, messages=drafts, by=request.user)
+        batch = outbox.batch_send(event=event, messages=drafts, by=request.user)
         if batch is None:
             messages.warning(request, "There was no draft waiting to be sent; nothing was sent.")
             return HttpResponseRedirect(reverse("admin:cfp_message_changelist"))
@@ -442,7 +444,7 @@ class MessageAdmin(EventMailAdmin):
 
     @admin.action(description="Retry selected failed messages", permissions=["change"])
     def retry_selected(self, request, queryset):
-        count = outbox.release(queryset.filter(state=MessageState.FAILED))
+        count = outbox.messages_release(queryset.filter(state=MessageState.FAILED))
         if count:
             self.message_user(
                 request, f"{plural(count, 'message')} will be sent again.", messages.SUCCESS
@@ -456,7 +458,7 @@ class MessageAdmin(EventMailAdmin):
         description=_lazy("Send selected again (delivery unknown)"), permissions=["change"]
     )
     def send_again_selected(self, request, queryset):
-        count = outbox.send_again(queryset)
+        count = outbox.messages_send_again(queryset)
         if count:
             self.message_user(
                 request,
@@ -477,7 +479,7 @@ class MessageAdmin(EventMailAdmin):
 
     @admin.action(description="Discard selected drafts and failed messages", permissions=["change"])
     def discard_selected(self, request, queryset):
-        count = outbox.discard(queryset)
+        count = outbox.messages_discard(queryset)
         if count:
             self.message_user(
                 request,

@@ -313,7 +313,7 @@ class SchedulePages:
             return self._back(request, event, request.POST.get("day"))
         data = form.cleaned_data
         try:
-            slot = schedule.place_talk(
+            slot = schedule.talk_place(
                 event=event,
                 proposal=data["proposal"],
                 room=data["room"],
@@ -339,7 +339,7 @@ class SchedulePages:
             return self._back(request, event, request.POST.get("day"))
         data = form.cleaned_data
         try:
-            schedule.move_slot(
+            schedule.slot_move(
                 slot=slot,
                 room=data["room"],
                 start=data["start"],
@@ -359,7 +359,7 @@ class SchedulePages:
             return self._back(request, event, request.POST.get("day"))
         day = local_minutes(slot.start, event)[0]
         label, is_break = slot.label, slot.is_break
-        schedule.remove_slot(slot=slot)
+        schedule.slot_remove(slot=slot)
         if is_break:
             messages.success(request, f"The break “{label}” is removed.")
         else:
@@ -376,7 +376,7 @@ class SchedulePages:
             return self._back(request, event, request.POST.get("day"))
         data = form.cleaned_data
         try:
-            slot = schedule.add_break(
+            slot = schedule.break_add(
                 event=event,
                 title=data["title"],
                 start=data["start"],
@@ -400,7 +400,7 @@ class SchedulePages:
             return self._back(request, event, request.POST.get("day"))
         data = form.cleaned_data
         try:
-            version, changed = schedule.publish(
+            version, changed = schedule.schedule_publish(
                 event=event,
                 name=data["name"],
                 by=request.user,

@@ -33,7 +33,7 @@ def proposal_values(proposal: Proposal, speaker) -> dict[str, str]:
     }
 
 
-def queue_to_speakers(
+def speaker_email_queue(
     proposal: Proposal, kind: str, extra: dict | None = None, *, draft: bool = False
 ) -> list[Message]:
     """One message of this kind to each speaker of the proposal (no address sees another)."""
@@ -42,7 +42,7 @@ def queue_to_speakers(
         values = {**proposal_values(proposal, speaker), **(extra or {})}
         subject, body = texts.render(kind, values, proposal.event)
         messages.append(
-            outbox.queue(
+            outbox.message_queue(
                 to=speaker.email,
                 subject=subject,
                 body=body,
@@ -56,11 +56,11 @@ def queue_to_speakers(
     return messages
 
 
-def queue_submission_received(proposal: Proposal) -> list[Message]:
-    return queue_to_speakers(proposal, MessageKind.SUBMISSION_RECEIVED)
+def submission_received_email_queue(proposal: Proposal) -> list[Message]:
+    return speaker_email_queue(proposal, MessageKind.SUBMISSION_RECEIVED)
 
 
-def queue_invitation_declined(invitation: Invitation) -> Message | None:
+def invitation_declined_email_queue(invitation: Invitation) -> Message | None:
     """Tell whoever invited that the invitation was declined (nobody, if they are gone)."""
     inviter = invitation.invited_by
     if inviter is None:
@@ -76,7 +76,7 @@ def queue_invitation_declined(invitation: Invitation) -> Message | None:
         "proposal_url": absolute(proposal.get_absolute_url()),
     }
     subject, body = texts.render(MessageKind.INVITATION_DECLINED, values, event)
-    return outbox.queue(
+    return outbox.message_queue(
         to=inviter.email,
         subject=subject,
         body=body,
@@ -87,7 +87,7 @@ def queue_invitation_declined(invitation: Invitation) -> Message | None:
     )
 
 
-def queue_invitation(invitation: Invitation) -> Message:
+def invitation_email_queue(invitation: Invitation) -> Message:
     proposal = invitation.proposal
     event = proposal.event
     inviter = invitation.invited_by
@@ -100,7 +100,7 @@ def queue_invitation(invitation: Invitation) -> Message:
         "expires": when(invitation.expires_at, event),
     }
     subject, body = texts.render(MessageKind.INVITATION, values, event)
-    return outbox.queue(
+    return outbox.message_queue(
         to=invitation.email,
         subject=subject,
         body=body,

@@ -1,15 +1,15 @@
 """The durable outbox: queue a message with the change that causes it; deliver it once.
 
-queue() writes the row inside the caller's transaction and enqueues delivery on commit.
-deliver() claims the row with a conditional update, so a task that runs twice sends once;
+message_queue() writes the row inside the caller's transaction and enqueues delivery on commit.
+message_deliver() claims the row with a conditional update, so a task that runs twice sends once;
 transient SMTP trouble puts it back with a later attempt time, permanent refusal marks it
 failed for an organizer to see and retry. A server that took the whole message but never
 answered it leaves the outcome unknown: that message is not retried unless an organizer
-chooses to send it again. requeue_due() (Celery beat) re-enqueues whatever waits too long:
+chooses to send it again. messages_requeue_due() (Celery beat) re-enqueues whatever waits too long:
 Redis was down, or a worker died holding a claim. Claims and their ages are read on the
 database's clock, the one clock every worker and the sweeper share.
 
-Drafts (decision emails) wait for an organizer: send_batch() groups the chosen drafts in a
+Drafts (decision emails) wait for an organizer: batch_send() groups the chosen drafts in a
 SendBatch within the request, and the release_batch task releases them in chunks, so that
 sending thousands returns at once; batch_progress() counts how far a batch is.
 """
@@ -61,7 +61,7 @@ def _enqueue(message_ids: list[int]) -> None:
             return  # the broker is down: the rows stay pending for the sweeper
 
 
-def queue(
+def message_queue(
     *,
     to: str,
     subject: str,
@@ -93,7 +93,7 @@ def queue(
 
 
 @transaction.atomic
-def release(messages, states=(MessageState.DRAFT, MessageState.FAILED)) -> int:
+def messages_release(messages, states=(MessageState.DRAFT, MessageState.FAILED)) -> int:
     """Send drafts (or retry failed messages): they become pending and are enqueued."""
     ids = list(messages.filter(state__in=states).values_list("pk", flat=True))
     updated = Message.objects.filter(pk__in=ids, state__in=states).update(
@@ -103,16 +103,16 @@ def release(messages, states=(MessageState.DRAFT, MessageState.FAILED)) -> int:
     return updated
 
 
-def send_again(messages) -> int:
+def messages_send_again(messages) -> int:
     """Send once more the messages whose delivery is unknown: an organizer's explicit choice.
 
     The server may have taken them, so the recipient may get them twice; the Message-ID is the
     same, which lets their mail system recognise the copy.
     """
-    return release(messages, states=(MessageState.UNKNOWN,))
+    return messages_release(messages, states=(MessageState.UNKNOWN,))
 
 
-def discard(messages) -> int:
+def messages_discard(messages) -> int:
     return messages.filter(state__in=(MessageState.DRAFT, MessageState.FAILED)).update(
         state=MessageState.DISCARDED
     )
@@ -140,7 +140,7 @@ def _is_transient(exc: Exception) -> bool:
     return isinstance(exc, (smtplib.SMTPServerDisconnected, ConnectionError, TimeoutError, OSError))
 
 
-def claim(message_id: int) -> bool:
+def message_claim(message_id: int) -> bool:
     """Take a pending message for sending; of workers that try at once, one gets it."""
     return bool(
         Message.objects.filter(
@@ -199,9 +199,9 @@ def _failed(message: Message, exc: Exception) -> str:
     return "failed"
 
 
-def deliver(message_id: int) -> str:
+def message_deliver(message_id: int) -> str:
     """Send one message if it is still pending; returns what happened."""
-    if not claim(message_id):
+    if not message_claim(message_id):
         return "skipped"
     message = Message.objects.get(pk=message_id)
     email = EmailMultiAlternatives(
@@ -228,7 +228,7 @@ def deliver(message_id: int) -> str:
         _close(mail_connection)
 
 
-def requeue_due() -> int:
+def messages_requeue_due() -> int:
     """Re-enqueue what waits too long; take back claims of workers that died."""
     dead = list(
         Message.objects.filter(
@@ -249,12 +249,12 @@ def requeue_due() -> int:
     return len(ids)
 
 
-def flush(*, now=None) -> dict[str, int]:
+def outbox_flush(*, now=None) -> dict[str, int]:
     """Deliver every pending message in this process (the manual flush)."""
     results: dict[str, int] = {}
     for message_id in Message.objects.pending().values_list("pk", flat=True):
         try:
-            outcome = deliver(message_id)
+            outcome = message_deliver(message_id)
         except TransientFailure:
             outcome = "retry later"
         results[outcome] = results.get(outcome, 0) + 1
@@ -264,7 +264,7 @@ def flush(*, now=None) -> dict[str, int]:
 # --- drafts: edited, then sent in batches --------------------------------------------------
 
 
-def edit_draft(*, message: Message, subject: str, body: str) -> bool:
+def draft_edit(*, message: Message, subject: str, body: str) -> bool:
     """Change a draft's text (and its HTML alternative); False if it is no longer a draft."""
     return bool(
         Message.objects.filter(pk=message.pk, state=MessageState.DRAFT).update(
@@ -276,11 +276,11 @@ def edit_draft(*, message: Message, subject: str, body: str) -> bool:
 def _enqueue_batch(batch_id: int) -> None:
     from cfp.mail import tasks
 
-    enqueue(tasks.release_batch, batch_id=batch_id)  # if not, resume_batches() picks it up
+    enqueue(tasks.release_batch, batch_id=batch_id)  # if not, batches_resume() picks it up
 
 
 @transaction.atomic
-def send_batch(*, event: Event, messages, by=None) -> SendBatch | None:
+def batch_send(*, event: Event, messages, by=None) -> SendBatch | None:
     """Send these drafts of the event together; None when none of them is a waiting draft.
 
     The request only marks the drafts as the batch's (one UPDATE, however many there are);
@@ -301,7 +301,7 @@ def send_batch(*, event: Event, messages, by=None) -> SendBatch | None:
     return batch
 
 
-def release_batch(batch_id: int) -> int:
+def batch_release(batch_id: int) -> int:
     """Release the batch's drafts, a chunk per transaction; returns how many were released."""
     released = 0
     while True:
@@ -312,10 +312,10 @@ def release_batch(batch_id: int) -> int:
         )
         if not chunk:
             return released
-        released += release(Message.objects.filter(pk__in=chunk))
+        released += messages_release(Message.objects.filter(pk__in=chunk))
 
 
-def resume_batches(now=None) -> int:
+def batches_resume(now=None) -> int:
     """Re-enqueue batches whose drafts wait too long (their task was lost)."""
     now = now or timezone.now()
     batch_ids = list(

@@ -11,7 +11,7 @@ from cfp.mail import outbox
 )
 def deliver_message(self, *, message_id: int) -> str:
     try:
-        return outbox.deliver(message_id)
+        return outbox.message_deliver(message_id)
     except outbox.TransientFailure as exc:
         # The row already says when to try again; the sweeper covers a lost retry.
         raise self.retry(countdown=exc.retry_in.total_seconds(), exc=exc) from exc
@@ -19,11 +19,11 @@ def deliver_message(self, *, message_id: int) -> str:
 
 @shared_task(name="cfp.tasks.requeue_due_messages")
 def requeue_due_messages() -> int:
-    outbox.resume_batches()  # batches whose release task was lost
-    return outbox.requeue_due()
+    outbox.batches_resume()  # batches whose release task was lost
+    return outbox.messages_requeue_due()
 
 
 @shared_task(name="cfp.tasks.release_batch", acks_late=True)
 def release_batch(batch_id: int) -> int:
     """Release an organizer's batch of drafts; running it twice releases them once."""
-    return outbox.release_batch(batch_id)
+    return outbox.batch_release(batch_id)

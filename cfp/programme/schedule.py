@@ -2,7 +2,7 @@
 
 Organizers place accepted or confirmed talks (and breaks) in rooms; schedule_warnings()
 points out what would confuse people (a room used twice at once, a speaker in two places,
-a talk outside the event's days, a talk that is no longer accepted). publish() copies the
+a talk outside the event's days, a talk that is no longer accepted). schedule_publish() copies the
 working slots into a new ScheduleVersion, the only thing the public sees, and tells the
 speakers whose talk moved.
 
@@ -89,7 +89,7 @@ def _check_room(event: Event, room: Room | None) -> None:
 
 
 @transaction.atomic
-def place_talk(
+def talk_place(
     *,
     event: Event,
     proposal: Proposal,
@@ -117,7 +117,7 @@ def place_talk(
 
 
 @transaction.atomic
-def add_break(
+def break_add(
     *, event: Event, title: str, start: datetime, duration: int, room: Room | None = None
 ) -> TalkSlot:
     """A non-talk slot; without a room it spans every room (lunch, keynote hall change)."""
@@ -128,13 +128,13 @@ def add_break(
     return slot
 
 
-# move_slot(duration=KEEP) leaves a slot's own length as it is (a drag in the grid);
+# slot_move(duration=KEEP) leaves a slot's own length as it is (a drag in the grid);
 # duration=None goes back to the length of the talk's submission type.
 KEEP = object()
 
 
 @transaction.atomic
-def move_slot(*, slot: TalkSlot, room: Room | None, start: datetime, duration=KEEP) -> TalkSlot:
+def slot_move(*, slot: TalkSlot, room: Room | None, start: datetime, duration=KEEP) -> TalkSlot:
     if slot.proposal_id is not None and room is None:
         raise ValidationError("A talk needs a room.", code="no_room")
     _check_room(slot.event, room)
@@ -147,7 +147,7 @@ def move_slot(*, slot: TalkSlot, room: Room | None, start: datetime, duration=KE
 
 
 @transaction.atomic
-def remove_slot(*, slot: TalkSlot) -> None:
+def slot_remove(*, slot: TalkSlot) -> None:
     """Take a talk off the grid (it stays accepted and waits to be placed again), or
     delete a break."""
     slot.delete()
@@ -270,7 +270,7 @@ def _talk_slot_text(row: PublishedSlot, event: Event) -> str:
 
 
 @transaction.atomic
-def publish(
+def schedule_publish(
     *, event: Event, name: str, by, comment: str = "", notify: bool = True
 ) -> tuple[ScheduleVersion, list[Proposal]]:
     """Publish the working schedule as a new version; returns it and the talks it changed
@@ -319,7 +319,7 @@ def publish(
     if notify:
         schedule_url = emails.absolute(reverse("cfp:schedule", kwargs={"event": event.slug}))
         for row in changed_rows:
-            emails.queue_to_speakers(
+            emails.speaker_email_queue(
                 row.proposal,
                 MessageKind.SCHEDULE_CHANGED,
                 {

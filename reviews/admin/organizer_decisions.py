@@ -144,7 +144,7 @@ class DecisionAdminMixin:
             done, refused = [], []
             for proposal in proposals:
                 try:
-                    decisions.decide(proposal=proposal, by=request.user, accept=accept)
+                    decisions.proposal_decide(proposal=proposal, by=request.user, accept=accept)
                 except ActionRefused as exc:
                     refused.append(str(exc))
                 else:
@@ -243,14 +243,14 @@ class DecisionAdminMixin:
         by = request.user
         title = proposal.title
         if decision == "undo":
-            decisions.undo_decision(proposal=proposal, by=by)
+            decisions.decision_undo(proposal=proposal, by=by)
             text = f"The decision on “{title}” is undone; its unsent emails are discarded."
         elif decision == "cancel":
-            decisions.organizer_cancel(proposal=proposal, by=by)
+            decisions.proposal_cancel(proposal=proposal, by=by)
             text = f"“{title}” is canceled."
         else:
             accept = decision == "accept"
-            decisions.decide(proposal=proposal, by=by, accept=accept)
+            decisions.proposal_decide(proposal=proposal, by=by, accept=accept)
             text = (
                 f"“{title}” is {'accepted' if accept else 'rejected'}; the email to its "
                 "speakers waits as a draft in the outbox."
@@ -283,7 +283,7 @@ class DecisionAdminMixin:
 
     def _accept_top(self, request, event, track, n, ranked):
         try:
-            result = decisions.accept_top(
+            result = decisions.proposals_accept_top(
                 event=event, track=track, n=n, by=request.user, ranked_queryset=ranked
             )
         except ActionRefused as exc:

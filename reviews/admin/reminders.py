@@ -69,7 +69,7 @@ class MessageAdmin(admin_outbox.MessageAdmin):
 
     def _remind(self, request, event):
         try:
-            result = reminders.queue_review_reminders(event)
+            result = reminders.review_reminders_queue(event)
         except reminders.RemindersRefused as refusal:
             messages.error(request, str(refusal))
             url = reverse("admin:cfp_message_remind_reviewers")

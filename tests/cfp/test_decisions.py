@@ -48,11 +48,11 @@ def live_mails(proposal, kind=None):
 def send_decision(proposal, capture):
     """What the organizer does in the outbox: release the drafts, which are then delivered."""
     with capture(execute=True):
-        outbox.release(Message.objects.filter(proposal=proposal, state=MessageState.DRAFT))
+        outbox.messages_release(Message.objects.filter(proposal=proposal, state=MessageState.DRAFT))
 
 
 def announced_acceptance(proposal, organizer, capture):
-    decisions.decide(proposal=proposal, by=organizer, accept=True)
+    decisions.proposal_decide(proposal=proposal, by=organizer, accept=True)
     send_decision(proposal, capture)
     proposal.refresh_from_db()
     return proposal
@@ -119,7 +119,7 @@ def test_accept_writes_one_draft_per_speaker(
     submitted, organizer, speaker, co_speaker, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        decisions.decide(proposal=submitted, by=organizer, accept=True)
+        decisions.proposal_decide(proposal=submitted, by=organizer, accept=True)
 
     submitted.refresh_from_db()
     assert submitted.state == ProposalState.ACCEPTED
@@ -144,14 +144,14 @@ def test_accept_writes_one_draft_per_speaker(
 def test_confirm_url_is_the_absolute_proposal_page(submitted, organizer, settings):
     settings.SITE_URL = "https://cfp.example.org"
 
-    decisions.decide(proposal=submitted, by=organizer, accept=True)
+    decisions.proposal_decide(proposal=submitted, by=organizer, accept=True)
 
     body = Message.objects.get(proposal=submitted).body
     assert f"https://cfp.example.org/{submitted.event.slug}/proposals/{submitted.code}/\n" in body
 
 
 def test_reject_writes_rejection_drafts(submitted, organizer, speaker):
-    decisions.decide(proposal=submitted, by=organizer, accept=False)
+    decisions.proposal_decide(proposal=submitted, by=organizer, accept=False)
 
     message = Message.objects.get(proposal=submitted)
     assert (message.kind, message.state, message.to) == (
@@ -165,10 +165,10 @@ def test_reject_writes_rejection_drafts(submitted, organizer, speaker):
 
 
 def test_changed_decision_leaves_one_draft_and_discards_the_old(submitted, organizer, speaker):
-    decisions.decide(proposal=submitted, by=organizer, accept=True)
+    decisions.proposal_decide(proposal=submitted, by=organizer, accept=True)
     old = Message.objects.get(proposal=submitted)
 
-    decisions.decide(proposal=submitted, by=organizer, accept=False)
+    decisions.proposal_decide(proposal=submitted, by=organizer, accept=False)
 
     old.refresh_from_db()
     assert old.state == MessageState.DISCARDED
@@ -182,14 +182,14 @@ def test_changed_decision_leaves_one_draft_and_discards_the_old(submitted, organ
 
 
 def test_undo_discards_the_drafts_and_a_new_decision_writes_new_ones(submitted, organizer, speaker):
-    decisions.decide(proposal=submitted, by=organizer, accept=False)
+    decisions.proposal_decide(proposal=submitted, by=organizer, accept=False)
 
-    decisions.undo_decision(proposal=submitted, by=organizer)
+    decisions.decision_undo(proposal=submitted, by=organizer)
 
     submitted.refresh_from_db()
     assert submitted.state == ProposalState.SUBMITTED
     assert live_mails(submitted) == []
-    decisions.decide(proposal=submitted, by=organizer, accept=True)
+    decisions.proposal_decide(proposal=submitted, by=organizer, accept=True)
     assert live_mails(submitted) == [(MessageKind.ACCEPTANCE, MessageState.DRAFT, speaker.email)]
     assert Message.objects.filter(proposal=submitted, state=MessageState.DISCARDED).count() == 1
 
@@ -201,8 +201,8 @@ def test_decision_changes_are_refused_after_the_email_is_sent(
     assert [m.to for m in mailoutbox] == [[speaker.email]]
 
     for change in (
-        lambda: decisions.decide(proposal=submitted, by=organizer, accept=False),
-        lambda: decisions.undo_decision(proposal=submitted, by=organizer),
+        lambda: decisions.proposal_decide(proposal=submitted, by=organizer, accept=False),
+        lambda: decisions.decision_undo(proposal=submitted, by=organizer),
     ):
         with pytest.raises(ActionRefused, match="has been emailed to its speakers"):
             change()
@@ -217,21 +217,21 @@ def test_decision_changes_are_refused_after_the_email_is_sent(
     "state", [MessageState.PENDING, MessageState.SENDING, MessageState.UNKNOWN]
 )
 def test_decision_is_fixed_once_its_email_is_on_its_way(submitted, organizer, state):
-    decisions.decide(proposal=submitted, by=organizer, accept=True)
-    outbox.release(Message.objects.filter(proposal=submitted))  # not delivered: no commit
+    decisions.proposal_decide(proposal=submitted, by=organizer, accept=True)
+    outbox.messages_release(Message.objects.filter(proposal=submitted))  # not delivered: no commit
     Message.objects.filter(proposal=submitted).update(state=state)
 
     with pytest.raises(ActionRefused, match="can no longer be changed"):
-        decisions.undo_decision(proposal=submitted, by=organizer)
+        decisions.decision_undo(proposal=submitted, by=organizer)
 
     assert Message.objects.get(proposal=submitted).state == state
 
 
 def test_a_failed_decision_email_may_still_be_changed(submitted, organizer):
-    decisions.decide(proposal=submitted, by=organizer, accept=True)
+    decisions.proposal_decide(proposal=submitted, by=organizer, accept=True)
     Message.objects.filter(proposal=submitted).update(state=MessageState.FAILED)
 
-    decisions.decide(proposal=submitted, by=organizer, accept=False)
+    decisions.proposal_decide(proposal=submitted, by=organizer, accept=False)
 
     assert set(Message.objects.filter(kind=MessageKind.ACCEPTANCE).values_list("state")) == {
         (MessageState.DISCARDED,)
@@ -239,10 +239,10 @@ def test_a_failed_decision_email_may_still_be_changed(submitted, organizer):
 
 
 def test_deciding_the_same_twice_is_refused(submitted, organizer):
-    decisions.decide(proposal=submitted, by=organizer, accept=True)
+    decisions.proposal_decide(proposal=submitted, by=organizer, accept=True)
 
     with pytest.raises(ActionRefused, match="is already accepted"):
-        decisions.decide(proposal=submitted, by=organizer, accept=True)
+        decisions.proposal_decide(proposal=submitted, by=organizer, accept=True)
 
     assert Message.objects.filter(proposal=submitted).count() == 1
 
@@ -256,8 +256,8 @@ def test_only_the_events_organizers_decide(submitted, speaker, who):
     }[who]
 
     for call in (
-        lambda: decisions.decide(proposal=submitted, by=by, accept=True),
-        lambda: decisions.undo_decision(proposal=submitted, by=by),
+        lambda: decisions.proposal_decide(proposal=submitted, by=by, accept=True),
+        lambda: decisions.decision_undo(proposal=submitted, by=by),
     ):
         with pytest.raises(ActionRefused, match="Only the organizers"):
             call()
@@ -270,13 +270,13 @@ def test_only_the_events_organizers_decide(submitted, speaker, who):
 def test_organizer_cancels_a_confirmed_talk(event, organizer):
     proposal = ProposalFactory(event=event, state=ProposalState.CONFIRMED)
 
-    decisions.organizer_cancel(proposal=proposal, by=organizer)
+    decisions.proposal_cancel(proposal=proposal, by=organizer)
 
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.CANCELED
     assert proposal.transitions.get().by == organizer
     with pytest.raises(ActionRefused, match="canceled proposal cannot become canceled"):
-        decisions.organizer_cancel(proposal=proposal, by=organizer)
+        decisions.proposal_cancel(proposal=proposal, by=organizer)
 
 
 def test_accept_top_follows_the_given_ranking(event, organizer):
@@ -287,7 +287,7 @@ def test_accept_top_follows_the_given_ranking(event, organizer):
     Proposal.objects.filter(pk=by_title["Charlie"].pk).update(state=ProposalState.ACCEPTED)
     ranking = Proposal.objects.order_by("-title")  # Echo, Delta, Charlie, Bravo, Alpha
 
-    result = decisions.accept_top(
+    result = decisions.proposals_accept_top(
         event=event, track=None, n=3, by=organizer, ranked_queryset=ranking
     )
 
@@ -301,7 +301,7 @@ def test_accept_top_follows_the_given_ranking(event, organizer):
         "Delta": "accepted",
         "Echo": "accepted",
     }
-    again = decisions.accept_top(
+    again = decisions.proposals_accept_top(
         event=event, track=None, n=3, by=organizer, ranked_queryset=ranking
     )
     assert again.accepted == []
@@ -311,7 +311,7 @@ def test_accept_top_follows_the_given_ranking(event, organizer):
 
 
 def test_unannounced_decision_reads_submitted_to_speakers(submitted, organizer, speaker_client):
-    decisions.decide(proposal=submitted, by=organizer, accept=True)
+    decisions.proposal_decide(proposal=submitted, by=organizer, accept=True)
 
     mine = page(speaker_client.get(reverse("cfp:my_proposals")))
     detail = page(speaker_client.get(submitted.get_absolute_url()))
@@ -342,8 +342,8 @@ def test_announced_acceptance_calls_for_an_answer(
 def test_proposal_history_hides_the_organizers_second_thoughts(
     submitted, organizer, speaker_client, django_capture_on_commit_callbacks
 ):
-    decisions.decide(proposal=submitted, by=organizer, accept=False)
-    decisions.decide(proposal=submitted, by=organizer, accept=True)
+    decisions.proposal_decide(proposal=submitted, by=organizer, accept=False)
+    decisions.proposal_decide(proposal=submitted, by=organizer, accept=True)
     send_decision(submitted, django_capture_on_commit_callbacks)
 
     body = page(speaker_client.get(submitted.get_absolute_url()))
@@ -452,10 +452,10 @@ def test_only_an_announced_acceptance_can_be_answered(
     submitted, organizer, speaker_client, django_capture_on_commit_callbacks, answer, situation
 ):
     if situation == "rejected":
-        decisions.decide(proposal=submitted, by=organizer, accept=False)
+        decisions.proposal_decide(proposal=submitted, by=organizer, accept=False)
         send_decision(submitted, django_capture_on_commit_callbacks)
     elif situation == "accepted, email a draft":
-        decisions.decide(proposal=submitted, by=organizer, accept=True)
+        decisions.proposal_decide(proposal=submitted, by=organizer, accept=True)
     before = Proposal.objects.get(pk=submitted.pk).state
 
     response = speaker_client.post(answer_url(submitted, answer), follow=True)
@@ -466,7 +466,7 @@ def test_only_an_announced_acceptance_can_be_answered(
 
 
 def test_speaker_cannot_withdraw_an_unannounced_decision(submitted, organizer, speaker_client):
-    decisions.decide(proposal=submitted, by=organizer, accept=True)
+    decisions.proposal_decide(proposal=submitted, by=organizer, accept=True)
 
     response = speaker_client.post(answer_url(submitted, "withdraw"), follow=True)
 
@@ -481,7 +481,7 @@ def test_speaker_cannot_withdraw_an_unannounced_decision(submitted, organizer, s
 
 def run_reminders(capture, **kwargs):
     with capture(execute=True):
-        return decisions.send_confirmation_reminders(**kwargs)
+        return decisions.confirmation_reminders_send(**kwargs)
 
 
 def test_reminder_is_sent_once_after_the_configured_days(
@@ -544,7 +544,7 @@ def test_reminder_days_zero_means_never(
 def test_no_reminder_before_the_acceptance_was_sent(
     submitted, organizer, django_capture_on_commit_callbacks
 ):
-    decisions.decide(proposal=submitted, by=organizer, accept=True)  # a draft, for 30 days
+    decisions.proposal_decide(proposal=submitted, by=organizer, accept=True)  # a draft, for 30 days
     later = timezone.now() + timedelta(days=30)
 
     assert run_reminders(django_capture_on_commit_callbacks, now=later) == 0
@@ -558,7 +558,7 @@ def test_no_reminder_once_confirmed(
     submitted, organizer, speaker, django_capture_on_commit_callbacks
 ):
     announced_acceptance(submitted, organizer, django_capture_on_commit_callbacks)
-    decisions.speaker_confirm(proposal=submitted, by=speaker)
+    decisions.proposal_confirm(proposal=submitted, by=speaker)
 
     later = timezone.now() + timedelta(days=30)
     assert run_reminders(django_capture_on_commit_callbacks, now=later) == 0
@@ -569,9 +569,9 @@ def test_an_answer_drops_a_reminder_not_sent_yet(
 ):
     announced_acceptance(submitted, organizer, django_capture_on_commit_callbacks)
     # Queued but not delivered (the commit that would enqueue it does not happen here).
-    decisions.send_confirmation_reminders(now=timezone.now() + timedelta(days=30))
+    decisions.confirmation_reminders_send(now=timezone.now() + timedelta(days=30))
 
-    decisions.speaker_decline(proposal=submitted, by=speaker)
+    decisions.proposal_decline(proposal=submitted, by=speaker)
 
     reminder = Message.objects.get(kind=MessageKind.CONFIRMATION_REMINDER)
     assert reminder.state == MessageState.DISCARDED

@@ -129,7 +129,7 @@ def published(event):
     from cfp.programme import schedule
 
     TalkSlotFactory(proposal=event.confirmed, event=event, room=RoomFactory(event=event))
-    schedule.publish(event=event, name="1.0", by=event.organizer)
+    schedule.schedule_publish(event=event, name="1.0", by=event.organizer)
     return event
 
 

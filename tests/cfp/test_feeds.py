@@ -76,7 +76,7 @@ def feed_event(db):
     accepted = make_talk(
         event, state="accepted", title="Not confirmed", room=rooms[1], start=at(event, 0, 10)
     )
-    schedule.add_break(event=event, title="Lunch", start=at(event, 0, 12, 30), duration=60)
+    schedule.break_add(event=event, title="Lunch", start=at(event, 0, 12, 30), duration=60)
     publish(event)
     return {
         "event": event,

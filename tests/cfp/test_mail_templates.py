@@ -136,7 +136,7 @@ def test_saved_text_is_used_with_values_never_expanded_and_utf8_intact(
     title = "Why {proposal_title} & {event_name} break <script>alert(1)</script>"
     proposal = ProposalFactory(event=event, title=title, speakers=[speaker])
 
-    (message,) = emails.queue_to_speakers(proposal, MessageKind.ACCEPTANCE, CONFIRM, draft=True)
+    (message,) = emails.speaker_email_queue(proposal, MessageKind.ACCEPTANCE, CONFIRM, draft=True)
 
     assert message.subject == f"Angenommen – {title} 🎉"
     assert message.body == (
@@ -145,8 +145,8 @@ def test_saved_text_is_used_with_values_never_expanded_and_utf8_intact(
     )
     assert "<script>" not in message.html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in message.html
-    outbox.release(type(message).objects.filter(pk=message.pk))
-    assert outbox.deliver(message.pk) == "sent"
+    outbox.messages_release(type(message).objects.filter(pk=message.pk))
+    assert outbox.message_deliver(message.pk) == "sent"
     ((rcpts, received),) = smtp_server.wait_for(1, timeout=5)
     assert received["Subject"].lstrip() == f"Angenommen – {title} 🎉"
     plain = received.get_body(preferencelist=("plain",)).get_content()

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def pending(**extra):
     defaults = {"to": "ada@example.com", "subject": "Hello", "body": "Hi Ada", "kind": "account"}
-    return outbox.queue(**{**defaults, **extra})
+    return outbox.message_queue(**{**defaults, **extra})
 
 
 def state_of(message):
@@ -67,8 +67,8 @@ def test_a_rolled_back_change_leaves_no_message(smtp_server, django_capture_on_c
 def test_delivering_twice_sends_once(smtp_server):
     message = pending()
 
-    assert outbox.deliver(message.pk) == "sent"
-    assert outbox.deliver(message.pk) == "skipped"
+    assert outbox.message_deliver(message.pk) == "sent"
+    assert outbox.message_deliver(message.pk) == "skipped"
 
     assert len(smtp_server.wait_for(1, timeout=5)) == 1
     message.refresh_from_db()
@@ -81,7 +81,7 @@ def test_a_claimed_message_is_not_sent_by_a_second_worker(smtp_server):
         state=MessageState.SENDING, claimed_at=timezone.now()
     )
 
-    assert outbox.deliver(message.pk) == "skipped"
+    assert outbox.message_deliver(message.pk) == "skipped"
     assert smtp_server.messages == []
 
 
@@ -90,17 +90,17 @@ def test_451_is_retried_later_then_delivered(smtp_server):
     message = pending()
 
     with pytest.raises(outbox.TransientFailure):
-        outbox.deliver(message.pk)
+        outbox.message_deliver(message.pk)
     message.refresh_from_db()
     assert message.state == MessageState.PENDING
     assert "451" in message.last_error
     assert message.next_attempt_at > timezone.now()
-    assert outbox.deliver(message.pk) == "skipped"  # not before its time
+    assert outbox.message_deliver(message.pk) == "skipped"  # not before its time
 
     # Its time comes on the database's clock, the one claims are read on (Python's clock has
     # microseconds where SQLite's has milliseconds: "now" by Python can be just ahead of it).
     Message.objects.filter(pk=message.pk).update(next_attempt_at=Now())
-    assert outbox.deliver(message.pk) == "sent"
+    assert outbox.message_deliver(message.pk) == "sent"
     assert len(smtp_server.wait_for(1, timeout=5)) == 1
     message.refresh_from_db()
     assert (message.state, message.attempts, message.last_error) == (MessageState.SENT, 2, "")
@@ -110,13 +110,13 @@ def test_550_fails_for_good_and_an_organizer_can_retry(smtp_server):
     smtp_server.refusals = ["550 5.1.1 No such user"]
     message = pending()
 
-    assert outbox.deliver(message.pk) == "failed"
+    assert outbox.message_deliver(message.pk) == "failed"
     message.refresh_from_db()
     assert message.state == MessageState.FAILED
     assert "550" in message.last_error
 
-    assert outbox.release(Message.objects.filter(pk=message.pk)) == 1
-    assert outbox.deliver(message.pk) == "sent"
+    assert outbox.messages_release(Message.objects.filter(pk=message.pk)) == 1
+    assert outbox.message_deliver(message.pk) == "sent"
     assert len(smtp_server.wait_for(1, timeout=5)) == 1
 
 
@@ -126,7 +126,7 @@ def test_an_unreachable_server_is_transient(settings):
     message = pending()
 
     with pytest.raises(outbox.TransientFailure):
-        outbox.deliver(message.pk)
+        outbox.message_deliver(message.pk)
     assert state_of(message) == MessageState.PENDING
 
 
@@ -135,18 +135,18 @@ def test_too_many_transient_failures_end_as_failed(smtp_server):
     Message.objects.filter(pk=message.pk).update(attempts=outbox.MAX_ATTEMPTS - 1)
     smtp_server.refusals = ["421 4.7.0 Busy"]
 
-    assert outbox.deliver(message.pk) == "failed"
+    assert outbox.message_deliver(message.pk) == "failed"
     assert state_of(message) == MessageState.FAILED
 
 
 def test_drafts_wait_and_can_be_released_or_discarded(smtp_server):
     keep, drop = pending(draft=True), pending(draft=True, to="bob@example.com")
 
-    assert outbox.deliver(keep.pk) == "skipped"
-    assert outbox.discard(Message.objects.filter(pk=drop.pk)) == 1
-    assert outbox.release(Message.objects.filter(pk__in=[keep.pk, drop.pk])) == 1
-    assert outbox.deliver(keep.pk) == "sent"
-    assert outbox.deliver(drop.pk) == "skipped"
+    assert outbox.message_deliver(keep.pk) == "skipped"
+    assert outbox.messages_discard(Message.objects.filter(pk=drop.pk)) == 1
+    assert outbox.messages_release(Message.objects.filter(pk__in=[keep.pk, drop.pk])) == 1
+    assert outbox.message_deliver(keep.pk) == "sent"
+    assert outbox.message_deliver(drop.pk) == "skipped"
     assert [r for r, _ in smtp_server.wait_for(1, timeout=5)] == [["ada@example.com"]]
     assert (state_of(keep), state_of(drop)) == (MessageState.SENT, MessageState.DISCARDED)
 
@@ -162,7 +162,7 @@ def test_the_sweeper_requeues_lost_tasks_and_dead_claims(smtp_server):
     fresh = pending(to="fresh@example.com")  # its own task is still on the way
 
     # Celery runs tasks in-process in the test settings: the sweeper delivers at once.
-    assert outbox.requeue_due() == 2
+    assert outbox.messages_requeue_due() == 2
 
     sent_to = sorted(r[0] for r, _ in smtp_server.wait_for(2, timeout=5))
     assert sent_to == ["dead@example.com", "lost@example.com"]
@@ -175,11 +175,11 @@ def database_now():
 
 def test_a_sweeper_whose_clock_is_ahead_leaves_a_live_claim_alone(smtp_server):
     message = pending()
-    assert outbox.claim(message.pk)  # a worker is sending it now
+    assert outbox.message_claim(message.pk)  # a worker is sending it now
 
     # The sweeper runs on a machine whose clock is an hour ahead of everyone else's.
     with time_machine.travel(timezone.now() + timedelta(hours=1)):
-        assert outbox.requeue_due() == 0
+        assert outbox.messages_requeue_due() == 0
 
     assert state_of(message) == MessageState.SENDING
     assert smtp_server.messages == []
@@ -190,7 +190,7 @@ def test_a_claim_is_dated_by_the_database_not_the_worker(smtp_server):
 
     # The worker runs on a machine whose clock is an hour behind.
     with time_machine.travel(timezone.now() - timedelta(hours=1)):
-        assert outbox.deliver(message.pk) == "sent"
+        assert outbox.message_deliver(message.pk) == "sent"
 
     message.refresh_from_db()
     assert abs(message.claimed_at - database_now()) < timedelta(minutes=1)
@@ -202,7 +202,7 @@ def test_a_slow_final_reply_is_waited_for(smtp_server, settings):
     smtp_server.reply_delay = 2
     message = pending()
 
-    assert outbox.deliver(message.pk) == "sent"
+    assert outbox.message_deliver(message.pk) == "sent"
     assert len(smtp_server.messages) == 1
 
 
@@ -211,16 +211,16 @@ def test_no_final_reply_is_unknown_and_not_retried(smtp_server, settings):
     smtp_server.reply_delay = 3
     message = pending()
 
-    assert outbox.deliver(message.pk) == "unknown"
+    assert outbox.message_deliver(message.pk) == "unknown"
     assert state_of(message) == MessageState.UNKNOWN
-    assert outbox.requeue_due() == 0
-    assert outbox.release(Message.objects.filter(pk=message.pk)) == 0  # not a failed one
-    assert outbox.deliver(message.pk) == "skipped"
+    assert outbox.messages_requeue_due() == 0
+    assert outbox.messages_release(Message.objects.filter(pk=message.pk)) == 0  # not a failed one
+    assert outbox.message_deliver(message.pk) == "skipped"
     assert len(smtp_server.messages) == 1
 
     smtp_server.reply_delay = 0
-    assert outbox.send_again(Message.objects.filter(pk=message.pk)) == 1
-    assert outbox.deliver(message.pk) == "sent"
+    assert outbox.messages_send_again(Message.objects.filter(pk=message.pk)) == 1
+    assert outbox.message_deliver(message.pk) == "sent"
     assert [m["Message-ID"] for _, m in smtp_server.messages] == [message.message_id] * 2
 
 

@@ -27,7 +27,7 @@ CONFIRM = {"confirm_url": "https://lectern.test/confirm/"}
 
 
 def decision_drafts(proposal, kind=MessageKind.ACCEPTANCE) -> list[Message]:
-    return emails.queue_to_speakers(proposal, kind, CONFIRM, draft=True)
+    return emails.speaker_email_queue(proposal, kind, CONFIRM, draft=True)
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def world(db):
         event=other_event, title="Their talk", speakers=[other_speaker]
     )
     other_drafts = decision_drafts(other_proposal)
-    account = outbox.queue(
+    account = outbox.message_queue(
         to="dave@account.test", subject="Confirm your email", body="Click", kind="account"
     )
     return SimpleNamespace(
@@ -166,7 +166,7 @@ def test_batch_list_and_texts_query_counts_do_not_grow(client, sizes):
         for i in range(size):
             event = events[i % 2]
             decision_drafts(ProposalFactory(event=event))
-            outbox.send_batch(event=event, messages=Message.objects.filter(event=event))
+            outbox.batch_send(event=event, messages=Message.objects.filter(event=event))
             EmailTemplate.objects.get_or_create(
                 event=event, kind=MessageKind.REJECTION, defaults={"subject": "S", "body": "B"}
             )
@@ -245,7 +245,7 @@ def test_draft_form_refuses_once_the_draft_is_gone(client, world):
     client.force_login(world.organizer)
     url = reverse("admin:cfp_message_change", args=[draft.pk])
     form = client.get(url).context["adminform"].form
-    outbox.discard(Message.objects.filter(pk=draft.pk))  # meanwhile, another organizer
+    outbox.messages_discard(Message.objects.filter(pk=draft.pk))  # meanwhile, another organizer
 
     bound = form.__class__(
         {"subject": "Changed", "body": "Changed"}, instance=Message.objects.get(pk=draft.pk)
@@ -443,10 +443,12 @@ def test_a_batch_is_released_in_chunks(world, monkeypatch, django_capture_on_com
 
     monkeypatch.setattr(outbox, "RELEASE_CHUNK", 2)
     calls = []
-    release = outbox.release
-    monkeypatch.setattr(outbox, "release", lambda qs: calls.append(qs.count()) or release(qs))
+    release = outbox.messages_release
+    monkeypatch.setattr(
+        outbox, "messages_release", lambda qs: calls.append(qs.count()) or release(qs)
+    )
     with django_capture_on_commit_callbacks():
-        batch = outbox.send_batch(
+        batch = outbox.batch_send(
             event=world.event, messages=Message.objects.filter(event=world.event)
         )
 
@@ -466,7 +468,7 @@ def test_a_lost_batch_task_is_resumed_by_the_sweeper(world, django_capture_on_co
     from cfp.mail import tasks
 
     with django_capture_on_commit_callbacks():  # the task never runs: Redis was down
-        batch = outbox.send_batch(
+        batch = outbox.batch_send(
             event=world.event, messages=Message.objects.filter(event=world.event)
         )
     SendBatch.objects.filter(pk=batch.pk).update(created_at=timezone.now() - timedelta(minutes=5))
@@ -562,7 +564,7 @@ def test_retry_a_selection_and_a_batch(client, world, django_capture_on_commit_c
 
 def test_batch_list_shows_figures(client, world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks():
-        batch = outbox.send_batch(
+        batch = outbox.batch_send(
             event=world.event, messages=Message.objects.filter(event=world.event)
         )
     client.force_login(world.organizer)

@@ -51,7 +51,7 @@ def make_talk(event, *, state="confirmed", room=None, start=None, minutes=40, **
 
 
 def publish(event, name="1"):
-    version, _ = schedule.publish(event=event, name=name, by=UserFactory(), notify=False)
+    version, _ = schedule.schedule_publish(event=event, name=name, by=UserFactory(), notify=False)
     return version
 
 
@@ -109,7 +109,7 @@ def programme_event(db):
         event, title="Day two keynote", track=other_track, room=rooms[1], start=at(event, 1, 9)
     )
     unplaced = make_talk(event, title="Floating talk", track=track)
-    schedule.add_break(event=event, title="Lunch", start=at(event, 0, 12, 30), duration=60)
+    schedule.break_add(event=event, title="Lunch", start=at(event, 0, 12, 30), duration=60)
     hidden = {
         "accepted": make_talk(event, state="accepted", title="Accepted only", room=rooms[1],
                               start=at(event, 0, 10), notes=SECRET_NOTES),

@@ -45,7 +45,7 @@ def _programme(size: int, speakers_per_talk: int = 2):
                 start=at(event, i % 2, 9 + (i // 6) % 10, 10 * (i % 6)),
             )
     for day in (0, 1):
-        schedule.add_break(event=event, title="Lunch", start=at(event, day, 12), duration=60)
+        schedule.break_add(event=event, title="Lunch", start=at(event, day, 12), duration=60)
     publish(event)
     return event
 
@@ -95,7 +95,7 @@ def test_speaker_page_costs_the_same_with_1_and_12_talks(client):
                 event=event, state="confirmed", speakers=[speaker, SpeakerFactory()]
             )
             TalkSlotFactory(proposal=proposal, event=event, room=room, start=at(event, 0, 8 + i))
-        schedule.publish(event=event, name="1", by=UserFactory(), notify=False)
+        schedule.schedule_publish(event=event, name="1", by=UserFactory(), notify=False)
         queries, html = _count(client, url("speaker", event, pk=speaker.pk))
         assert html.count('class="talk-item"') == size
         counts.append(queries)

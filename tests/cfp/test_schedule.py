@@ -90,7 +90,7 @@ def test_format_moment_is_how_people_read_it(event):
 
 def test_a_slot_across_the_change_lasts_its_real_length(event, room):
     # 01:30 local + 60 minutes of real time is 03:30 local on the night of the change.
-    slot = schedule.place_talk(
+    slot = schedule.talk_place(
         event=event,
         proposal=talk(event, minutes=60),
         room=room,
@@ -111,7 +111,7 @@ def test_event_days_lists_every_day(event):
 
 def test_place_talk_takes_its_length_from_the_submission_type(event, room):
     proposal = talk(event, minutes=25)
-    slot = schedule.place_talk(
+    slot = schedule.talk_place(
         event=event, proposal=proposal, room=room, start=at(event, date(2027, 3, 27), 10)
     )
     assert slot.minutes == 25
@@ -119,7 +119,7 @@ def test_place_talk_takes_its_length_from_the_submission_type(event, room):
 
 
 def test_a_slot_length_overrides_the_submission_type(event, room):
-    slot = schedule.place_talk(
+    slot = schedule.talk_place(
         event=event,
         proposal=talk(event, minutes=25),
         room=room,
@@ -131,10 +131,10 @@ def test_a_slot_length_overrides_the_submission_type(event, room):
 
 def test_placing_again_moves_the_talk_it_never_has_two_slots(event, room, other_room):
     proposal = talk(event)
-    schedule.place_talk(
+    schedule.talk_place(
         event=event, proposal=proposal, room=room, start=at(event, date(2027, 3, 27), 10)
     )
-    schedule.place_talk(
+    schedule.talk_place(
         event=event, proposal=proposal, room=other_room, start=at(event, date(2027, 3, 27), 11)
     )
     slot = TalkSlot.objects.get(proposal=proposal)
@@ -146,7 +146,7 @@ def test_placing_again_moves_the_talk_it_never_has_two_slots(event, room, other_
 )
 def test_only_accepted_or_confirmed_talks_are_placed(event, room, state):
     with pytest.raises(ValidationError, match="Only accepted or confirmed"):
-        schedule.place_talk(
+        schedule.talk_place(
             event=event,
             proposal=talk(event, state=state),
             room=room,
@@ -158,11 +158,11 @@ def test_only_accepted_or_confirmed_talks_are_placed(event, room, state):
 def test_a_talk_or_room_of_another_event_is_refused(event, room):
     other = EventFactory()
     with pytest.raises(ValidationError, match="another event"):
-        schedule.place_talk(
+        schedule.talk_place(
             event=event, proposal=talk(other), room=room, start=at(event, date(2027, 3, 27), 10)
         )
     with pytest.raises(ValidationError, match="another event"):
-        schedule.place_talk(
+        schedule.talk_place(
             event=event,
             proposal=talk(event),
             room=RoomFactory(event=other),
@@ -173,17 +173,17 @@ def test_a_talk_or_room_of_another_event_is_refused(event, room):
 
 def test_removing_a_talk_leaves_it_accepted_and_unscheduled(event, room):
     proposal = talk(event, state=ProposalState.ACCEPTED)
-    slot = schedule.place_talk(
+    slot = schedule.talk_place(
         event=event, proposal=proposal, room=room, start=at(event, date(2027, 3, 27), 10)
     )
-    schedule.remove_slot(slot=slot)
+    schedule.slot_remove(slot=slot)
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.ACCEPTED
     assert not TalkSlot.objects.exists()
 
 
 def test_a_break_needs_no_talk_and_may_span_every_room(event):
-    pause = schedule.add_break(
+    pause = schedule.break_add(
         event=event, title=" Lunch ", start=at(event, date(2027, 3, 27), 12), duration=60
     )
     assert (pause.is_break, pause.room, pause.label, pause.minutes) == (True, None, "Lunch", 60)
@@ -191,7 +191,7 @@ def test_a_break_needs_no_talk_and_may_span_every_room(event):
 
 def test_a_break_title_with_markup_is_refused(event):
     with pytest.raises(ValidationError):
-        schedule.add_break(
+        schedule.break_add(
             event=event,
             title="<script>alert(1)</script>",
             start=at(event, date(2027, 3, 27), 12),
@@ -209,10 +209,10 @@ def kinds(event):
 
 def test_a_tidy_schedule_has_no_warnings(event, room, other_room):
     day = date(2027, 3, 27)
-    schedule.place_talk(event=event, proposal=talk(event), room=room, start=at(event, day, 10))
+    schedule.talk_place(event=event, proposal=talk(event), room=room, start=at(event, day, 10))
     # Back to back is not a clash: the first ends at 10:40.
-    schedule.place_talk(event=event, proposal=talk(event), room=room, start=at(event, day, 10, 40))
-    schedule.place_talk(
+    schedule.talk_place(event=event, proposal=talk(event), room=room, start=at(event, day, 10, 40))
+    schedule.talk_place(
         event=event, proposal=talk(event), room=other_room, start=at(event, day, 10)
     )
     assert kinds(event) == []
@@ -220,10 +220,10 @@ def test_a_tidy_schedule_has_no_warnings(event, room, other_room):
 
 def test_a_double_booked_room_is_a_warning(event, room):
     day = date(2027, 3, 27)
-    a = schedule.place_talk(
+    a = schedule.talk_place(
         event=event, proposal=talk(event, title="Alpha"), room=room, start=at(event, day, 10)
     )
-    b = schedule.place_talk(
+    b = schedule.talk_place(
         event=event, proposal=talk(event, title="Beta"), room=room, start=at(event, day, 10, 30)
     )
     [warning] = schedule.schedule_warnings(event)
@@ -237,10 +237,10 @@ def test_a_double_booked_room_is_a_warning(event, room):
 def test_a_speaker_in_two_places_at_once_is_a_warning(event, room, other_room):
     day = date(2027, 3, 27)
     busy = SpeakerFactory(profile__name="Ana Busy")
-    schedule.place_talk(
+    schedule.talk_place(
         event=event, proposal=talk(event, speakers=[busy]), room=room, start=at(event, day, 10)
     )
-    schedule.place_talk(
+    schedule.talk_place(
         event=event,
         proposal=talk(event, speakers=[busy, SpeakerFactory()]),
         room=other_room,
@@ -252,11 +252,11 @@ def test_a_speaker_in_two_places_at_once_is_a_warning(event, room, other_room):
 
 
 def test_a_talk_outside_the_event_dates_is_a_warning(event, room):
-    schedule.place_talk(
+    schedule.talk_place(
         event=event, proposal=talk(event), room=room, start=at(event, date(2027, 3, 30), 10)
     )
     # Ending at midnight is still within the last day.
-    schedule.place_talk(
+    schedule.talk_place(
         event=event,
         proposal=talk(event, minutes=60),
         room=room,
@@ -269,7 +269,7 @@ def test_a_talk_outside_the_event_dates_is_a_warning(event, room):
 
 
 def test_a_talk_late_on_the_last_day_that_runs_past_midnight_is_outside(event, room):
-    schedule.place_talk(
+    schedule.talk_place(
         event=event,
         proposal=talk(event, minutes=90),
         room=room,
@@ -291,14 +291,14 @@ def test_the_event_dates_are_read_in_the_event_zone(event, room):
 
 def test_a_talk_during_a_break_for_everyone_is_a_warning(event, room):
     day = date(2027, 3, 27)
-    schedule.add_break(event=event, title="Lunch", start=at(event, day, 12), duration=60)
-    schedule.place_talk(event=event, proposal=talk(event), room=room, start=at(event, day, 12, 30))
+    schedule.break_add(event=event, title="Lunch", start=at(event, day, 12), duration=60)
+    schedule.talk_place(event=event, proposal=talk(event), room=room, start=at(event, day, 12, 30))
     assert kinds(event) == ["break_clash"]
 
 
 def test_a_talk_that_is_no_longer_accepted_is_a_warning(event, room, organizer):
     proposal = talk(event)
-    schedule.place_talk(
+    schedule.talk_place(
         event=event, proposal=proposal, room=room, start=at(event, date(2027, 3, 27), 10)
     )
     proposal.cancel(by=organizer)
@@ -308,13 +308,13 @@ def test_a_talk_that_is_no_longer_accepted_is_a_warning(event, room, organizer):
 def test_warnings_cost_the_same_queries_for_many_slots(event, room, django_assert_num_queries):
     day = date(2027, 3, 27)
     for i in range(3):
-        schedule.place_talk(
+        schedule.talk_place(
             event=event, proposal=talk(event), room=room, start=at(event, day, 9 + i)
         )
     with django_assert_num_queries(2):  # the slots, and their speakers
         schedule.schedule_warnings(event)
     for i in range(12):
-        schedule.place_talk(
+        schedule.talk_place(
             event=event, proposal=talk(event), room=room, start=at(event, day + timedelta(1), 9 + i)
         )
     with django_assert_num_queries(2):
@@ -329,10 +329,10 @@ def test_publish_copies_the_working_schedule_into_a_version(event, room, organiz
     placed = talk(event, title="Placed")
     waiting = talk(event, state=ProposalState.ACCEPTED, title="Waiting")
     talk(event, state=ProposalState.REJECTED)
-    schedule.place_talk(event=event, proposal=placed, room=room, start=at(event, day, 10))
-    schedule.add_break(event=event, title="Lunch", start=at(event, day, 12), duration=60)
+    schedule.talk_place(event=event, proposal=placed, room=room, start=at(event, day, 10))
+    schedule.break_add(event=event, title="Lunch", start=at(event, day, 12), duration=60)
 
-    version, changed = schedule.publish(event=event, name="1.0", by=organizer)
+    version, changed = schedule.schedule_publish(event=event, name="1.0", by=organizer)
 
     rows = {(r.proposal_id, r.title): r for r in version.slots.all()}
     assert set(rows) == {(placed.pk, ""), (waiting.pk, ""), (None, "Lunch")}
@@ -350,17 +350,17 @@ def test_publish_copies_the_working_schedule_into_a_version(event, room, organiz
 def test_the_public_sees_only_the_newest_published_version(event, room, organizer):
     day = date(2027, 3, 27)
     proposal = talk(event)
-    slot = schedule.place_talk(event=event, proposal=proposal, room=room, start=at(event, day, 10))
+    slot = schedule.talk_place(event=event, proposal=proposal, room=room, start=at(event, day, 10))
     assert schedule.current_version(event) is None
     assert not schedule.public_slots(None).exists()
 
-    first, _ = schedule.publish(event=event, name="1", by=organizer)
+    first, _ = schedule.schedule_publish(event=event, name="1", by=organizer)
     # Moving in the working schedule changes nothing public until the next publish.
-    schedule.move_slot(slot=slot, room=room, start=at(event, day, 15))
+    schedule.slot_move(slot=slot, room=room, start=at(event, day, 15))
     assert schedule.current_version(event) == first
     assert schedule.public_slots(first).get(proposal=proposal).start == at(event, day, 10)
 
-    second, _ = schedule.publish(event=event, name="2", by=organizer)
+    second, _ = schedule.schedule_publish(event=event, name="2", by=organizer)
     assert schedule.current_version(event) == second
     assert schedule.public_slots(second).get(proposal=proposal).start == at(event, day, 15)
     # The first version stays as it was published.
@@ -372,9 +372,9 @@ def test_public_slots_show_confirmed_talks_and_breaks_only(event, room, organize
     confirmed = talk(event)
     accepted = talk(event, state=ProposalState.ACCEPTED)
     for i, proposal in enumerate([confirmed, accepted]):
-        schedule.place_talk(event=event, proposal=proposal, room=room, start=at(event, day, 10 + i))
-    schedule.add_break(event=event, title="Lunch", start=at(event, day, 12), duration=60)
-    version, _ = schedule.publish(event=event, name="1", by=organizer)
+        schedule.talk_place(event=event, proposal=proposal, room=room, start=at(event, day, 10 + i))
+    schedule.break_add(event=event, title="Lunch", start=at(event, day, 12), duration=60)
+    version, _ = schedule.schedule_publish(event=event, name="1", by=organizer)
     confirmed.cancel(by=organizer)
 
     shown = schedule.public_slots(version)
@@ -382,14 +382,14 @@ def test_public_slots_show_confirmed_talks_and_breaks_only(event, room, organize
 
 
 def test_a_version_name_is_unique_per_event_and_required(event, organizer):
-    schedule.publish(event=event, name="1", by=organizer)
+    schedule.schedule_publish(event=event, name="1", by=organizer)
     with pytest.raises(ValidationError):
-        schedule.publish(event=event, name="1", by=organizer)
+        schedule.schedule_publish(event=event, name="1", by=organizer)
     with pytest.raises(ValidationError, match="name"):
-        schedule.publish(event=event, name="   ", by=organizer)
+        schedule.schedule_publish(event=event, name="   ", by=organizer)
     assert ScheduleVersion.objects.count() == 1
     # Another event may use the same name.
-    schedule.publish(event=EventFactory(), name="1", by=organizer)
+    schedule.schedule_publish(event=EventFactory(), name="1", by=organizer)
 
 
 def test_publish_emails_the_speakers_of_new_and_moved_talks_only(event, room, organizer):
@@ -397,15 +397,15 @@ def test_publish_emails_the_speakers_of_new_and_moved_talks_only(event, room, or
     ana, ben = SpeakerFactory(email="ana@example.com"), SpeakerFactory(email="ben@example.com")
     stays = talk(event, title="Stays", speakers=[ana])
     moves = talk(event, title="Moves", speakers=[ben])
-    schedule.place_talk(event=event, proposal=stays, room=room, start=at(event, day, 10))
-    moving = schedule.place_talk(event=event, proposal=moves, room=room, start=at(event, day, 11))
+    schedule.talk_place(event=event, proposal=stays, room=room, start=at(event, day, 10))
+    moving = schedule.talk_place(event=event, proposal=moves, room=room, start=at(event, day, 11))
 
-    schedule.publish(event=event, name="1", by=organizer)
+    schedule.schedule_publish(event=event, name="1", by=organizer)
     first = Message.objects.filter(kind=MessageKind.SCHEDULE_CHANGED)
     assert sorted(first.values_list("to", flat=True)) == ["ana@example.com", "ben@example.com"]
 
-    schedule.move_slot(slot=moving, room=room, start=at(event, day, 14, 10))
-    _, changed = schedule.publish(event=event, name="2", by=organizer)
+    schedule.slot_move(slot=moving, room=room, start=at(event, day, 14, 10))
+    _, changed = schedule.schedule_publish(event=event, name="2", by=organizer)
     assert changed == [moves]
     latest = Message.objects.filter(kind=MessageKind.SCHEDULE_CHANGED).order_by("-pk").first()
     assert latest.to == "ben@example.com"
@@ -417,42 +417,42 @@ def test_publish_emails_the_speakers_of_new_and_moved_talks_only(event, room, or
 
 def test_publish_tells_speakers_when_their_talk_leaves_the_schedule(event, room, organizer):
     proposal = talk(event, speakers=[SpeakerFactory(email="ana@example.com")])
-    slot = schedule.place_talk(
+    slot = schedule.talk_place(
         event=event, proposal=proposal, room=room, start=at(event, date(2027, 3, 27), 10)
     )
-    schedule.publish(event=event, name="1", by=organizer)
-    schedule.remove_slot(slot=slot)
-    _, changed = schedule.publish(event=event, name="2", by=organizer)
+    schedule.schedule_publish(event=event, name="1", by=organizer)
+    schedule.slot_remove(slot=slot)
+    _, changed = schedule.schedule_publish(event=event, name="2", by=organizer)
     assert changed == [proposal]
     latest = Message.objects.filter(kind=MessageKind.SCHEDULE_CHANGED).order_by("-pk").first()
     assert "not in the schedule at the moment" in latest.body
 
 
 def test_publish_without_notify_queues_nothing(event, room, organizer):
-    schedule.place_talk(
+    schedule.talk_place(
         event=event, proposal=talk(event), room=room, start=at(event, date(2027, 3, 27), 10)
     )
-    _, changed = schedule.publish(event=event, name="1", by=organizer, notify=False)
+    _, changed = schedule.schedule_publish(event=event, name="1", by=organizer, notify=False)
     assert len(changed) == 1
     assert not Message.objects.filter(kind=MessageKind.SCHEDULE_CHANGED).exists()
 
 
 def test_unchanged_and_unscheduled_talks_get_no_email(event, room, organizer):
     talk(event, state=ProposalState.ACCEPTED)  # never placed
-    schedule.place_talk(
+    schedule.talk_place(
         event=event, proposal=talk(event), room=room, start=at(event, date(2027, 3, 27), 10)
     )
-    schedule.publish(event=event, name="1", by=organizer)
-    _, changed = schedule.publish(event=event, name="2", by=organizer)
+    schedule.schedule_publish(event=event, name="1", by=organizer)
+    _, changed = schedule.schedule_publish(event=event, name="2", by=organizer)
     assert changed == []
     assert Message.objects.filter(kind=MessageKind.SCHEDULE_CHANGED).count() == 1
 
 
 def test_a_published_version_keeps_the_room_name_it_had(event, room, organizer):
-    schedule.place_talk(
+    schedule.talk_place(
         event=event, proposal=talk(event), room=room, start=at(event, date(2027, 3, 27), 10)
     )
-    version, _ = schedule.publish(event=event, name="1", by=organizer)
+    version, _ = schedule.schedule_publish(event=event, name="1", by=organizer)
     room.name = "Renamed"
     room.save()
     room.delete()
@@ -467,14 +467,14 @@ def test_a_slot_factory_places_a_confirmed_talk():
 
 def test_moving_keeps_or_resets_a_slot_length(event, room):
     day = date(2027, 3, 27)
-    slot = schedule.place_talk(
+    slot = schedule.talk_place(
         event=event,
         proposal=talk(event, minutes=40),
         room=room,
         start=at(event, day, 10),
         duration=90,
     )
-    schedule.move_slot(slot=slot, room=room, start=at(event, day, 11))
+    schedule.slot_move(slot=slot, room=room, start=at(event, day, 11))
     assert TalkSlot.objects.get(pk=slot.pk).minutes == 90
-    schedule.move_slot(slot=slot, room=room, start=at(event, day, 11), duration=None)
+    schedule.slot_move(slot=slot, room=room, start=at(event, day, 11), duration=None)
     assert TalkSlot.objects.get(pk=slot.pk).minutes == 40

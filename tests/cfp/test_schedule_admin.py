@@ -438,7 +438,7 @@ def test_a_break_in_one_room(client, world):
 
 
 def test_moving_a_break_across_all_rooms_keeps_it_there(client, world):
-    pause = schedule.add_break(
+    pause = schedule.break_add(
         event=world.event, title="Lunch", start=berlin(FRIDAY, 12), duration=60
     )
     client.force_login(world.organizer)
@@ -734,7 +734,7 @@ def test_publishing_without_emails(client, world):
 
 def test_publishing_unchanged_says_nobody_is_emailed(client, world):
     placed(world, world.confirmed, world.hall_a, 10)
-    schedule.publish(event=world.event, name="1", by=world.organizer, notify=False)
+    schedule.schedule_publish(event=world.event, name="1", by=world.organizer, notify=False)
     client.force_login(world.organizer)
 
     response = client.post(action_url(world.event, "publish"), {"name": "2", "notify": "on"})
@@ -744,7 +744,7 @@ def test_publishing_unchanged_says_nobody_is_emailed(client, world):
 
 
 def test_a_version_name_is_used_once(client, world):
-    schedule.publish(event=world.event, name="1", by=world.organizer, notify=False)
+    schedule.schedule_publish(event=world.event, name="1", by=world.organizer, notify=False)
     client.force_login(world.organizer)
 
     _, taken = post(client, action_url(world.event, "publish"), {"name": "1", "notify": "on"})
@@ -769,13 +769,15 @@ def test_a_version_name_is_used_once(client, world):
 
 def test_the_page_shows_the_published_versions_and_suggests_the_next(client, world):
     client.force_login(world.organizer)
-    first = schedule.publish(
+    first = schedule.schedule_publish(
         event=world.event, name="1", by=world.organizer, comment="First cut", notify=False
     )[0]
     ScheduleVersion.objects.filter(pk=first.pk).update(
         published_at=datetime(2027, 3, 1, 9, 30, tzinfo=UTC)
     )
-    second = schedule.publish(event=world.event, name="2", by=world.organizer, notify=False)[0]
+    second = schedule.schedule_publish(
+        event=world.event, name="2", by=world.organizer, notify=False
+    )[0]
     ScheduleVersion.objects.filter(pk=second.pk).update(
         published_at=datetime(2027, 3, 2, 15, 10, tzinfo=UTC)
     )
@@ -814,11 +816,13 @@ def populate(world, count: int) -> None:
         ProposalFactory(
             event=world.event, state=ProposalState.ACCEPTED, speakers=[SpeakerFactory()]
         )
-        schedule.add_break(
+        schedule.break_add(
             event=world.event, title=f"Break {i}", start=berlin(FRIDAY, 12, i % 60), duration=15
         )
     for i in range(count // 10):
-        schedule.publish(event=world.event, name=f"v{count}-{i}", by=world.organizer, notify=False)
+        schedule.schedule_publish(
+            event=world.event, name=f"v{count}-{i}", by=world.organizer, notify=False
+        )
 
 
 def test_the_grid_costs_the_same_queries_with_10_and_60_slots(client, world):

@@ -353,7 +353,7 @@ def test_acceptance_not_yet_announced_is_refused(speaker_client, speaker):
     organizer = SpeakerFactory(is_staff=True)  # organizers are staff accounts
     event = EventFactory(organizers=[organizer])
     proposal = ProposalFactory(event=event, speakers=[speaker], state="submitted")
-    decisions.decide(proposal=proposal, by=organizer, accept=True)  # its email is a draft
+    decisions.proposal_decide(proposal=proposal, by=organizer, accept=True)  # its email is a draft
 
     response = speaker_client.post(slides_url(proposal), {"slides_url": "https://x.example"})
 

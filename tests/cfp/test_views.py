@@ -503,12 +503,12 @@ def test_proposal_history_names_the_organizers_never_the_organizer_who_decided(
     )
     proposal.event.organizers.add(olivia)
     submitted(proposal)
-    decisions.decide(proposal=proposal, by=olivia, accept=accept)
+    decisions.proposal_decide(proposal=proposal, by=olivia, accept=accept)
     with django_capture_on_commit_callbacks(execute=True):
-        outbox.release(Message.objects.filter(proposal=proposal, state=MessageState.DRAFT))
+        outbox.messages_release(Message.objects.filter(proposal=proposal, state=MessageState.DRAFT))
     if accept:
-        decisions.speaker_confirm(proposal=proposal, by=speaker)
-        decisions.organizer_cancel(proposal=proposal, by=olivia)
+        decisions.proposal_confirm(proposal=proposal, by=speaker)
+        decisions.proposal_cancel(proposal=proposal, by=olivia)
 
     body = page(speaker_client.get(proposal.get_absolute_url()))
 

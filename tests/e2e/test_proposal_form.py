@@ -252,8 +252,8 @@ def test_proposal_history_names_the_organizers_not_the_person(
     cfp_event.organizers.add(olivia)
     proposal = ProposalFactory(event=cfp_event, speakers=[speaker], title="Decided")
     proposal.submit(by=speaker)
-    decisions.decide(proposal=proposal, by=olivia, accept=False)
-    outbox.release(Message.objects.filter(proposal=proposal, state=MessageState.DRAFT))
+    decisions.proposal_decide(proposal=proposal, by=olivia, accept=False)
+    outbox.messages_release(Message.objects.filter(proposal=proposal, state=MessageState.DRAFT))
 
     page.goto(site.url + proposal.get_absolute_url())
 

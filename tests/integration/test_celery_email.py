@@ -58,12 +58,12 @@ def test_submit_accept_and_send_the_outbox_through_a_real_worker(
     services.proposal_submit(proposal=proposal, by=first)
     assert len(smtp_server.wait_for(2)) == 2, celery_worker_process.output()
 
-    decisions.decide(proposal=proposal, by=organizer, accept=True)
+    decisions.proposal_decide(proposal=proposal, by=organizer, accept=True)
     drafts = Message.objects.filter(proposal=proposal, kind=MessageKind.ACCEPTANCE)
     assert set(drafts.values_list("state", flat=True)) == {MessageState.DRAFT}
     assert len(smtp_server.messages) == 2  # decision emails wait for the organizer
 
-    batch = outbox.send_batch(event=event, messages=drafts, by=organizer)
+    batch = outbox.batch_send(event=event, messages=drafts, by=organizer)
 
     received = smtp_server.wait_for(4)
     assert len(received) == 4, celery_worker_process.output()

@@ -33,7 +33,7 @@ def delivered_ids(inbox) -> Counter:
 def queue_many(count: int) -> list[Message]:
     with transaction.atomic():
         return [
-            outbox.queue(
+            outbox.message_queue(
                 to=f"speaker{i}@example.org",
                 subject=f"Décision n° {i} – 東京 🚀",
                 body=f"Hello speaker {i},\nyour talk is accepted. שלום\n",
@@ -64,7 +64,7 @@ def test_redis_down_while_a_proposal_is_submitted(own_redis, make_worker, smtp_s
     Message.objects.filter(proposal=proposal).update(
         queued_at=timezone.now() - outbox.STALE_AFTER - timedelta(minutes=1)
     )
-    assert outbox.requeue_due() == 2
+    assert outbox.messages_requeue_due() == 2
     assert wait_until(lambda: len(smtp_server.messages) >= 2), worker.output()
     time.sleep(1)  # anything delivered twice would arrive by now
     assert delivered_ids(smtp_server) == Counter({m.message_id: 1 for m in messages})
@@ -97,7 +97,7 @@ def test_worker_killed_in_the_middle_of_a_batch(own_redis, make_worker, smtp_ser
 
     replacement = make_worker(own_redis.broker)
     replacement.start()
-    outbox.requeue_due()  # the sweeper takes the old claim back and enqueues it again
+    outbox.messages_requeue_due()  # the sweeper takes the old claim back and enqueues it again
 
     assert wait_until(lambda: len(smtp_server.messages) >= 30), replacement.output()
     time.sleep(1.5)
@@ -139,9 +139,9 @@ def test_redis_down_while_a_decision_is_made_and_sent(own_redis, make_worker, sm
     proposal.submit(by=speakers[0])
 
     own_redis.stop()
-    decisions.decide(proposal=proposal, by=organizer, accept=True)
+    decisions.proposal_decide(proposal=proposal, by=organizer, accept=True)
     drafts = Message.objects.filter(proposal=proposal, kind="acceptance")
-    batch = outbox.send_batch(event=event, messages=drafts, by=organizer)  # enqueue fails
+    batch = outbox.batch_send(event=event, messages=drafts, by=organizer)  # enqueue fails
 
     proposal.refresh_from_db()
     assert proposal.state == "accepted"  # the decision is saved
@@ -198,7 +198,7 @@ def test_database_connection_lost_while_sending_is_recorded_once(
     assert wait_until(lambda: state_of(message) == MessageState.SENT, timeout=30), worker.output()
     assert "reconnecting" in worker.output()
     age_claims()
-    assert outbox.requeue_due() == 0  # nothing left for the sweeper to send again
+    assert outbox.messages_requeue_due() == 0  # nothing left for the sweeper to send again
     time.sleep(1)
     assert delivered_ids(smtp_server) == Counter({message.message_id: 1})
 
@@ -237,7 +237,7 @@ def test_no_final_reply_leaves_the_delivery_unknown_until_an_organizer_sends_aga
     organizer = UserFactory(is_staff=True)
     event = EventFactory(organizers=[organizer])
     with transaction.atomic():
-        message = outbox.queue(
+        message = outbox.message_queue(
             to="zoe@example.org", subject="Décision 🚀", body="Bonjour", kind="acceptance",
             event=event,
         )  # fmt: skip
@@ -252,7 +252,7 @@ def test_no_final_reply_leaves_the_delivery_unknown_until_an_organizer_sends_aga
         queued_at=timezone.now() - timedelta(hours=1),
         claimed_at=timezone.now() - timedelta(hours=1),
     )
-    assert outbox.requeue_due() == 0
+    assert outbox.messages_requeue_due() == 0
     time.sleep(4)
     assert delivered_ids(smtp_server) == Counter({message.message_id: 1})
     assert state_of(message) == MessageState.UNKNOWN
@@ -286,7 +286,7 @@ def test_a_message_is_marked_sent_before_the_connection_is_closed(
     smtp_server.quit_gate.set()
 
     age_claims()
-    assert outbox.requeue_due() == 0
+    assert outbox.messages_requeue_due() == 0
     replacement = make_worker(own_redis.broker)
     replacement.start()
     time.sleep(2)
@@ -309,7 +309,9 @@ def test_a_worker_killed_before_the_final_reply_resends_with_the_same_message_id
     replacement = make_worker(own_redis.broker)
     replacement.start()
     age_claims()
-    assert outbox.requeue_due() == 1  # the dead worker's claim is taken back and sent again
+    assert (
+        outbox.messages_requeue_due() == 1
+    )  # the dead worker's claim is taken back and sent again
 
     assert wait_until(lambda: state_of(message) == MessageState.SENT), replacement.output()
     time.sleep(1)

@@ -41,7 +41,7 @@ def states(*proposals):
 
 def send_decision(proposal, capture):
     with capture(execute=True):
-        outbox.release(Message.objects.filter(proposal=proposal, state=MessageState.DRAFT))
+        outbox.messages_release(Message.objects.filter(proposal=proposal, state=MessageState.DRAFT))
 
 
 @pytest.fixture
@@ -199,7 +199,7 @@ def test_accept_selected_asks_first(client, world):
 
 
 def test_accept_selected_changes_a_rejection_not_yet_sent(client, world):
-    decisions.decide(proposal=world.talk, by=world.organizer, accept=False)
+    decisions.proposal_decide(proposal=world.talk, by=world.organizer, accept=False)
     client.force_login(world.organizer)
 
     preview = page(
@@ -220,7 +220,7 @@ def test_accept_selected_changes_a_rejection_not_yet_sent(client, world):
 def test_reject_selected_leaves_sent_decisions_alone_and_says_why(
     client, world, django_capture_on_commit_callbacks
 ):
-    decisions.decide(proposal=world.talk, by=world.organizer, accept=True)
+    decisions.proposal_decide(proposal=world.talk, by=world.organizer, accept=True)
     send_decision(world.talk, django_capture_on_commit_callbacks)
     client.force_login(world.organizer)
 
@@ -239,9 +239,9 @@ def test_reject_selected_leaves_sent_decisions_alone_and_says_why(
 def test_ranked_list_shows_decision_and_its_email(
     client, world, django_capture_on_commit_callbacks
 ):
-    decisions.decide(proposal=world.talk, by=world.organizer, accept=True)
+    decisions.proposal_decide(proposal=world.talk, by=world.organizer, accept=True)
     send_decision(world.talk, django_capture_on_commit_callbacks)
-    decisions.decide(proposal=world.panel, by=world.organizer, accept=False)
+    decisions.proposal_decide(proposal=world.panel, by=world.organizer, accept=False)
     client.force_login(world.organizer)
 
     body = page(client.get(ranked_url(world.event)))
@@ -298,7 +298,7 @@ def test_reviews_page_offers_the_decisions_that_apply(
 
 
 def test_refused_undo_says_why(client, world, django_capture_on_commit_callbacks):
-    decisions.decide(proposal=world.talk, by=world.organizer, accept=True)
+    decisions.proposal_decide(proposal=world.talk, by=world.organizer, accept=True)
     send_decision(world.talk, django_capture_on_commit_callbacks)
     client.force_login(world.organizer)
 
@@ -411,8 +411,8 @@ def test_accept_top_shows_the_top_first_and_warns_of_a_tie(client, biased):
 
 
 def test_accept_top_counts_earlier_acceptances_and_skips_rejections(client, biased):
-    decisions.decide(proposal=biased.p["Alpha"], by=biased.organizer, accept=False)
-    decisions.decide(proposal=biased.p["Delta"], by=biased.organizer, accept=True)
+    decisions.proposal_decide(proposal=biased.p["Alpha"], by=biased.organizer, accept=False)
+    decisions.proposal_decide(proposal=biased.p["Delta"], by=biased.organizer, accept=True)
     client.force_login(biased.organizer)
     url = f"{reverse('admin:reviews_rankedproposal_accept_top')}?event={biased.event.pk}"
 
@@ -465,7 +465,7 @@ def test_ranked_list_with_decisions_costs_the_same_at_two_sizes(
         add_reviewed_proposals(event, reviewers, more)
         undecided = list(event.proposals.filter(state=ProposalState.SUBMITTED).order_by("pk"))
         for i, proposal in enumerate(undecided[: more // 2]):
-            decisions.decide(proposal=proposal, by=organizer, accept=i % 2 == 0)
+            decisions.proposal_decide(proposal=proposal, by=organizer, accept=i % 2 == 0)
             if i % 3 == 0:
                 send_decision(proposal, django_capture_on_commit_callbacks)
         queries, response = count_queries(client, reverse(RANKED))

@@ -66,7 +66,7 @@ def reminders_sent():
 
 
 def test_one_reminder_per_reviewer_with_unfinished_reviews(world, smtp_server):
-    result = reminders.queue_review_reminders(world.event)
+    result = reminders.review_reminders_queue(world.event)
 
     (message,) = result.queued
     assert (message.to, message.state, message.event, message.user) == (
@@ -88,7 +88,7 @@ def test_reminder_names_the_deadline_in_the_events_time_zone(world):
     review_settings.deadline = timezone.now() + timedelta(days=3)
     review_settings.save()
 
-    (message,) = reminders.queue_review_reminders(world.event).queued
+    (message,) = reminders.review_reminders_queue(world.event).queued
 
     assert "(Europe/Berlin)" in message.body
 
@@ -98,13 +98,13 @@ def test_decided_and_conflicted_proposals_need_no_reminder(world):
     world.proposals[1].save()
     Conflict.objects.create(proposal=world.proposals[2], reviewer=world.rita, reason="Same lab")
 
-    assert reminders.queue_review_reminders(world.event).queued == []
+    assert reminders.review_reminders_queue(world.event).queued == []
 
 
 def test_a_reviewer_is_reminded_once_an_hour(world):
-    reminders.queue_review_reminders(world.event)
+    reminders.review_reminders_queue(world.event)
 
-    again = reminders.queue_review_reminders(world.event)
+    again = reminders.review_reminders_queue(world.event)
 
     assert again.queued == [] and again.recently_reminded == [world.rita]
     assert reminders_sent() == ["rita@kernel.test"]
@@ -116,14 +116,14 @@ def test_no_reminders_after_the_review_deadline(world):
     review_settings.save()
 
     with pytest.raises(reminders.RemindersRefused, match="deadline has passed"):
-        reminders.queue_review_reminders(world.event)
+        reminders.review_reminders_queue(world.event)
     assert reminders_sent() == []
 
 
 def test_a_former_team_member_is_not_reminded(world):
     world.event.reviewer_teams.get().members.remove(world.rita)
 
-    assert reminders.queue_review_reminders(world.event).queued == []
+    assert reminders.review_reminders_queue(world.event).queued == []
 
 
 # --- the page in the outbox ---------------------------------------------------------------

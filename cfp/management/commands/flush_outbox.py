@@ -7,6 +7,6 @@ class Command(BaseCommand):
     help = "Deliver every pending outbox message now, in this process (after an outage)."
 
     def handle(self, *args, **options):
-        results = outbox.flush()
+        results = outbox.outbox_flush()
         summary = ", ".join(f"{n} {what}" for what, n in sorted(results.items())) or "nothing"
         self.stdout.write(f"Outbox flushed: {summary}.")

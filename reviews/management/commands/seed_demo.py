@@ -166,11 +166,11 @@ class Command(BaseCommand):
         organizer = users["organizer@example.com"]
         submitted = list(event.proposals.filter(state=ProposalState.SUBMITTED).order_by("pk"))
         accepted = [
-            decisions.decide(proposal=proposal, by=organizer, accept=True)
+            decisions.proposal_decide(proposal=proposal, by=organizer, accept=True)
             for proposal in submitted[:5]
         ]
         rejected = [
-            decisions.decide(proposal=proposal, by=organizer, accept=False)
+            decisions.proposal_decide(proposal=proposal, by=organizer, accept=False)
             for proposal in submitted[5:6]
         ]
         # Demo history: the decision emails went out earlier (nothing is sent now).
@@ -178,7 +178,7 @@ class Command(BaseCommand):
             proposal__event=event, kind__in=DECISION_KINDS, state=MessageState.DRAFT
         ).update(state=MessageState.SENT, queued_at=timezone.now(), sent_at=timezone.now())
         confirmed = [  # the fifth speaker has not answered yet
-            decisions.speaker_confirm(proposal=proposal, by=proposal.speakers.order_by("pk")[0])
+            decisions.proposal_confirm(proposal=proposal, by=proposal.speakers.order_by("pk")[0])
             for proposal in accepted[:4]
         ]
         accepted = confirmed + accepted[4:]
@@ -193,19 +193,19 @@ class Command(BaseCommand):
         at = [(rooms[0], clock(10, 0)), (rooms[1], clock(10, 0)), (rooms[0], clock(11, 0))]
         at += [(rooms[2], clock(14, 30)), (rooms[1], clock(14, 30))]
         for proposal, (room, start) in zip(accepted, at, strict=True):
-            schedule.place_talk(
+            schedule.talk_place(
                 event=event,
                 proposal=proposal,
                 room=room,
                 start=schedule.local_to_utc(event, day, start),
             )
-        schedule.add_break(
+        schedule.break_add(
             event=event,
             title="Lunch",
             start=schedule.local_to_utc(event, day, clock(12, 30)),
             duration=90,
         )
-        schedule.publish(
+        schedule.schedule_publish(
             event=event,
             name="1.0",
             by=organizer,
@@ -505,7 +505,7 @@ class Command(BaseCommand):
             start = schedule.local_to_utc(event, day, clock(hour, 0))
             slots.append(TalkSlot(event=event, proposal_id=pk, room=room, start=start, duration=50))
         TalkSlot.objects.bulk_create(slots)
-        schedule.publish(event=event, name="1.0", by=organizer, notify=False)
+        schedule.schedule_publish(event=event, name="1.0", by=organizer, notify=False)
 
     REVIEWS_PER_PROPOSAL = 5
 

@@ -139,7 +139,16 @@ def setup_django(env: dict) -> None:
     global _django_ready
     if _django_ready:
         return
-    for key in ("DATABASE_URL", "DEBUG", "SECRET_KEY", "REDIS_URL", "CELERY_QUEUE", "EMAIL_URL"):
+    keys = (
+        "DATABASE_URL",
+        "DEBUG",
+        "SECRET_KEY",
+        "REDIS_URL",
+        "SITE_URL",
+        "CELERY_QUEUE",
+        "EMAIL_URL",
+    )
+    for key in keys:
         os.environ[key] = env[key]
     os.environ.pop("REQUEST_STATS_FILE", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")

@@ -236,6 +236,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 REDIS_URL = env_str("REDIS_URL")
+# Without Redis, tasks run inside the request that sends them (SMTP too) and each process keeps
+# its own cache: fine with DEBUG, never for a site, so outside DEBUG it stops the start. Only
+# TASKS_IN_PROCESS=1 says it is meant (the test suite: config/settings_test.py).
+if not REDIS_URL and not DEBUG and not env_bool("TASKS_IN_PROCESS", default=False):
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set unless DEBUG is on, e.g. REDIS_URL=redis://127.0.0.1:6379/0: "
+        "Celery's broker (tasks, emails included, run in a worker) and the shared cache."
+    )
 if REDIS_URL:
     # While Redis cannot be reached, the cache (and the login rate limits in it) fall back to
     # this process's memory: pages and logins keep working (config/cache.py).
@@ -270,7 +278,15 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 EMAIL_URL = env_str("EMAIL_URL", "console:" if DEBUG else "smtp://127.0.0.1:25")
-globals().update(email_settings(EMAIL_URL))
+_email = email_settings(EMAIL_URL)
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Lectern <noreply@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # The first retry after a transient SMTP failure; each next one waits twice as long.
@@ -306,6 +322,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The site's address as visitors reach it: links in emails and feeds start with it.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+if not SITE_URL:
+    raise ImproperlyConfigured(
+        "SITE_URL must be set unless DEBUG is on, e.g. SITE_URL=https://cfp.example.org: "
+        "the address that links in emails point at."
+    )
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
 ACCOUNT_ADAPTER = "cfp.adapters.AccountAdapter"

@@ -10,6 +10,8 @@ os.environ.setdefault(
     "STATICFILES_BACKEND", "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
 os.environ.pop("REDIS_URL", None)  # Celery tests bring their own broker (TEST_REDIS_URL).
+os.environ.setdefault("TASKS_IN_PROCESS", "1")  # ... and the others run tasks in-process.
+os.environ.setdefault("SITE_URL", "http://127.0.0.1:8000")
 
 from config.settings import *  # noqa: E402,F403 (the test settings are the real ones)
 

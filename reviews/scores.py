@@ -19,11 +19,13 @@ from django.db import connection, transaction
 from django.db.models import Avg, Count, F, Max, QuerySet
 
 from cfp.models import Event, Proposal
-from config.celery import enqueue
+from config.celery import enqueue_on_commit
 from reviews import selectors
 from reviews.expressions import ReviewMedian, population_stddev
 from reviews.models import ProposalScore, Review, ReviewerScale, ReviewSettings
 
+# The task that runs refresh_if_stale (reviews.tasks): sent by name, this module imports no task.
+REFRESH_TASK = "reviews.tasks.refresh_scores"
 FIELDS = ("review_count", "mean", "median", "stddev", "normalised")
 BATCH = 2000
 LOOKBACK_IDS = 1000
@@ -44,8 +46,9 @@ def review_changed(*, proposal: Proposal) -> None:
     ReviewSettings.objects.filter(event_id=proposal.event_id).update(
         scores_version=F("scores_version") + 1
     )
-    event_id = proposal.event_id
-    transaction.on_commit(lambda: _enqueue(event_id))
+    # With the broker down the review is saved all the same: its event stays stale, and the
+    # beat sweeper (reviews.tasks.refresh_stale_scores) starts the refresh later.
+    enqueue_on_commit(REFRESH_TASK, event_id=proposal.event_id)
 
 
 def stored_scales(event_id: int, reviewer_ids=None) -> dict[int, selectors.Scale]:
@@ -123,7 +126,7 @@ def refresh_if_stale(event_id: int) -> bool:
     ).update(scores_refreshed_version=versions[0])
     _through(event, through)
     if ReviewSettings.objects.filter(event_id=event_id, scores_version__gt=versions[0]).exists():
-        _enqueue(event_id)  # changes whose task found the lock taken
+        enqueue_on_commit(REFRESH_TASK, event_id=event_id)  # their task found the lock taken
     return True
 
 
@@ -188,11 +191,3 @@ def _try_lock(event_id: int) -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, event_id])
         return cursor.fetchone()[0]
-
-
-def _enqueue(event_id: int) -> None:
-    from reviews.tasks import refresh_scores  # the task module imports this one
-
-    # With the broker down the review is saved all the same: its event stays stale, and
-    # the beat sweeper (refresh_stale_scores) starts the refresh later.
-    enqueue(refresh_scores, event_id=event_id)

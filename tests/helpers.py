@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.factories import SubmissionTypeFactory
@@ -25,6 +26,28 @@ def run_python(*args: str, unset=(), **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603 (our own interpreter and files)
         [sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
     )
+
+
+@contextmanager
+def celery_conf(**conf):
+    """This process's Celery app with these settings for the block (a broker of the test's)."""
+    from config.celery import app
+
+    previous = {key: app.conf[key] for key in conf}
+    app.conf.update(conf)
+    _drop_broker_connections(app)
+    try:
+        yield
+    finally:
+        app.conf.update(previous)
+        _drop_broker_connections(app)
+
+
+def _drop_broker_connections(app) -> None:
+    # Celery caches its connection pool on first use (with the in-process memory:// broker
+    # in earlier tests); drop it, as Celery itself does after a fork, to use the new broker.
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def page(response) -> str:

@@ -30,7 +30,7 @@ from django.utils.html import escape, linebreaks, urlize
 from cfp.enums import MessageState
 from cfp.mail.smtp import DeliveryUnknown
 from cfp.models import Event, Message, SendBatch
-from config.celery import enqueue
+from config.celery import enqueue_on_commit, sweep
 
 logger = logging.getLogger(__name__)
 
@@ -53,12 +53,15 @@ def text_to_html(body: str) -> str:
     return linebreaks(urlize(escape(body), nofollow=True), autoescape=False)
 
 
-def _enqueue(message_ids: list[int]) -> None:
-    from cfp.mail import tasks
+# The tasks, by their registered names (config.celery): this module never imports cfp.mail.tasks.
+DELIVER_TASK = "cfp.tasks.deliver_message"
+RELEASE_BATCH_TASK = "cfp.tasks.release_batch"
 
-    for message_id in message_ids:
-        if not enqueue(tasks.deliver_message, message_id=message_id):
-            return  # the broker is down: the rows stay pending for the sweeper
+
+def _deliver_on_commit(message_ids: list[int]) -> None:
+    """Send the delivery tasks once the transaction commits; with the broker down the rows
+    stay pending, and messages_requeue_due() sends them."""
+    transaction.on_commit(lambda: sweep(DELIVER_TASK, ({"message_id": pk} for pk in message_ids)))
 
 
 def message_queue(
@@ -88,7 +91,7 @@ def message_queue(
         queued_at=None if draft else now,
     )
     if not draft:
-        transaction.on_commit(lambda: _enqueue([message.pk]))
+        _deliver_on_commit([message.pk])
     return message
 
 
@@ -99,7 +102,7 @@ def messages_release(messages, states=(MessageState.DRAFT, MessageState.FAILED))
     updated = Message.objects.filter(pk__in=ids, state__in=states).update(
         state=MessageState.PENDING, queued_at=Now(), next_attempt_at=None
     )
-    transaction.on_commit(lambda: _enqueue(ids))
+    _deliver_on_commit(ids)
     return updated
 
 
@@ -245,7 +248,7 @@ def messages_requeue_due() -> int:
     )
     ids = list(due.values_list("pk", flat=True)[:5000])
     Message.objects.filter(pk__in=ids).update(queued_at=Now())
-    _enqueue(ids)
+    sweep(DELIVER_TASK, ({"message_id": pk} for pk in ids))
     return len(ids)
 
 
@@ -273,12 +276,6 @@ def draft_edit(*, message: Message, subject: str, body: str) -> bool:
     )
 
 
-def _enqueue_batch(batch_id: int) -> None:
-    from cfp.mail import tasks
-
-    enqueue(tasks.release_batch, batch_id=batch_id)  # if not, batches_resume() picks it up
-
-
 @transaction.atomic
 def batch_send(*, event: Event, messages, by=None) -> SendBatch | None:
     """Send these drafts of the event together; None when none of them is a waiting draft.
@@ -297,7 +294,7 @@ def batch_send(*, event: Event, messages, by=None) -> SendBatch | None:
         batch.delete()
         return None
     batch.save(update_fields=["total"])
-    transaction.on_commit(lambda: _enqueue_batch(batch.pk))
+    enqueue_on_commit(RELEASE_BATCH_TASK, batch_id=batch.pk)  # if lost, batches_resume()
     return batch
 
 
@@ -325,8 +322,7 @@ def batches_resume(now=None) -> int:
         .values_list("pk", flat=True)
         .distinct()
     )
-    for batch_id in batch_ids:
-        _enqueue_batch(batch_id)
+    sweep(RELEASE_BATCH_TASK, ({"batch_id": pk} for pk in batch_ids))
     return len(batch_ids)
 
 

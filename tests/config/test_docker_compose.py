@@ -20,3 +20,12 @@ def test_compose_publishes_ports_on_localhost_only():
     for name, ports in published.items():
         for port in ports:
             assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port} on every address"
+
+
+def test_compose_gives_the_app_what_production_settings_require():
+    """Without DEBUG, settings.py stops the start without these (README, "Configuration")."""
+    for name in ("web", "worker", "beat"):
+        environment = COMPOSE["services"][name]["environment"]
+        for required in ("SECRET_KEY", "REDIS_URL", "SITE_URL"):
+            assert environment.get(required), f"{name} starts without {required}"
+        assert "DEBUG" not in environment

@@ -10,21 +10,30 @@ from tests.helpers import run_python
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# What the test settings add to the environment (config/settings_test.py), and what a
+# production process may or may not get.
+TEST_DEFAULTS = {"SECRET_KEY", "SECURE_HTTPS", "STATICFILES_BACKEND", "TASKS_IN_PROCESS"}
+UNSET = {"DEBUG", "REDIS_URL", "SITE_URL", "EMAIL_URL", *TEST_DEFAULTS}
+PRODUCTION = {
+    "SECRET_KEY": "a-long-random-production-secret-" + "x7Qp" * 10,
+    "ALLOWED_HOSTS": "cfp.example.org",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "SITE_URL": "https://cfp.example.org",
+}
+
+
 def _manage(*args, **env):
-    unset = {"DEBUG", "SECRET_KEY", "REDIS_URL", "SECURE_HTTPS", "STATICFILES_BACKEND"}
-    return run_python("manage.py", *args, unset=unset, **env)
+    return run_python("manage.py", *args, unset=UNSET, **env)
+
+
+def _production(tmp_path, *args, without=(), **env):
+    """manage.py with DEBUG unset, as gunicorn and Celery run: PRODUCTION less `without`."""
+    given = {k: v for k, v in PRODUCTION.items() if k not in without}
+    return _manage(*args, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", **given, **env)
 
 
 def test_check_deploy_is_clean_in_production_mode(tmp_path):
-    result = _manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        SECRET_KEY="a-long-random-production-secret-" + "x7Qp" * 10,
-        ALLOWED_HOSTS="cfp.example.org",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    )
+    result = _production(tmp_path, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 
@@ -42,6 +51,42 @@ def test_secret_key_is_required_unless_debug():
 def test_debug_runs_without_a_secret_key(tmp_path):
     result = _manage("check", DEBUG="1", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     assert result.returncode == 0, result.stderr
+
+
+def test_redis_url_is_required_unless_debug(tmp_path):
+    result = _production(tmp_path, "check", without={"REDIS_URL"})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: REDIS_URL must be set unless DEBUG is on" in result.stderr
+    assert "REDIS_URL=redis://127.0.0.1:6379/0" in result.stderr  # what to set
+    # As gunicorn loads the app.
+    given = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+    wsgi = run_python("-c", "import config.wsgi", unset=UNSET, **given)
+    assert wsgi.returncode != 0
+    assert "REDIS_URL must be set unless DEBUG is on" in wsgi.stderr
+
+
+def test_site_url_is_required_unless_debug(tmp_path):
+    result = _production(tmp_path, "check", without={"SITE_URL"})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SITE_URL must be set unless DEBUG is on" in result.stderr
+    assert "SITE_URL=https://cfp.example.org" in result.stderr  # what to set
+
+
+def test_without_redis_tasks_run_in_process_only_when_asked(tmp_path):
+    """DEBUG (make run), or TASKS_IN_PROCESS=1 (the test suite); SITE_URL has a DEBUG default."""
+    show = (
+        "from django.conf import settings as s; "
+        "print(s.CELERY_TASK_ALWAYS_EAGER, s.CACHES['default']['BACKEND'], s.SITE_URL)"
+    )
+    debug = _manage(
+        "shell", "--no-imports", "-c", show, DEBUG="1", DATABASE_URL=f"sqlite:///{tmp_path}/db"
+    )
+    asked = _production(tmp_path, "shell", "--no-imports", "-c", show, without={"REDIS_URL"},
+                        TASKS_IN_PROCESS="1")  # fmt: skip
+
+    locmem = "django.core.cache.backends.locmem.LocMemCache"
+    assert debug.stdout.split() == ["True", locmem, "http://127.0.0.1:8000"], debug.stderr
+    assert asked.stdout.split() == ["True", locmem, "https://cfp.example.org"], asked.stderr
 
 
 def test_bad_boolean_fails_loudly(monkeypatch):
@@ -70,10 +115,47 @@ def test_email_url_smtp_with_credentials():
     }
 
 
-def test_email_url_console_and_bad_scheme():
+def test_email_url_smtps_is_tls_from_the_start_and_submission_is_starttls():
+    smtps = email_settings("smtps://mailer:secret@mail.example.org")
+    submission = email_settings("submission://mail.example.org?timeout=30")
+    plain_ssl = email_settings("smtp://mail.example.org:2465?ssl=1")
+
+    pick = ("EMAIL_PORT", "EMAIL_USE_SSL", "EMAIL_USE_TLS", "EMAIL_TIMEOUT")
+    assert [smtps[k] for k in pick] == [465, True, False, 10]
+    assert [submission[k] for k in pick] == [587, False, True, 30]
+    assert [plain_ssl[k] for k in pick] == [2465, True, False, 10]
+    assert smtps["EMAIL_BACKEND"] == submission["EMAIL_BACKEND"] == "cfp.mail.smtp.EmailBackend"
+
+
+def test_email_url_console_locmem_and_bad_urls():
     assert email_settings("console:")["EMAIL_BACKEND"].endswith("console.EmailBackend")
+    assert email_settings("locmem:")["EMAIL_BACKEND"].endswith("locmem.EmailBackend")
     with pytest.raises(ImproperlyConfigured, match="EMAIL_URL scheme"):
         email_settings("carrier-pigeon://coop")
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_URL needs a host"):
+        email_settings("smtp://")
+    with pytest.raises(ImproperlyConfigured, match="EMAIL_URL's port and timeout must be numbers"):
+        email_settings("smtp://mail.example.org?timeout=soon")
+
+
+def test_email_url_becomes_the_email_settings(tmp_path):
+    show = (
+        "from django.conf import settings as s; "
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER, "
+        "s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_SSL, s.EMAIL_USE_TLS, s.EMAIL_TIMEOUT)"
+    )
+    result = _production(
+        tmp_path,
+        "shell",
+        "--no-imports",
+        "-c",
+        show,
+        EMAIL_URL="smtps://mailer:p%40ss@mail.example.org?timeout=20",
+    )
+    assert result.stdout.split() == [
+        "cfp.mail.smtp.EmailBackend", "mail.example.org", "465", "mailer", "p@ss", "True", "False",
+        "20",
+    ], result.stderr  # fmt: skip
 
 
 def test_argon2_hashes_passwords(django_user_model):

@@ -14,7 +14,7 @@ import pytest
 import redis
 from django.db import connection
 
-from config.celery import app as celery_app
+from tests.helpers import celery_conf
 from tests.services import RedisServer, ServiceError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,31 +25,20 @@ class Broker(str):
 
 
 def _use_broker(url: str):
-    """Point this process's Celery app at a real broker, on a queue of this run's own."""
-    queue = f"lectern-test-{os.getpid()}"
-    keys = ("broker_url", "task_always_eager", "task_default_queue")
-    previous = {k: celery_app.conf[k] for k in keys}
-    celery_app.conf.update(broker_url=url, task_always_eager=False, task_default_queue=queue)
-    _drop_broker_connections()
+    """This process's Celery app on a real broker, on a queue of this run's own."""
     broker = Broker(url)
-    broker.queue = queue
-    return broker, previous
-
-
-def _drop_broker_connections() -> None:
-    # Celery caches its connection pool on first use (with the in-process memory:// broker
-    # in earlier tests); drop it, as Celery itself does after a fork, to use the new broker.
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
+    broker.queue = f"lectern-test-{os.getpid()}"
+    return broker, celery_conf(
+        broker_url=url, task_always_eager=False, task_default_queue=broker.queue
+    )
 
 
 @pytest.fixture
 def redis_broker(test_redis_url):
     """Redis at TEST_REDIS_URL (or this run's throwaway one), on a queue of this run's own."""
-    broker, previous = _use_broker(test_redis_url)
-    yield broker
-    celery_app.conf.update(previous)
-    _drop_broker_connections()
+    broker, conf = _use_broker(test_redis_url)
+    with conf:
+        yield broker
     client = redis.Redis.from_url(test_redis_url)
     client.delete(broker.queue)
     client.close()
@@ -63,11 +52,9 @@ def own_redis(tmp_path):
         server.start()
     except ServiceError as exc:
         pytest.fail(f"The outbox fault tests need a redis-server of their own: {exc}")
-    broker, previous = _use_broker(server.url)
-    server.broker = broker
-    yield server
-    celery_app.conf.update(previous)
-    _drop_broker_connections()
+    server.broker, conf = _use_broker(server.url)
+    with conf:
+        yield server
     server.stop()
 
 

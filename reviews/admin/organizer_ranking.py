@@ -5,27 +5,19 @@ there are (tests/reviews/test_organizer_admin.py counts them).
 """
 
 import math
-from operator import attrgetter
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, OrderBy
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from cfp.models import Proposal
 from reviews import scores, selectors, services
-from reviews.admin.listing import (
-    Column,
-    Filter,
-    Listing,
-    display_column,
-    int_param,
-    options_html,
-)
-from reviews.admin.listing import render as listing_render
+from reviews.admin.changelist import PER_PAGE, TalliedChangeList, no_side_navigation
 from reviews.admin.organizer_decisions import DecisionAdminMixin, decision_panel
 from reviews.admin.organizer_forms import person
 from reviews.admin.organizer_scope import (
@@ -36,6 +28,11 @@ from reviews.admin.organizer_scope import (
     page,
 )
 from reviews.models import Assignment, RankedProposal, Review
+
+
+def int_param(value) -> int | None:
+    """A parameter that names a row by its id; anything else (empty, "abc", "-1") is None."""
+    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 def two_decimals(value: float | None) -> str | None:
@@ -99,10 +96,12 @@ class EventChoiceFilter(admin.SimpleListFilter):
             return []
         return [(str(o.pk), o.name) for o in getattr(event, self.related).all()]
 
+    def narrowing(self) -> dict:
+        pk = int_param(self.value())
+        return {} if pk is None else {f"{self.field}_id": pk}
+
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(**{f"{self.field}_id": self.value()})
-        return queryset
+        return queryset.filter(**self.narrowing())
 
 
 class TrackFilter(EventChoiceFilter):
@@ -124,11 +123,15 @@ class StateFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [(s.value, s.label) for s in selectors.REVIEWABLE_STATES]
 
+    def narrowing(self) -> dict:
+        known = {s.value for s in selectors.REVIEWABLE_STATES}
+        return {"state": self.value()} if self.value() in known else {}
+
     def queryset(self, request, queryset):
-        return queryset.filter(state=self.value()) if self.value() else queryset
+        return queryset.filter(**self.narrowing())
 
 
-class RankedChangeList(ChangeList):
+class RankedChangeList(TalliedChangeList):
     def get_ordering_field_columns(self):
         if ORDER_VAR in self.params:
             return super().get_ordering_field_columns()
@@ -141,12 +144,22 @@ class RankedChangeList(ChangeList):
 
 @admin.register(RankedProposal)
 class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
-    # Columns drawn by their @admin.display methods (the lean list reads them too).
-    method_columns = ("decision_email", "review_total", "mean", "median", "disagreement")
-    list_display = ["title", "track", "state", *method_columns, "normalised_score"]
+    list_display = [
+        "title",
+        "track",
+        "state",
+        "decision_email",
+        "review_total",
+        "mean",
+        "median",
+        "disagreement",
+        "normalised_score",
+    ]
     list_filter = [RankedEventFilter, TrackFilter, TypeFilter, StateFilter]
-    list_select_related = ["track", "submission_type"]
+    list_select_related = ["track"]
+    list_per_page = PER_PAGE
     search_fields = ["title", "code"]
+    search_help_text = _("Searches titles and codes.")
     show_facets = admin.ShowFacets.NEVER
     # The list is always of one event: its count is the total, no second count needed.
     show_full_result_count = False
@@ -200,129 +213,50 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
     def normalised_score(self, obj) -> str | None:
         return two_decimals(obj.normalised)
 
+    def lookup_allowed(self, lookup, value, request=None):
+        # The filters' own parameters only (Django would take any field of the proposal).
+        return lookup in {EVENT_PARAM, "track", "type", "state"}
+
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        if request.method == "POST":
-            # The actions (accept or reject the selected): the changelist's own handling.
-            return super().changelist_view(request, extra_context)
         event = chosen_event(request)
-        filters = self._filters(request, event)
-        listing = Listing.from_request(request, self._columns(), filters, allowed=[EVENT_PARAM])
-        listing.default_order = (len(listing.columns) - 1, "desc")
-        actions = self.get_action_choices(request)
-        listing.index_offset = 1 if len(actions) > 1 else 0
         hidden = selectors.conflicted_count(event, request.user) if event else 0
-        # Before the list is read: rows for proposals submitted since the last view.
-        catching_up = scores.include_new_proposals(event) if event else False
-        rows = self._page(request, event, listing, hidden, checkboxes=len(actions) > 1)
-        return listing_render(
-            self,
-            request,
-            "admin/reviews/organizer/ranked_list.html",
-            listing,
-            title=f"Ranked proposals: {event}",
-            event=event,
-            event_param=EVENT_PARAM,
-            hidden_count=hidden,
-            scores_catching_up=catching_up,
-            rows=rows,
-            checkboxes=len(actions) > 1,
-            action_options=options_html(actions),
-            headers=listing.headers(),
-            filter_blocks=listing.filter_blocks(),
-            search_fields=self.search_fields,
-            search_help_text="Searches titles and codes.",
-            clear_search=listing.query_string(remove=["q", "p"]),
-            **(extra_context or {}),
+        request._lectern_hidden = hidden
+        context = {
+            "title": _("Ranked proposals: %(event)s") % {"event": event},
+            "event": event,
+            "event_param": EVENT_PARAM,
+            "hidden_count": hidden,
+            # Before the list is read: rows for proposals submitted since the last view.
+            "scores_catching_up": scores.include_new_proposals(event) if event else False,
+        }
+        return super().changelist_view(
+            request, no_side_navigation({**context, **(extra_context or {})})
         )
 
-    def _columns(self) -> list[Column]:
-        """list_display's columns; the figures' headers, cells and orders are their methods'."""
-        return [
-            Column("title", "Title", attrgetter("title"), "title"),
-            Column(
-                "track",
-                "Category",
-                lambda p: p.track.name if p.track else None,
-                "track__name",
-                nowrap=True,
-            ),
-            Column("state", "State", lambda p: p.get_state_display(), "state"),
-            *(display_column(self, name) for name in (*self.method_columns, "normalised_score")),
-        ]
-
-    def _filters(self, request, event) -> list[Filter]:
-        events = organized_events(request)
-        filters = []
-        if len(events) > 1:
-            filters.append(
-                Filter(
-                    "event",
-                    EVENT_PARAM,
-                    [(str(e.pk), e.name) for e in events],
-                    resets=("track", "type"),
-                )
-            )
-        if event is not None:
-            filters.append(
-                Filter("category", "track", [(str(t.pk), t.name) for t in event.tracks.all()])
-            )
-            filters.append(
-                Filter(
-                    "submission type",
-                    "type",
-                    [(str(t.pk), t.name) for t in event.submission_types.all()],
-                )
-            )
-        filters.append(
-            Filter("state", "state", [(s.value, s.label) for s in selectors.REVIEWABLE_STATES])
-        )
-        return filters
-
-    def _page(self, request, event, listing: Listing, hidden: int, *, checkboxes: bool) -> list:
-        """The page's rows, best first from one index; the count without reading the list.
+    def list_count(self, request, changelist) -> int:
+        """The list's count without reading the list.
 
         Every reviewable proposal of the event has a score row (include_new_proposals), so the
         list holds the event's reviewable proposals less the hidden (conflicted) ones: two
         counts from indexes instead of one over every row with its conflict tests.
         """
+        event = chosen_event(request)
         if event is None:
-            listing.paginate(0)
-            return []
-        params = listing.params
+            return 0
+        if changelist.query:
+            return changelist.queryset.count()
         narrowing = {}
-        if int_param(params.get("track")) is not None:
-            narrowing["track_id"] = int(params["track"])
-        if int_param(params.get("type")) is not None:
-            narrowing["submission_type_id"] = int(params["type"])
-        if params.get("state") in {s.value for s in selectors.REVIEWABLE_STATES}:
-            narrowing["state"] = params["state"]
-        listed = self.get_queryset(request).filter(**narrowing)
-        if listing.query:
-            listed = listed.filter(listing.search(self.search_fields))
-            count = listed.count()
-        else:
-            reviewable = Proposal.objects.filter(
-                event=event, state__in=selectors.REVIEWABLE_STATES, **narrowing
-            )
-            less = (
-                hidden
-                if not narrowing
-                else selectors.conflicted_count(event, request.user, **narrowing)
-            )
-            count = reviewable.count() - less
-        page = listing.paginate(count)
-        ordered = listed.select_related("track").order_by(
-            *listing.order_by([NullsLast(F("normalised"), descending=True), "title", "pk"])
+        for spec in changelist.filter_specs:
+            narrowing.update(getattr(spec, "narrowing", dict)())
+        reviewable = Proposal.objects.filter(
+            event=event, state__in=selectors.REVIEWABLE_STATES, **narrowing
         )
-        listing.result_list = list(ordered[page.slice])
-        changelist = reverse("admin:reviews_rankedproposal_changelist")
-        back = listing.row_link_suffix()
-        return listing.rows(
-            lambda proposal: f"{changelist}{proposal.pk}/change/{back}",
-            checkbox=self.action_checkbox if checkboxes else None,
-        )
+        hidden = getattr(request, "_lectern_hidden", None)
+        if narrowing or hidden is None:
+            hidden = selectors.conflicted_count(event, request.user, **narrowing)
+        return reviewable.count() - hidden
 
     # --- one proposal's reviews, side by side ----------------------------------------------
 

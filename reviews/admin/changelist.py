@@ -13,8 +13,10 @@ import re
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import PAGE_VAR, SEARCH_VAR, ChangeList, ChangeListSearchForm
 from django.core.paginator import Paginator
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 PER_PAGE = 50
@@ -51,6 +53,17 @@ class TalliedChangeList(ChangeList):
             # What the changelist's own search form says (then it searches without them).
             messages.error(request, _("Null characters are not allowed."))
         super().__init__(request, *args, **kwargs)
+        # Each row's link carries the list (so that a row's page returns to it, and "save and
+        # next" follows it). Written here once: the changelist would resolve every row's URL.
+        self.row_query = f"?{self.preserved_filters}" if self.preserved_filters else ""
+        self.preserved_filters = ""
+        self.changelist_url = reverse(
+            f"{self.model_admin.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}"
+            "_changelist"
+        )
+
+    def url_for_result(self, result):
+        return f"{self.changelist_url}{quote(result.pk)}/change/{self.row_query}"
 
     def get_results(self, request):
         count = self.model_admin.list_count(request, self)

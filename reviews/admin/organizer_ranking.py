@@ -187,7 +187,9 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
         return self._ranked(request, event).defer(*LONG_TEXTS)
 
     def get_ordering(self, request):
-        return [NullsLast(F("normalised"), descending=True), "title"]
+        # Ending with the pk, as the index of the stored figures does: the first page is read
+        # from it (the changelist would add "-pk" and sort the whole event).
+        return [NullsLast(F("normalised"), descending=True), "title", "pk"]
 
     def get_changelist(self, request, **kwargs):
         return RankedChangeList

@@ -5,10 +5,11 @@ there are (tests/reviews/test_organizer_admin.py counts them).
 """
 
 import math
+from operator import attrgetter
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, OrderBy
 from django.http import HttpResponseRedirect
@@ -17,7 +18,15 @@ from django.utils.translation import gettext_lazy as _
 
 from cfp.models import Proposal
 from reviews import scores, selectors, services
-from reviews.admin.changelist import PER_PAGE, TalliedChangeList, no_side_navigation
+from reviews.admin.listing import (
+    Column,
+    Filter,
+    Listing,
+    display_column,
+    int_param,
+    options_html,
+)
+from reviews.admin.listing import render as listing_render
 from reviews.admin.organizer_decisions import DecisionAdminMixin, decision_panel
 from reviews.admin.organizer_forms import person
 from reviews.admin.organizer_scope import (
@@ -28,11 +37,6 @@ from reviews.admin.organizer_scope import (
     page,
 )
 from reviews.models import Assignment, RankedProposal, Review
-
-
-def int_param(value) -> int | None:
-    """A parameter that names a row by its id; anything else (empty, "abc", "-1") is None."""
-    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 def two_decimals(value: float | None) -> str | None:
@@ -54,116 +58,15 @@ class NullsLast(OrderBy):
         return self
 
 
-# --- filters: one event at a time, then its tracks, types and states -----------------------
-
-
-class RankedEventFilter(admin.SimpleListFilter):
-    """Ranks compare within one event: the list always shows exactly one."""
-
-    title = "event"
-    parameter_name = EVENT_PARAM
-
-    def lookups(self, request, model_admin):
-        return [(str(e.pk), e.name) for e in organized_events(request)]
-
-    def has_output(self):
-        return len(self.lookup_choices) > 1
-
-    def choices(self, changelist):
-        current = chosen_event(self.request)
-        for value, name in self.lookup_choices:
-            yield {
-                "selected": current is not None and str(current.pk) == value,
-                # Another event has other tracks and types: their filters start afresh.
-                "query_string": changelist.get_query_string(
-                    {self.parameter_name: value}, ["track", "type", PAGE_VAR]
-                ),
-                "display": name,
-            }
-
-    def queryset(self, request, queryset):
-        return queryset  # get_queryset has chosen the event
-
-
-class EventChoiceFilter(admin.SimpleListFilter):
-    """Choices from the chosen event (its tracks, its submission types)."""
-
-    field = ""
-
-    def lookups(self, request, model_admin):
-        event = chosen_event(request)
-        if event is None:
-            return []
-        return [(str(o.pk), o.name) for o in getattr(event, self.related).all()]
-
-    def narrowing(self) -> dict:
-        pk = int_param(self.value())
-        return {} if pk is None else {f"{self.field}_id": pk}
-
-    def queryset(self, request, queryset):
-        return queryset.filter(**self.narrowing())
-
-
-class TrackFilter(EventChoiceFilter):
-    title = "category"
-    parameter_name = "track"
-    field, related = "track", "tracks"
-
-
-class TypeFilter(EventChoiceFilter):
-    title = "submission type"
-    parameter_name = "type"
-    field, related = "submission_type", "submission_types"
-
-
-class StateFilter(admin.SimpleListFilter):
-    title = "state"
-    parameter_name = "state"
-
-    def lookups(self, request, model_admin):
-        return [(s.value, s.label) for s in selectors.REVIEWABLE_STATES]
-
-    def narrowing(self) -> dict:
-        known = {s.value for s in selectors.REVIEWABLE_STATES}
-        return {"state": self.value()} if self.value() in known else {}
-
-    def queryset(self, request, queryset):
-        return queryset.filter(**self.narrowing())
-
-
-class RankedChangeList(TalliedChangeList):
-    def get_ordering_field_columns(self):
-        if ORDER_VAR in self.params:
-            return super().get_ordering_field_columns()
-        # The default order, best normalised score first, shows in that column's header.
-        return {self.list_display.index("normalised_score"): "desc"}
-
-
 # --- the ranked list ----------------------------------------------------------------------
 
 
 @admin.register(RankedProposal)
 class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
-    list_display = [
-        "title",
-        "track",
-        "state",
-        "decision_email",
-        "review_total",
-        "mean",
-        "median",
-        "disagreement",
-        "normalised_score",
-    ]
-    list_filter = [RankedEventFilter, TrackFilter, TypeFilter, StateFilter]
-    list_select_related = ["track"]
-    list_per_page = PER_PAGE
+    # Columns drawn by their @admin.display methods (the lean list reads them too).
+    method_columns = ("decision_email", "review_total", "mean", "median", "disagreement")
+    list_display = ["title", "track", "state", *method_columns, "normalised_score"]
     search_fields = ["title", "code"]
-    search_help_text = _("Searches titles and codes.")
-    show_facets = admin.ShowFacets.NEVER
-    # The list is always of one event: its count is the total, no second count needed.
-    show_full_result_count = False
-    change_list_template = "admin/reviews/organizer/ranked_list.html"
 
     def has_add_permission(self, request):
         return False
@@ -186,14 +89,6 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
         # Sorting every proposal of the event carries its row along: leave the long texts out.
         return self._ranked(request, event).defer(*LONG_TEXTS)
 
-    def get_ordering(self, request):
-        # Ending with the pk, as the index of the stored figures does: the first page is read
-        # from it (the changelist would add "-pk" and sort the whole event).
-        return [NullsLast(F("normalised"), descending=True), "title", "pk"]
-
-    def get_changelist(self, request, **kwargs):
-        return RankedChangeList
-
     # Not "reviews": the changelist would sort by the relation of that name, row per review.
     @admin.display(description="n", ordering=NullsLast(F("review_count")))
     def review_total(self, obj) -> int:
@@ -215,50 +110,155 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
     def normalised_score(self, obj) -> str | None:
         return two_decimals(obj.normalised)
 
-    def lookup_allowed(self, lookup, value, request=None):
-        # The filters' own parameters only (Django would take any field of the proposal).
-        return lookup in {EVENT_PARAM, "track", "type", "state"}
-
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
         event = chosen_event(request)
+        filters = self._filters(request, event)
+        listing = Listing.from_request(request, self._columns(), filters, allowed=[EVENT_PARAM])
+        if request.method == "POST":
+            return self._run_action(request, self._listed(request, event, listing)[0])
+        listing.default_order = (len(listing.columns) - 1, "desc")
+        actions = self.get_action_choices(request)
+        listing.index_offset = 1 if len(actions) > 1 else 0
         hidden = selectors.conflicted_count(event, request.user) if event else 0
-        request._lectern_hidden = hidden
-        context = {
-            "title": _("Ranked proposals: %(event)s") % {"event": event},
-            "event": event,
-            "event_param": EVENT_PARAM,
-            "hidden_count": hidden,
-            # Before the list is read: rows for proposals submitted since the last view.
-            "scores_catching_up": scores.include_new_proposals(event) if event else False,
-        }
-        return super().changelist_view(
-            request, no_side_navigation({**context, **(extra_context or {})})
+        # Before the list is read: rows for proposals submitted since the last view.
+        catching_up = scores.include_new_proposals(event) if event else False
+        rows = self._page(request, event, listing, hidden, checkboxes=len(actions) > 1)
+        return listing_render(
+            self,
+            request,
+            "admin/reviews/organizer/ranked_list.html",
+            listing,
+            title=f"Ranked proposals: {event}",
+            event=event,
+            event_param=EVENT_PARAM,
+            hidden_count=hidden,
+            scores_catching_up=catching_up,
+            rows=rows,
+            checkboxes=len(actions) > 1,
+            action_options=options_html(actions),
+            headers=listing.headers(),
+            filter_blocks=listing.filter_blocks(),
+            search_fields=self.search_fields,
+            search_help_text="Searches titles and codes.",
+            clear_search=listing.query_string(remove=["q", "p"]),
+            **(extra_context or {}),
         )
 
-    def list_count(self, request, changelist) -> int:
-        """The list's count without reading the list.
+    def _columns(self) -> list[Column]:
+        """list_display's columns; the figures' headers, cells and orders are their methods'."""
+        return [
+            Column("title", "Title", attrgetter("title"), "title"),
+            Column(
+                "track",
+                "Category",
+                lambda p: p.track.name if p.track else None,
+                "track__name",
+                nowrap=True,
+            ),
+            Column("state", "State", lambda p: p.get_state_display(), "state"),
+            *(display_column(self, name) for name in (*self.method_columns, "normalised_score")),
+        ]
+
+    def _filters(self, request, event) -> list[Filter]:
+        events = organized_events(request)
+        filters = []
+        if len(events) > 1:
+            filters.append(
+                Filter(
+                    "event",
+                    EVENT_PARAM,
+                    [(str(e.pk), e.name) for e in events],
+                    resets=("track", "type"),
+                )
+            )
+        if event is not None:
+            filters.append(
+                Filter("category", "track", [(str(t.pk), t.name) for t in event.tracks.all()])
+            )
+            filters.append(
+                Filter(
+                    "submission type",
+                    "type",
+                    [(str(t.pk), t.name) for t in event.submission_types.all()],
+                )
+            )
+        filters.append(
+            Filter("state", "state", [(s.value, s.label) for s in selectors.REVIEWABLE_STATES])
+        )
+        return filters
+
+    def _page(self, request, event, listing: Listing, hidden: int, *, checkboxes: bool) -> list:
+        """The page's rows, best first from one index; the count without reading the list.
 
         Every reviewable proposal of the event has a score row (include_new_proposals), so the
         list holds the event's reviewable proposals less the hidden (conflicted) ones: two
         counts from indexes instead of one over every row with its conflict tests.
         """
-        event = chosen_event(request)
         if event is None:
-            return 0
-        if changelist.query:
-            return changelist.queryset.count()
-        narrowing = {}
-        for spec in changelist.filter_specs:
-            narrowing.update(getattr(spec, "narrowing", dict)())
-        reviewable = Proposal.objects.filter(
-            event=event, state__in=selectors.REVIEWABLE_STATES, **narrowing
+            listing.paginate(0)
+            return []
+        listed, narrowing = self._listed(request, event, listing)
+        if listing.query:
+            count = listed.count()
+        else:
+            reviewable = Proposal.objects.filter(
+                event=event, state__in=selectors.REVIEWABLE_STATES, **narrowing
+            )
+            less = (
+                hidden
+                if not narrowing
+                else selectors.conflicted_count(event, request.user, **narrowing)
+            )
+            count = reviewable.count() - less
+        page = listing.paginate(count)
+        ordered = listed.select_related("track").order_by(
+            *listing.order_by([NullsLast(F("normalised"), descending=True), "title", "pk"])
         )
-        hidden = getattr(request, "_lectern_hidden", None)
-        if narrowing or hidden is None:
-            hidden = selectors.conflicted_count(event, request.user, **narrowing)
-        return reviewable.count() - hidden
+        listing.result_list = list(ordered[page.slice])
+        changelist = reverse("admin:reviews_rankedproposal_changelist")
+        back = listing.row_link_suffix()
+        return listing.rows(
+            lambda proposal: f"{changelist}{proposal.pk}/change/{back}",
+            checkbox=self.action_checkbox if checkboxes else None,
+        )
+
+    def _listed(self, request, event, listing: Listing) -> tuple:
+        """(the list's queryset with its filters and search, the filters as field values)."""
+        if event is None:
+            return self.get_queryset(request), {}
+        params = listing.params
+        narrowing = {}
+        if int_param(params.get("track")) is not None:
+            narrowing["track_id"] = int(params["track"])
+        if int_param(params.get("type")) is not None:
+            narrowing["submission_type_id"] = int(params["type"])
+        if params.get("state") in {s.value for s in selectors.REVIEWABLE_STATES}:
+            narrowing["state"] = params["state"]
+        listed = self.get_queryset(request).filter(**narrowing)
+        if listing.query:
+            listed = listed.filter(listing.search(self.search_fields))
+        return listed, narrowing
+
+    def _run_action(self, request, listed):
+        """Accept or reject the selected (or, "select all", every listed) proposals, as the
+        changelist runs its actions: its filters are the list's own (_listed)."""
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if "index" in request.POST and not selected and request.POST.get("select_across") != "1":
+            self.message_user(
+                request,
+                _(
+                    "Items must be selected in order to perform actions on them. No items "
+                    "have been changed."
+                ),
+                messages.WARNING,
+            )
+        elif "index" in request.POST or selected:
+            response = self.response_action(request, queryset=listed)
+            if response:
+                return response
+        return HttpResponseRedirect(request.get_full_path())
 
     # --- one proposal's reviews, side by side ----------------------------------------------
 

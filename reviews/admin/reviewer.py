@@ -6,27 +6,23 @@ its search and filters, the review page, nor the history (switched off for the q
 """
 
 from copy import copy
+from operator import itemgetter
 
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.db.models import Count, F, FilteredRelation, Q
+from django.db.models import Count, F, FilteredRelation, Q, Window
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext_lazy as _
 
+from cfp.enums import ExperienceLevel
 from cfp.models import Proposal
 from reviews import selectors, services
-from reviews.admin.changelist import (
-    PER_PAGE,
-    TalliedChangeList,
-    UnpagedChangeList,
-    no_side_navigation,
-)
+from reviews.admin.listing import Column, Filter, Listing, int_param, page_slice
+from reviews.admin.listing import render as listing_render
 from reviews.admin.reviewer_forms import ConflictForm, ReviewForm
 from reviews.models import Review, ReviewQueueItem, ReviewSettings
 
@@ -40,14 +36,9 @@ def format_score(value: float | None) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+LEVELS = dict(ExperienceLevel.choices)
 REVIEWED = "reviewed"  # the "your review" filter: yes or no
-EVENT = "event__id__exact"
 FILTER_CHOICES_SECONDS = 60
-
-
-def int_param(value) -> int | None:
-    """A parameter that names a row by its id; anything else (empty, "abc", "-1") is None."""
-    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 def _choice_order(choice: tuple) -> tuple:
@@ -55,135 +46,25 @@ def _choice_order(choice: tuple) -> tuple:
     return (event_id, pk is None, position or 0, name or "", pk or 0)
 
 
-# --- the queue's filters: the reviewer's events, and what their queue holds ----------------
-
-
-class EventFilter(admin.SimpleListFilter):
-    title = _("event")
-    parameter_name = EVENT
-
-    def lookups(self, request, model_admin):
-        return [(str(pk), event.name) for pk, event in model_admin._events(request).items()]
-
-    def choices(self, changelist):
-        # Another event has other tracks and types: their filters start afresh.
-        fresh = ["track", "submission_type"]
-        yield {
-            "selected": self.value() is None,
-            "query_string": changelist.get_query_string(remove=[EVENT, *fresh]),
-            "display": _("All"),
-        }
-        for value, name in self.lookup_choices:
-            yield {
-                "selected": self.value() == value,
-                "query_string": changelist.get_query_string({EVENT: value}, fresh),
-                "display": name,
-            }
-
-    def queryset(self, request, queryset):
-        event_id = int_param(self.value())
-        if event_id in self.model_admin_events:
-            return queryset.filter(event_id=event_id)
-        return queryset
-
-    def __init__(self, request, params, model, model_admin):
-        self.model_admin_events = model_admin._events(request)
-        super().__init__(request, params, model, model_admin)
-
-
-class RelatedInQueueFilter(admin.SimpleListFilter):
-    """The tracks (or types) of the reviewer's queue, and "none" if some have none."""
-
-    field = ""
-    missing = ""
-
-    def __init__(self, request, params, model, model_admin):
-        self.parameter_name = f"{self.field}__id__exact"
-        self.isnull = f"{self.field}__isnull"
-        super().__init__(request, params, model, model_admin)
-        if self.isnull in params:
-            self.used_parameters[self.isnull] = params.pop(self.isnull)[-1]
-
-    def expected_parameters(self):
-        return [self.parameter_name, self.isnull]
-
-    def lookups(self, request, model_admin):
-        return model_admin._choices(request, self.field)
-
-    def choices(self, changelist):
-        both = self.expected_parameters()
-        yield {
-            "selected": not self.used_parameters,
-            "query_string": changelist.get_query_string(remove=both),
-            "display": _("All"),
-        }
-        for value, label in self.lookup_choices:
-            param = self.isnull if value is None else self.parameter_name
-            value = "True" if value is None else value
-            yield {
-                "selected": self.used_parameters.get(param) == value,
-                "query_string": changelist.get_query_string({param: value}, both),
-                "display": label,
-            }
-
-    def queryset(self, request, queryset):
-        pk = int_param(self.value())
-        if pk is not None:
-            queryset = queryset.filter(**{f"{self.field}_id": pk})
-        if self.used_parameters.get(self.isnull) in ("True", "1"):
-            queryset = queryset.filter(**{self.isnull: True})
-        return queryset
-
-
-class TypeFilter(RelatedInQueueFilter):
-    title = _("type")
-    field = "submission_type"
-
-
-class TrackFilter(RelatedInQueueFilter):
-    title = _("category")
-    field = "track"
-
-
-class ReviewedFilter(admin.SimpleListFilter):
-    title = _("your review")
-    parameter_name = REVIEWED
-
-    def lookups(self, request, model_admin):
-        return [("yes", _("Reviewed")), ("no", _("Not yet"))]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("yes", "no"):
-            return queryset.filter(own_score__isnull=self.value() == "no")
-        return queryset
-
-
-# The filters that narrow the list within an event (and then need a count of their own).
-NARROWING = (
+TRACK_AND_TYPE = (
     "track__id__exact",
     "track__isnull",
     "submission_type__id__exact",
     "submission_type__isnull",
-    REVIEWED,
 )
 
 
 @admin.register(ReviewQueueItem)
 class ReviewQueueAdmin(admin.ModelAdmin):
-    list_display = ["title", "event", "kind", "track", "level", "your_score", "review_total"]
-    list_filter = [EventFilter, TypeFilter, TrackFilter, ReviewedFilter]
-    list_select_related = ["event", "submission_type", "track"]
-    list_per_page = PER_PAGE
+    # The list is drawn by changelist_view (listing.py); these serve the admin's own checks.
+    list_display = ["title"]
     # Titles and abstracts only: a search must never match on who the speakers are.
     search_fields = ["title", "abstract"]
-    search_help_text = _("Searches titles and abstracts.")
+    search_help_text = "Searches titles and abstracts."
     ordering = ["title", "pk"]
-    show_full_result_count = False
-    show_facets = admin.ShowFacets.NEVER
     actions = None
     empty_value_display = "–"
     view_on_site = False
-    change_list_template = "admin/reviews/reviewer/change_list.html"
     review_template = "admin/reviews/reviewer/review.html"
     conflict_template = "admin/reviews/reviewer/conflict.html"
 
@@ -217,96 +98,145 @@ class ReviewQueueAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # The list asks for it once per filter too; the reviewer's teams are read once.
         if not hasattr(request, "_lectern_review_queue"):
-            request._lectern_review_queue = self._with_own_score(
-                request, selectors.reviewable_proposals(request.user, teams=self._teams(request))
-            ).annotate(review_count=selectors.review_count())
+            teams = self._teams(request)
+            request._lectern_review_queue = selectors.review_queue(request.user, teams=teams)
         return request._lectern_review_queue.all()
 
-    @staticmethod
-    def _with_own_score(request, queryset):
-        """The reviewer's own score by a join on their review (one index lookup a row)."""
-        mine = FilteredRelation("reviews", condition=Q(reviews__reviewer_id=request.user.pk))
-        return queryset.annotate(mine=mine, own_score=F("mine__score"))
-
-    def lookup_allowed(self, lookup, value, request=None):
-        # Only the filters' own parameters: a hand-made query string (?notes__icontains=…,
-        # ?speakers=…) would otherwise tell a blind reviewer who wrote which proposal.
-        return lookup in {EVENT, *NARROWING}
-
-    # --- the list: Django's changelist, counted by the progress line ---------------------
-
-    def get_changelist(self, request, **kwargs):
-        if getattr(request, "_lectern_order_only", False):
-            return UnpagedChangeList  # "save and next": the list's order, no page
-        return TalliedChangeList
-
-    # Cells read what the page's one query brings (list_select_related, the annotations).
-    @admin.display(description=_("Type"), ordering="submission_type__name")
-    def kind(self, obj):
-        return obj.submission_type.name if obj.submission_type else None
-
-    @admin.display(description=_("Level"), ordering="experience_level")
-    def level(self, obj) -> str | None:
-        return obj.get_experience_level_display() or None
-
-    @admin.display(description=_("Your score"), ordering="own_score")
-    def your_score(self, obj) -> str:
-        return format_score(obj.own_score)
-
-    @admin.display(description=_("Reviews"), ordering="review_count")
-    def review_total(self, obj) -> int:
-        return obj.review_count
+    # --- the list: drawn lean (listing.py), with the changelist's parameters -----------------
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        title = {"title": _("Proposals to review")}
-        extra_context = no_side_navigation({**title, **(extra_context or {})})
-        response = super().changelist_view(request, extra_context)
-        context = getattr(response, "context_data", None)
-        if context and "cl" in context:
-            context["progress"] = context["cl"].progress
-        return response
-
-    def list_count(self, request, changelist) -> int:
-        """The list's count; on the way, the progress line's (reviewed of all in the event).
-
-        One query counts the queue in the event with its reviewed ones; only when filters or a
-        search narrow the list further does the list need a count of its own.
-        """
-        event = self._events(request).get(int_param(request.GET.get(EVENT)))
-        queue = selectors.reviewable_proposals(request.user, event, teams=self._teams(request))
-        counted = self._with_own_score(request, queue).aggregate(
-            total=Count("pk"), reviewed=Count("mine__reviewer_id")
+        listing = self._listing(request)
+        events = {team.event_id: team.event for team in self._teams(request)}
+        listing.filters = self._filters(request, listing, events)
+        event = events.get(int_param(listing.params.get("event__id__exact")))
+        page_rows, progress = self._page(request, listing, event)
+        listing.default_order = (0, "asc")
+        return listing_render(
+            self,
+            request,
+            "admin/reviews/reviewer/change_list.html",
+            listing,
+            title="Proposals to review",
+            progress={**progress, "event": event},
+            rows=page_rows,
+            headers=listing.headers(),
+            filter_blocks=listing.filter_blocks(),
+            search_fields=self.search_fields,
+            search_help_text=self.search_help_text,
+            clear_search=listing.query_string(remove=["q", "p"]),
+            **(extra_context or {}),
         )
-        changelist.progress = {**counted, "event": event}
-        if changelist.query or any(name in request.GET for name in NARROWING):
-            return changelist.queryset.count()
-        return counted["total"]
+
+    def _page(self, request, listing: Listing, event) -> tuple[list, dict]:
+        """The page's rows and the progress line's counts, in two or three queries.
+
+        The first reads ids over the whole queue, in the list's order, with the reviewer's own
+        score (one index lookup a proposal) and the counts (windows over the list before the
+        page is cut). The second reads the page's 50 rows. Only when filters or a search
+        narrow the list does the progress line, which counts the whole queue, need a third.
+        """
+        user = request.user
+        queue = selectors.reviewable_proposals(user, event, teams=self._teams(request))
+        mine = FilteredRelation("reviews", condition=Q(reviews__reviewer_id=user.pk))
+        queue = queue.annotate(mine=mine, own_score=F("mine__score"))
+        listed = self._narrow(queue, listing)
+        if any(self._listing_columns[i].name == "review_total" for i, _ in listing.ordering()):
+            listed = listed.annotate(review_count=selectors.review_count())
+        ids = (
+            listed.order_by(*listing.order_by(["title", "pk"]))
+            .annotate(
+                listed_total=Window(Count("pk")),
+                reviewed_total=Window(Count("mine__reviewer_id")),
+            )
+            .values_list("pk", "own_score", "listed_total", "reviewed_total")
+        )
+        number = listing.page_number()
+        first = list(ids[page_slice(number)])
+        count = first[0][2] if first else (listed.count() if number > 1 else 0)
+        page = listing.paginate(count)
+        if not first and count:  # past the last page: the last page
+            first = list(ids[page.slice])
+        if listing.query or listing.active_filters(besides=["event__id__exact"]):
+            counted = queue.aggregate(total=Count("pk"), reviewed=Count("mine__reviewer_id"))
+        else:
+            counted = {"total": count, "reviewed": first[0][3] if first else 0}
+        scores = {pk: score for pk, score, *_ in first}
+        rows = {
+            row["pk"]: {**row, "own_score": scores[row["pk"]]}
+            for row in Proposal.objects.filter(pk__in=scores)
+            .annotate(
+                review_count=selectors.review_count(),
+                event_name=F("event__name"),
+                type_name=F("submission_type__name"),
+                track_name=F("track__name"),
+            )
+            .values(
+                "pk",
+                "title",
+                "experience_level",
+                "review_count",
+                "event_name",
+                "type_name",
+                "track_name",
+            )
+        }
+        listing.result_list = [rows[pk] for pk in scores if pk in rows]
+        changelist = reverse("admin:reviews_reviewqueueitem_changelist")
+        back = listing.row_link_suffix()
+        return listing.rows(lambda row: f"{changelist}{row['pk']}/change/{back}"), counted
+
+    # The list's columns: each reads a row of values (see _page).
+    _listing_columns = [
+        Column("title", "Title", itemgetter("title"), "title"),
+        Column("event", "Event", itemgetter("event_name"), "event__name", nowrap=True),
+        Column("kind", "Type", itemgetter("type_name"), "submission_type__name"),
+        Column("track", "Category", itemgetter("track_name"), "track__name", nowrap=True),
+        Column(
+            "level", "Level", lambda row: LEVELS.get(row["experience_level"]), "experience_level"
+        ),
+        Column("your_score", "Your score", lambda row: format_score(row["own_score"]), "own_score"),
+        Column("review_total", "Reviews", itemgetter("review_count"), "review_count", True),
+    ]
+
+    def _listing(self, request) -> Listing:
+        columns = self._listing_columns
+        filters = [
+            Filter("event", "event__id__exact", [], resets=TRACK_AND_TYPE),
+            Filter("type", "submission_type__id__exact", [], also=("submission_type__isnull",)),
+            Filter("category", "track__id__exact", [], also=("track__isnull",)),
+            Filter("your review", REVIEWED, []),
+        ]
+        return Listing.from_request(request, columns, filters)
 
     def _teams(self, request) -> list:
         if not hasattr(request, "_lectern_teams"):
             request._lectern_teams = selectors.reviewer_teams(request.user)
         return request._lectern_teams
 
-    def _events(self, request) -> dict:
-        return {team.event_id: team.event for team in self._teams(request)}
-
-    def _choices(self, request, field: str) -> list[tuple[str | None, str]]:
-        """The filter's choices: the tracks (or types) in the queue, then "none" if any."""
-        events = self._events(request)
-        chosen = int_param(request.GET.get(EVENT))
+    def _filters(self, request, listing: Listing, events: dict) -> list[Filter]:
+        """The reviewer's events, and the tracks and types their queue has (in that event)."""
+        chosen = int_param(listing.params.get("event__id__exact"))
+        event_filter, type_filter, track_filter, reviewed_filter = listing.filters
+        event_filter.choices = [(str(pk), e.name) for pk, e in events.items()]
         present = self._present(request, chosen if chosen in events else None)
-        both = present["tracks"] + present["types"]
-        several = len({event_id for event_id, *_rest in both}) > 1
-        made = []
-        things = present["tracks" if field == "track" else "types"]
-        for event_id, _position, name, pk in things:
-            if pk is not None:
+        several = len({event_id for event_id, *_ in present["tracks"] + present["types"]}) > 1
+
+        def choices(things, param: str, missing: str) -> list[tuple[str, str]]:
+            made = []
+            for event_id, _position, name, pk in sorted(things, key=_choice_order):
+                if pk is None:
+                    continue
                 made.append((str(pk), f"{name} ({events[event_id].name})" if several else name))
-        if any(pk is None for *_rest, pk in things):
-            made.append((None, _("No category") if field == "track" else _("No type")))
-        return made
+            if any(pk is None for *_, pk in things):
+                made.append((f"{param}__isnull=True", missing))
+            return made
+
+        type_filter.choices = choices(present["types"], "submission_type", "No type")
+        track_filter.choices = choices(present["tracks"], "track", "No category")
+        reviewed_filter.choices = [("yes", "Reviewed"), ("no", "Not yet")]
+        return listing.filters
 
     def _present(self, request, event_id: int | None) -> dict:
         """The tracks and types in the reviewer's queue, kept for a minute.
@@ -339,6 +269,23 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             }
             cache.set(key, present, FILTER_CHOICES_SECONDS)
         return present
+
+    def _narrow(self, queryset, listing: Listing):
+        """The filters besides the event, and the search (titles and abstracts only)."""
+        params = listing.params
+        for name in ("submission_type", "track"):
+            if f"{name}__id__exact" in params:
+                queryset = queryset.filter(
+                    **{f"{name}_id": int_param(params[f"{name}__id__exact"])}
+                )
+            if params.get(f"{name}__isnull") in ("True", "1"):
+                queryset = queryset.filter(**{f"{name}__isnull": True})
+        reviewed = params.get(REVIEWED)
+        if reviewed in ("yes", "no"):
+            queryset = queryset.filter(own_score__isnull=reviewed == "no")
+        if listing.query:
+            queryset = queryset.filter(listing.search(self.search_fields))
+        return queryset
 
     # --- the review page --------------------------------------------------------------------
 
@@ -527,11 +474,15 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             params.pop(name, None)
         list_request = copy(request)
         list_request.GET = params
-        list_request._lectern_order_only = True
+        queryset = self.get_queryset(request)
         try:
-            queryset = self.get_changelist_instance(list_request).queryset
-        except (SuspiciousOperation, IncorrectLookupParameters):
-            queryset = self.get_queryset(request).order_by("title", "pk")
+            listing = self._listing(list_request)
+        except SuspiciousOperation:
+            return list(queryset.order_by("title", "pk").values_list("pk", "own_score"))
+        event = int_param(listing.params.get("event__id__exact"))
+        if event is not None:
+            queryset = queryset.filter(event_id=event)
+        queryset = self._narrow(queryset, listing).order_by(*listing.order_by(["title", "pk"]))
         return list(queryset.values_list("pk", "own_score"))
 
     def _next_unreviewed(self, request, *, after: Proposal) -> HttpResponseRedirect:

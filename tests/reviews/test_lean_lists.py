@@ -329,7 +329,7 @@ def test_queue_filters_offer_no_category_and_an_event_change_starts_afresh(clien
     no_category = client.get(QUEUE, {"event__id__exact": event.pk, "track__isnull": "True"})
     assert list_rows(no_category)
     assert {row["track"] for row in list_rows(no_category)} == {"–"}
-    assert '<li class="selected">\n    <a href="?event__id__exact=' in page(no_category)
+    assert re.search(r'<li class="selected">\s*<a href="[^"]*">No category</a>', page(no_category))
 
 
 def test_row_links_carry_the_list_so_that_next_follows_it(client, big):

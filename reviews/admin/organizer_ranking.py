@@ -7,13 +7,14 @@ there are (tests/reviews/test_organizer_admin.py counts them).
 import math
 from operator import attrgetter
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, OrderBy
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
 from cfp.models import Proposal
 from cfp.selectors import with_decision_mail
@@ -58,85 +59,6 @@ class NullsLast(OrderBy):
         return self
 
 
-# --- filters: one event at a time, then its tracks, types and states -----------------------
-
-
-class RankedEventFilter(admin.SimpleListFilter):
-    """Ranks compare within one event: the list always shows exactly one."""
-
-    title = "event"
-    parameter_name = EVENT_PARAM
-
-    def lookups(self, request, model_admin):
-        return [(str(e.pk), e.name) for e in organized_events(request)]
-
-    def has_output(self):
-        return len(self.lookup_choices) > 1
-
-    def choices(self, changelist):
-        current = chosen_event(self.request)
-        for value, name in self.lookup_choices:
-            yield {
-                "selected": current is not None and str(current.pk) == value,
-                # Another event has other tracks and types: their filters start afresh.
-                "query_string": changelist.get_query_string(
-                    {self.parameter_name: value}, ["track", "type", PAGE_VAR]
-                ),
-                "display": name,
-            }
-
-    def queryset(self, request, queryset):
-        return queryset  # get_queryset has chosen the event
-
-
-class EventChoiceFilter(admin.SimpleListFilter):
-    """Choices from the chosen event (its tracks, its submission types)."""
-
-    field = ""
-
-    def lookups(self, request, model_admin):
-        event = chosen_event(request)
-        if event is None:
-            return []
-        return [(str(o.pk), o.name) for o in getattr(event, self.related).all()]
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(**{f"{self.field}_id": self.value()})
-        return queryset
-
-
-class TrackFilter(EventChoiceFilter):
-    title = "category"
-    parameter_name = "track"
-    field, related = "track", "tracks"
-
-
-class TypeFilter(EventChoiceFilter):
-    title = "submission type"
-    parameter_name = "type"
-    field, related = "submission_type", "submission_types"
-
-
-class StateFilter(admin.SimpleListFilter):
-    title = "state"
-    parameter_name = "state"
-
-    def lookups(self, request, model_admin):
-        return [(s.value, s.label) for s in selectors.REVIEWABLE_STATES]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(state=self.value()) if self.value() else queryset
-
-
-class RankedChangeList(ChangeList):
-    def get_ordering_field_columns(self):
-        if ORDER_VAR in self.params:
-            return super().get_ordering_field_columns()
-        # The default order, best normalised score first, shows in that column's header.
-        return {self.list_display.index("normalised_score"): "desc"}
-
-
 # --- the ranked list ----------------------------------------------------------------------
 
 
@@ -145,13 +67,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
     # Columns drawn by their @admin.display methods (the lean list reads them too).
     method_columns = ("decision_email", "review_total", "mean", "median", "disagreement")
     list_display = ["title", "track", "state", *method_columns, "normalised_score"]
-    list_filter = [RankedEventFilter, TrackFilter, TypeFilter, StateFilter]
-    list_select_related = ["track", "submission_type"]
     search_fields = ["title", "code"]
-    show_facets = admin.ShowFacets.NEVER
-    # The list is always of one event: its count is the total, no second count needed.
-    show_full_result_count = False
-    change_list_template = "admin/reviews/organizer/ranked_list.html"
 
     def has_add_permission(self, request):
         return False
@@ -175,12 +91,6 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
             return RankedProposal.objects.none()
         # Sorting every proposal of the event carries its row along: leave the long texts out.
         return self._ranked(request, event).defer(*LONG_TEXTS)
-
-    def get_ordering(self, request):
-        return [NullsLast(F("normalised"), descending=True), "title"]
-
-    def get_changelist(self, request, **kwargs):
-        return RankedChangeList
 
     # Not "reviews": the changelist would sort by the relation of that name, row per review.
     @admin.display(description="n", ordering=NullsLast(F("review_count")))
@@ -206,12 +116,11 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        if request.method == "POST":
-            # The actions (accept or reject the selected): the changelist's own handling.
-            return super().changelist_view(request, extra_context)
         event = chosen_event(request)
         filters = self._filters(request, event)
         listing = Listing.from_request(request, self._columns(), filters, allowed=[EVENT_PARAM])
+        if request.method == "POST":
+            return self._run_action(request, self._listed(request, event, listing)[0])
         listing.default_order = (len(listing.columns) - 1, "desc")
         actions = self.get_action_choices(request)
         listing.index_offset = 1 if len(actions) > 1 else 0
@@ -293,17 +202,8 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
         if event is None:
             listing.paginate(0)
             return []
-        params = listing.params
-        narrowing = {}
-        if int_param(params.get("track")) is not None:
-            narrowing["track_id"] = int(params["track"])
-        if int_param(params.get("type")) is not None:
-            narrowing["submission_type_id"] = int(params["type"])
-        if params.get("state") in {s.value for s in selectors.REVIEWABLE_STATES}:
-            narrowing["state"] = params["state"]
-        listed = self.get_queryset(request).filter(**narrowing)
+        listed, narrowing = self._listed(request, event, listing)
         if listing.query:
-            listed = listed.filter(listing.search(self.search_fields))
             count = listed.count()
         else:
             reviewable = Proposal.objects.filter(
@@ -326,6 +226,42 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
             lambda proposal: f"{changelist}{proposal.pk}/change/{back}",
             checkbox=self.action_checkbox if checkboxes else None,
         )
+
+    def _listed(self, request, event, listing: Listing) -> tuple:
+        """(the list's queryset with its filters and search, the filters as field values)."""
+        if event is None:
+            return self.get_queryset(request), {}
+        params = listing.params
+        narrowing = {}
+        if int_param(params.get("track")) is not None:
+            narrowing["track_id"] = int(params["track"])
+        if int_param(params.get("type")) is not None:
+            narrowing["submission_type_id"] = int(params["type"])
+        if params.get("state") in {s.value for s in selectors.REVIEWABLE_STATES}:
+            narrowing["state"] = params["state"]
+        listed = self.get_queryset(request).filter(**narrowing)
+        if listing.query:
+            listed = listed.filter(listing.search(self.search_fields))
+        return listed, narrowing
+
+    def _run_action(self, request, listed):
+        """Accept or reject the selected (or, "select all", every listed) proposals, as the
+        changelist runs its actions: its filters are the list's own (_listed)."""
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
+        if "index" in request.POST and not selected and request.POST.get("select_across") != "1":
+            self.message_user(
+                request,
+                _(
+                    "Items must be selected in order to perform actions on them. No items "
+                    "have been changed."
+                ),
+                messages.WARNING,
+            )
+        elif "index" in request.POST or selected:
+            response = self.response_action(request, queryset=listed)
+            if response:
+                return response
+        return HttpResponseRedirect(request.get_full_path())
 
     # --- one proposal's reviews, side by side ----------------------------------------------
 

@@ -25,7 +25,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import is_staff_panel_refusal, page
-from tests.reviews.conftest import give_review
+from tests.reviews.conftest import give_review, list_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -378,6 +378,36 @@ def test_ranked_list_filters_by_track_type_and_state(client, organizer):
     assert sorted(titles(client, event, track=ops.pk)) == ["Accepted ops", "Ops panel"]
     assert titles(client, event, type=panel.pk) == ["Ops panel"]
     assert titles(client, event, state="accepted") == ["Accepted ops"]
+
+
+def test_ranked_list_action_on_all_selected_takes_the_lists_filters(client, organizer):
+    event = EventFactory(organizers=[organizer])
+    talk, panel = SubmissionTypeFactory(event=event), SubmissionTypeFactory(event=event)
+    submitted(event, "A talk", submission_type=talk)
+    submitted(event, "Another talk", submission_type=talk)
+    submitted(event, "A panel", submission_type=panel)
+    url = reverse("admin:reviews_rankedproposal_changelist")
+    query = f"?event={event.pk}&type={talk.pk}&q=talk"
+    client.force_login(organizer)
+    (shown,) = [row for row in list_rows(client.get(f"{url}{query}")) if row["title"] == "A talk"]
+
+    nothing = client.post(f"{url}{query}", {"action": "accept_selected", "index": "0"})
+    followed = page(client.get(nothing.url))
+    everything = client.post(
+        f"{url}{query}",
+        {
+            "action": "accept_selected",
+            "index": "0",
+            "select_across": "1",
+            "_selected_action": [shown["pk"]],
+        },
+    )
+
+    assert nothing.status_code == 302 and nothing.url == f"{url}{query}"
+    assert "Items must be selected in order to perform actions on them." in followed
+    body = page(everything)
+    assert "Accept 2 proposals?" in body
+    assert "A talk" in body and "Another talk" in body and "A panel" not in body
 
 
 def test_ranked_list_shows_one_event_at_a_time(client, organizer):

@@ -24,7 +24,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import is_staff_panel_refusal, page
-from tests.reviews.conftest import give_review
+from tests.reviews.conftest import give_review, list_rows, list_titles
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +71,7 @@ def progress_text(response) -> str:
 
 
 def queue_titles(response) -> list[str]:
-    return [str(row["title"]) for row in response.context["cl"].result_list]
+    return list_titles(response)
 
 
 def set_review_settings(event, **fields):
@@ -873,5 +873,5 @@ def test_queue_sorted_by_review_count_lists_each_proposal_once(client):
 
     for order in ("6", "-6"):  # the "Reviews" column
         response = client.get("/admin/reviews/reviewqueueitem/", {"o": order})
-        assert [row["pk"] for row in response.context["cl"].result_list] == [proposal.pk]
+        assert [row["pk"] for row in list_rows(response)] == [proposal.pk]
     assert Proposal.objects.count() == 1

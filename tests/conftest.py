@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import PASSWORD, EventFactory, ProposalFactory, SpeakerFactory
 
@@ -57,3 +59,12 @@ def proposal(event, speaker):
 def speaker_client(client, speaker):
     client.force_login(speaker)
     return client
+
+
+@pytest.fixture
+def _back_to_the_latest_migrations():
+    """A migration test leaves the database where it found it: at every app's latest."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())

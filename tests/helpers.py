@@ -95,3 +95,23 @@ def wait_until(condition, timeout: float = 60.0, step: float = 0.1) -> bool:
 def is_staff_panel_refusal(response) -> bool:
     """The page a signed-in account without staff status gets from any staff panel address."""
     return response.status_code == 403 and "has no access to the staff panel" in page(response)
+
+
+def assigned_review_form(event_name: str = "Broker Summit", title: str = "Ünïcode 🚀"):
+    """A reviewer assigned one submitted proposal of a new event: (event, reviewer, proposal,
+    the review page's address, form data that scores every criterion 4)."""
+    from django.urls import reverse
+
+    from reviews import selectors
+    from reviews.models import Assignment
+    from tests.factories import EventFactory, ProposalFactory, ReviewerFactory, ReviewerTeamFactory
+
+    event = EventFactory(name=event_name)
+    reviewer = ReviewerFactory()
+    ReviewerTeamFactory(event=event, members=[reviewer])
+    proposal = ProposalFactory(event=event, title=title)
+    proposal.submit(by=proposal.speakers.get())
+    Assignment.objects.create(proposal=proposal, reviewer=reviewer)
+    url = reverse("admin:reviews_reviewqueueitem_change", args=[proposal.pk])
+    scores = {f"score_{c.pk}": 4 for c in selectors.criteria_for(event)}
+    return event, reviewer, proposal, url, scores

@@ -275,15 +275,6 @@ def test_other_staff_cannot_reorder_in_the_staff_panel(client, duo):
 # --- existing rows get their places -----------------------------------------------------------
 
 
-@pytest.fixture
-def _back_to_the_latest_migrations():
-    """A migration test leaves the database where it found it: at every app's latest."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("_back_to_the_latest_migrations")
 def test_migration_keeps_every_speaker_and_puts_the_submitter_first():

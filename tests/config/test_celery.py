@@ -10,13 +10,12 @@ import logging
 import pytest
 from celery.exceptions import NotRegistered
 from django.db import transaction
-from django.urls import reverse
 
 from config.celery import enqueue, enqueue_on_commit, sweep
-from reviews import scores, selectors
-from reviews.models import Assignment, Review, ReviewSettings
-from tests.factories import EventFactory, ProposalFactory, ReviewerFactory, ReviewerTeamFactory
-from tests.helpers import celery_conf, page
+from reviews import scores
+from reviews.models import Review, ReviewSettings
+from tests.factories import EventFactory
+from tests.helpers import assigned_review_form, celery_conf, page
 
 REFRESH = "reviews.tasks.refresh_scores"
 NOBODY_LISTENS = "redis://127.0.0.1:1/0"
@@ -91,14 +90,7 @@ def test_enqueue_on_commit_sends_after_the_commit_and_nothing_after_a_rollback()
 
 @pytest.mark.django_db(transaction=True)
 def test_a_review_saved_with_the_broker_down_is_saved_and_answered(client, broker_down, caplog):
-    event = EventFactory(name="Broker Summit")
-    reviewer = ReviewerFactory()
-    ReviewerTeamFactory(event=event, members=[reviewer])
-    proposal = ProposalFactory(event=event, title="Ünïcode 🚀")
-    proposal.submit(by=proposal.speakers.get())
-    Assignment.objects.create(proposal=proposal, reviewer=reviewer)
-    url = reverse("admin:reviews_reviewqueueitem_change", args=[proposal.pk])
-    criteria = {f"score_{c.pk}": 4 for c in selectors.criteria_for(event)}
+    event, reviewer, proposal, url, criteria = assigned_review_form()
     client.force_login(reviewer)
 
     with caplog.at_level(logging.WARNING, logger="config.celery"):

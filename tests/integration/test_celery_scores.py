@@ -1,10 +1,9 @@
 """Normalised scores catch up through Redis and a real Celery worker after reviews are saved."""
 
 import pytest
-from django.urls import reverse
 
 from reviews import scores, selectors, tasks
-from reviews.models import Assignment, Review
+from reviews.models import Review
 from tests.factories import (
     EventFactory,
     ProposalFactory,
@@ -12,7 +11,7 @@ from tests.factories import (
     ReviewerTeamFactory,
     SpeakerFactory,
 )
-from tests.helpers import page, wait_until
+from tests.helpers import assigned_review_form, page, wait_until
 from tests.reviews.conftest import give_review
 
 pytestmark = pytest.mark.celery
@@ -49,14 +48,7 @@ def test_a_worker_recomputes_the_normalised_scores_after_reviews(celery_worker_p
 
 
 def test_redis_down_while_a_review_is_saved(client, own_redis, make_worker):
-    event = EventFactory(name="Broker Summit")
-    reviewer = ReviewerFactory()
-    ReviewerTeamFactory(event=event, members=[reviewer])
-    proposal = ProposalFactory(event=event, title="Ünïcode 🚀")
-    proposal.submit(by=proposal.speakers.get())
-    Assignment.objects.create(proposal=proposal, reviewer=reviewer)
-    url = reverse("admin:reviews_reviewqueueitem_change", args=[proposal.pk])
-    criteria = {f"score_{c.pk}": 4 for c in selectors.criteria_for(event)}
+    event, reviewer, proposal, url, criteria = assigned_review_form()
     client.force_login(reviewer)
 
     own_redis.stop()

@@ -271,15 +271,6 @@ def test_saving_a_review_gives_an_event_without_its_defaults_them(client, bare):
 # --- existing events get theirs -------------------------------------------------------------
 
 
-@pytest.fixture
-def _back_to_the_latest_migrations():
-    """A migration test leaves the database where it found it: at every app's latest."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("_back_to_the_latest_migrations")
 def test_migration_gives_existing_events_their_review_defaults():

@@ -33,7 +33,7 @@ LOOKBACK_IDS = 1000
 LOCK_NAMESPACE = 0x4C53  # "LS"
 
 
-def review_changed(*, proposal: Proposal) -> None:
+def scores_mark_stale(*, proposal: Proposal) -> None:
     """Call inside the transaction that created, changed or deleted a review of `proposal`."""
     ReviewSettings.objects.get_or_create(event_id=proposal.event_id)
     # The scales of this proposal's reviewers only: a save reads what it needs, not the event.
@@ -61,7 +61,7 @@ def stored_scales(event_id: int, reviewer_ids=None) -> dict[int, selectors.Scale
     }
 
 
-def include_new_proposals(event: Event) -> bool:
+def scores_include_new_proposals(event: Event) -> bool:
     """Rows for the event's proposals created since the last time; True while catching up.
 
     The ranked list calls this first: it reads the rows, so a proposal submitted a second
@@ -92,14 +92,14 @@ def include_new_proposals(event: Event) -> bool:
     return version != refreshed
 
 
-def refresh_event(event: Event) -> int:
+def scores_refresh(event: Event) -> int:
     """Recompute every reviewer's scale and every proposal's figures; returns the proposals."""
     stored, through = _refresh(event)
     _through(event, through)
     return stored
 
 
-def refresh_if_stale(event_id: int) -> bool:
+def scores_refresh_if_stale(event_id: int) -> bool:
     """The Celery task's work: refresh the event once if reviews changed since the last time.
 
     Running it twice, or in two workers at once, refreshes once: the second finds the lock

@@ -19,11 +19,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from cfp.enums import ACTIVE_STATES
+from cfp.enums import ACTIVE_STATES, ProposalState
 from cfp.models import Event, Proposal
+from cfp.models.proposal import speakers_in_order
 from reviews.enums import QueueMode
 from reviews.expressions import ReviewMedian, population_stddev
 from reviews.models import Assignment, Conflict, Criterion, Review, ReviewerTeam, ReviewSettings
+from speakers.models import User
 
 REVIEWABLE_STATES = ACTIVE_STATES
 MIN_REVIEWS_TO_NORMALISE = 3
@@ -238,7 +240,7 @@ def ranked_scores(
 
     The staff panel's ranked list and a proposal's reviews page read these: a page costs what
     it shows, however many reviews the event has. Only proposals with a row are listed (every
-    proposal once scores.include_new_proposals has run); the join on the row's event lets the
+    proposal once scores.scores_include_new_proposals has run); the join on the row's event lets the
     database read the best first from one index and stop after a page.
     """
     proposals = Proposal.objects.all() if queryset is None else queryset
@@ -261,3 +263,117 @@ def conflicted_count(event: Event, viewer, **narrowing) -> int:
     speaks = proposals.filter(speakers=viewer).order_by().values("pk")
     declared = proposals.filter(conflicts__reviewer=viewer).order_by().values("pk")
     return speaks.union(declared).count()
+
+
+def eligibility(event: Event) -> tuple[dict[int, set[int]], set[tuple[int, int]], set[int]]:
+    """Who may review what: team tracks, minus speakers and conflicts. Five queries."""
+    teams = list(event.reviewer_teams.prefetch_related("members", "tracks"))
+    reviewers = {m.pk for team in teams for m in team.members.all()}
+    proposals = list(
+        Proposal.objects.filter(event=event, state=ProposalState.SUBMITTED).values_list(
+            "pk", "track_id"
+        )
+    )
+    blocked = set(
+        Conflict.objects.filter(proposal__event=event).values_list("proposal_id", "reviewer_id")
+    )
+    blocked |= set(
+        Proposal.speakers.through.objects.filter(
+            proposal__event=event, user_id__in=reviewers
+        ).values_list("proposal_id", "user_id")
+    )
+    eligible: dict[int, set[int]] = {}
+    for proposal_id, track_id in proposals:
+        allowed = set()
+        for team in teams:
+            tracks = {t.pk for t in team.tracks.all()}
+            if not tracks or track_id in tracks:
+                allowed |= {m.pk for m in team.members.all()}
+        eligible[proposal_id] = {r for r in allowed if (proposal_id, r) not in blocked}
+    return eligible, blocked, reviewers
+
+
+def reviewer_progress(event: Event, viewer: User | None = None) -> list[dict]:
+    """Per reviewer: assigned, reviewed, and how their scores spread (three queries).
+
+    With a viewer, the proposals they are conflicted on count for nobody: an organizer who
+    speaks on a proposal learns nothing of its reviews from the reviewers' figures.
+    """
+    members = User.objects.filter(review_teams__event=event).distinct().select_related("profile")
+    assignments = Assignment.objects.filter(proposal__event=event)
+    reviews = Review.objects.filter(proposal__event=event)
+    if viewer is not None:
+        hidden = Proposal.objects.filter(event=event).filter(conflicted(viewer))
+        assignments = assignments.exclude(proposal__in=hidden)
+        reviews = reviews.exclude(proposal__in=hidden)
+    assigned = dict(
+        assignments.values("reviewer_id").annotate(n=Count("pk")).values_list("reviewer_id", "n")
+    )
+    rows = {}
+    for review in reviews.values("reviewer_id", "score"):
+        rows.setdefault(review["reviewer_id"], []).append(review["score"])
+    result = []
+    for member in members:
+        scores = rows.get(member.pk, [])
+        result.append(
+            {
+                "reviewer": member,
+                "assigned": assigned.get(member.pk, 0),
+                "reviewed": len(scores),
+                "scores": scores,
+            }
+        )
+    return result
+
+
+def suggested_conflicts(event: Event) -> list[tuple[User, Proposal, str]]:
+    """Reviewer–proposal pairs that look like a conflict: a shared email domain or affiliation."""
+    reviewers = list(
+        User.objects.filter(review_teams__event=event).distinct().select_related("profile")
+    )
+    existing = set(
+        Conflict.objects.filter(proposal__event=event).values_list("proposal_id", "reviewer_id")
+    )
+    proposals = Proposal.objects.filter(event=event, state__in=REVIEWABLE_STATES).prefetch_related(
+        speakers_in_order()
+    )
+    suggestions = []
+    for proposal in proposals.order_by("title"):
+        for reviewer in reviewers:
+            if (proposal.pk, reviewer.pk) in existing:
+                continue
+            reason = _shared_ground(reviewer, proposal.speakers.all())
+            if reason:
+                suggestions.append((reviewer, proposal, reason))
+    return suggestions
+
+
+# Addresses at these providers say nothing about where someone works.
+FREE_MAIL_DOMAINS = {
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com",
+    "icloud.com", "me.com", "proton.me", "protonmail.com", "gmx.de", "gmx.net", "web.de",
+    "mail.ru", "yandex.ru", "qq.com", "163.com", "aol.com", "fastmail.com", "posteo.de",
+    "example.com", "example.org",
+}  # fmt: skip
+
+
+def _domain(email: str) -> str:
+    return email.rsplit("@", 1)[-1].lower()
+
+
+def _affiliation(user: User) -> str:
+    profile = getattr(user, "profile", None)
+    return " ".join((profile.affiliation if profile else "").casefold().split())
+
+
+def _shared_ground(reviewer: User, speakers) -> str:
+    for speaker in speakers:
+        if speaker.pk == reviewer.pk:
+            continue
+        domain = _domain(reviewer.email)
+        if domain not in FREE_MAIL_DOMAINS and domain == _domain(speaker.email):
+            return f"Same email domain ({domain})"
+        affiliation = _affiliation(reviewer)
+        if affiliation and affiliation == _affiliation(speaker):
+            return "Same affiliation"
+    return ""

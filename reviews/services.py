@@ -3,11 +3,8 @@
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 
-from cfp.enums import ProposalState
 from cfp.models import Event, Proposal
-from cfp.models.proposal import speakers_in_order
 from reviews import assignment, scores, selectors
 from reviews.enums import ConflictSource
 from reviews.models import (
@@ -42,7 +39,7 @@ def review_defaults_create(*, event: Event) -> None:
         )
 
 
-def weighted_score(criteria: list[Criterion], values: dict[int, int]) -> float:
+def _weighted_score(criteria: list[Criterion], values: dict[int, int]) -> float:
     total_weight = sum((c.weight for c in criteria), Decimal(0))
     if total_weight <= 0:
         return float(sum(values[c.pk] for c in criteria) / len(criteria))
@@ -76,7 +73,7 @@ def review_save(
         proposal=proposal,
         reviewer=reviewer,
         defaults={
-            "score": weighted_score(criteria, values),
+            "score": _weighted_score(criteria, values),
             "comment": comment,
             "feedback": feedback,
         },
@@ -85,7 +82,7 @@ def review_save(
         Score.objects.update_or_create(
             review=review, criterion=criterion, defaults={"value": values[criterion.pk]}
         )
-    scores.review_changed(proposal=proposal)
+    scores.scores_mark_stale(proposal=proposal)
     return review
 
 
@@ -120,7 +117,7 @@ def _conflict(proposal, reviewer, source, reason, *, created_by) -> Conflict:
     # A conflicted reviewer keeps no assignment and no review of the proposal.
     Assignment.objects.filter(proposal=proposal, reviewer=reviewer).delete()
     if Review.objects.filter(proposal=proposal, reviewer=reviewer).delete()[0]:
-        scores.review_changed(proposal=proposal)
+        scores.scores_mark_stale(proposal=proposal)
     return conflict
 
 
@@ -130,39 +127,11 @@ def team_save_members(*, team: ReviewerTeam) -> None:
     team.members.filter(is_staff=False).update(is_staff=True)
 
 
-def eligibility(event: Event) -> tuple[dict[int, set[int]], set[tuple[int, int]], set[int]]:
-    """Who may review what: team tracks, minus speakers and conflicts. Five queries."""
-    teams = list(event.reviewer_teams.prefetch_related("members", "tracks"))
-    reviewers = {m.pk for team in teams for m in team.members.all()}
-    proposals = list(
-        Proposal.objects.filter(event=event, state=ProposalState.SUBMITTED).values_list(
-            "pk", "track_id"
-        )
-    )
-    blocked = set(
-        Conflict.objects.filter(proposal__event=event).values_list("proposal_id", "reviewer_id")
-    )
-    blocked |= set(
-        Proposal.speakers.through.objects.filter(
-            proposal__event=event, user_id__in=reviewers
-        ).values_list("proposal_id", "user_id")
-    )
-    eligible: dict[int, set[int]] = {}
-    for proposal_id, track_id in proposals:
-        allowed = set()
-        for team in teams:
-            tracks = {t.pk for t in team.tracks.all()}
-            if not tracks or track_id in tracks:
-                allowed |= {m.pk for m in team.members.all()}
-        eligible[proposal_id] = {r for r in allowed if (proposal_id, r) not in blocked}
-    return eligible, blocked, reviewers
-
-
 @transaction.atomic
 def assignment_run(*, event: Event, by: User, k: int | None = None) -> int:
     """Give each submitted proposal k reviewers, balanced; existing assignments stay."""
     k = k or selectors.settings_for(event).reviews_per_proposal
-    eligible, blocked, reviewers = eligibility(event)
+    eligible, blocked, reviewers = selectors.eligibility(event)
     existing = set(
         Assignment.objects.filter(proposal__event=event).values_list("proposal_id", "reviewer_id")
     )
@@ -192,89 +161,3 @@ def assignment_add(*, proposal: Proposal, reviewer: User) -> Assignment:
     assignment_check(proposal=proposal, reviewer=reviewer)
     assignment, _ = Assignment.objects.get_or_create(proposal=proposal, reviewer=reviewer)
     return assignment
-
-
-def reviewer_progress(event: Event, viewer: User | None = None) -> list[dict]:
-    """Per reviewer: assigned, reviewed, and how their scores spread (three queries).
-
-    With a viewer, the proposals they are conflicted on count for nobody: an organizer who
-    speaks on a proposal learns nothing of its reviews from the reviewers' figures.
-    """
-    members = User.objects.filter(review_teams__event=event).distinct().select_related("profile")
-    assignments = Assignment.objects.filter(proposal__event=event)
-    reviews = Review.objects.filter(proposal__event=event)
-    if viewer is not None:
-        hidden = Proposal.objects.filter(event=event).filter(selectors.conflicted(viewer))
-        assignments = assignments.exclude(proposal__in=hidden)
-        reviews = reviews.exclude(proposal__in=hidden)
-    assigned = dict(
-        assignments.values("reviewer_id").annotate(n=Count("pk")).values_list("reviewer_id", "n")
-    )
-    rows = {}
-    for review in reviews.values("reviewer_id", "score"):
-        rows.setdefault(review["reviewer_id"], []).append(review["score"])
-    result = []
-    for member in members:
-        scores = rows.get(member.pk, [])
-        result.append(
-            {
-                "reviewer": member,
-                "assigned": assigned.get(member.pk, 0),
-                "reviewed": len(scores),
-                "scores": scores,
-            }
-        )
-    return result
-
-
-def suggested_conflicts(event: Event) -> list[tuple[User, Proposal, str]]:
-    """Reviewer–proposal pairs that look like a conflict: a shared email domain or affiliation."""
-    reviewers = list(
-        User.objects.filter(review_teams__event=event).distinct().select_related("profile")
-    )
-    existing = set(
-        Conflict.objects.filter(proposal__event=event).values_list("proposal_id", "reviewer_id")
-    )
-    proposals = Proposal.objects.filter(
-        event=event, state__in=selectors.REVIEWABLE_STATES
-    ).prefetch_related(speakers_in_order())
-    suggestions = []
-    for proposal in proposals.order_by("title"):
-        for reviewer in reviewers:
-            if (proposal.pk, reviewer.pk) in existing:
-                continue
-            reason = _shared_ground(reviewer, proposal.speakers.all())
-            if reason:
-                suggestions.append((reviewer, proposal, reason))
-    return suggestions
-
-
-# Addresses at these providers say nothing about where someone works.
-FREE_MAIL_DOMAINS = {
-    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "yahoo.com",
-    "icloud.com", "me.com", "proton.me", "protonmail.com", "gmx.de", "gmx.net", "web.de",
-    "mail.ru", "yandex.ru", "qq.com", "163.com", "aol.com", "fastmail.com", "posteo.de",
-    "example.com", "example.org",
-}  # fmt: skip
-
-
-def _domain(email: str) -> str:
-    return email.rsplit("@", 1)[-1].lower()
-
-
-def _affiliation(user: User) -> str:
-    profile = getattr(user, "profile", None)
-    return " ".join((profile.affiliation if profile else "").casefold().split())
-
-
-def _shared_ground(reviewer: User, speakers) -> str:
-    for speaker in speakers:
-        if speaker.pk == reviewer.pk:
-            continue
-        domain = _domain(reviewer.email)
-        if domain not in FREE_MAIL_DOMAINS and domain == _domain(speaker.email):
-            return f"Same email domain ({domain})"
-        affiliation = _affiliation(reviewer)
-        if affiliation and affiliation == _affiliation(speaker):
-            return "Same affiliation"
-    return ""

@@ -7,7 +7,7 @@ from reviews import scores
 @shared_task(name="reviews.tasks.refresh_scores", acks_late=True)
 def refresh_scores(*, event_id: int) -> bool:
     """Recompute an event's reviewer scales and normalised scores (once, however often asked)."""
-    return scores.refresh_if_stale(event_id)
+    return scores.scores_refresh_if_stale(event_id)
 
 
 @shared_task(name="reviews.tasks.refresh_stale_scores")

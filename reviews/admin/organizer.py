@@ -286,7 +286,7 @@ class ConflictAdmin(ProposalPickMixin, OrganizerReviewAdmin):
             .filter(selectors.conflicted(request.user))
             .values_list("pk", flat=True)
         )
-        return [s for s in services.suggested_conflicts(event) if s[1].pk not in hidden]
+        return [s for s in selectors.suggested_conflicts(event) if s[1].pk not in hidden]
 
     def suggestions_view(self, request):
         event = self.organizer_event(request)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cfp.models import Proposal
 from cfp.selectors import with_decision_mail
-from reviews import scores, selectors, services
+from reviews import scores, selectors
 from reviews.admin.listing import (
     Column,
     Filter,
@@ -126,7 +126,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
         listing.index_offset = 1 if len(actions) > 1 else 0
         hidden = selectors.conflicted_count(event, request.user) if event else 0
         # Before the list is read: rows for proposals submitted since the last view.
-        catching_up = scores.include_new_proposals(event) if event else False
+        catching_up = scores.scores_include_new_proposals(event) if event else False
         rows = self._page(request, event, listing, hidden, checkboxes=len(actions) > 1)
         return listing_render(
             self,
@@ -274,7 +274,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
         event_id = Proposal.objects.filter(pk=pk).values_list("event_id", flat=True).first()
         if event_id not in events:
             return None
-        catching_up = scores.include_new_proposals(events[event_id])
+        catching_up = scores.scores_include_new_proposals(events[event_id])
         ranked = self._ranked(request, events[event_id]).filter(pk=pk)
         proposal = ranked.select_related("event", "track", "submission_type").first()
         if proposal is not None:
@@ -375,7 +375,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
         criteria = selectors.criteria_for(event)
         bins = score_bins(min(c.min_score for c in criteria), max(c.max_score for c in criteria))
         rows = []
-        for row in services.reviewer_progress(event, viewer=request.user):
+        for row in selectors.reviewer_progress(event, viewer=request.user):
             counts = distribution(row["scores"], bins)
             peak = max(counts) or 1
             assigned, reviewed = row["assigned"], row["reviewed"]

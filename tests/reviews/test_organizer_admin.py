@@ -560,7 +560,7 @@ def add_reviewed_proposals(event, reviewers, count):
     Score.objects.bulk_create(
         Score(review=r, criterion=criterion, value=int(r.score)) for r in reviews
     )
-    scores.refresh_event(event)  # bulk inserts bypass the review service
+    scores.scores_refresh(event)  # bulk inserts bypass the review service
 
 
 def count_queries(client, url, params=None):

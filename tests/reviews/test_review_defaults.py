@@ -199,7 +199,7 @@ def get_capturing(client, user, url):
 def test_a_review_page_writes_nothing(client, world, name):
     # The stored score rows of new proposals catch up on the first ranked read, by design
     # (reviews.scores): that is not what this test is about, so they are in place first.
-    scores.include_new_proposals(world.event)
+    scores.scores_include_new_proposals(world.event)
     role, url = PAGES[name]
 
     response, queries = get_capturing(client, getattr(world, role), url(world))

@@ -40,7 +40,7 @@ def figures(queryset):
 
 
 def stored_figures(event, viewer):
-    scores.include_new_proposals(event)  # as the ranked list does first
+    scores.scores_include_new_proposals(event)  # as the ranked list does first
     return figures(selectors.ranked_scores(event, viewer))
 
 
@@ -73,7 +73,7 @@ def harsh_and_lenient(review_event):
 def test_stored_figures_equal_the_live_ones_after_a_refresh(harsh_and_lenient):
     event, viewer = harsh_and_lenient, SpeakerFactory()
 
-    assert scores.refresh_if_stale(event.pk) is True
+    assert scores.scores_refresh_if_stale(event.pk) is True
 
     live = figures(selectors.ranked_proposals(event, viewer))
     assert_same(stored_figures(event, viewer), live)
@@ -86,7 +86,7 @@ def test_a_saved_review_updates_its_proposal_at_once_and_the_scales_later(
     harsh_and_lenient, reviewer
 ):
     event, viewer = harsh_and_lenient, SpeakerFactory()
-    scores.refresh_if_stale(event.pk)
+    scores.scores_refresh_if_stale(event.pk)
     charlie = event.proposals.get(title="Charlie")
 
     give_review(charlie, reviewer, 1)  # a fourth review
@@ -97,7 +97,7 @@ def test_a_saved_review_updates_its_proposal_at_once_and_the_scales_later(
     assert stored[:2] == (3, pytest.approx(3.0))
     assert event.pk in scores.stale_event_ids()  # the scales changed: a refresh is due
 
-    assert scores.refresh_if_stale(event.pk) is True
+    assert scores.scores_refresh_if_stale(event.pk) is True
     assert_same(
         stored_figures(event, viewer),
         figures(selectors.ranked_proposals(event, viewer)),
@@ -108,8 +108,8 @@ def test_a_saved_review_updates_its_proposal_at_once_and_the_scales_later(
 def test_a_refresh_runs_once_however_often_it_is_asked(harsh_and_lenient):
     event = harsh_and_lenient
 
-    assert scores.refresh_if_stale(event.pk) is True
-    assert scores.refresh_if_stale(event.pk) is False
+    assert scores.scores_refresh_if_stale(event.pk) is True
+    assert scores.scores_refresh_if_stale(event.pk) is False
     assert tasks.refresh_scores.apply(kwargs={"event_id": event.pk}).get() is False
 
 
@@ -147,11 +147,11 @@ def test_a_refresh_finds_another_one_running_and_leaves_it_the_work(harsh_and_le
     try:
         with other.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_lock(%s, %s)", [scores.LOCK_NAMESPACE, event.pk])
-        assert scores.refresh_if_stale(event.pk) is False
+        assert scores.scores_refresh_if_stale(event.pk) is False
         assert event.pk in scores.stale_event_ids()
     finally:
         other.close()
-    assert scores.refresh_if_stale(event.pk) is True
+    assert scores.scores_refresh_if_stale(event.pk) is True
 
 
 @settings(
@@ -175,7 +175,7 @@ def test_stored_and_live_figures_agree_for_any_scores(review_event, grid):
             for reviewer, value in zip(reviewers, row, strict=True):
                 if value is not None:
                     give_review(proposal, reviewer, value)
-        scores.refresh_if_stale(review_event.pk)
+        scores.scores_refresh_if_stale(review_event.pk)
         viewer = SpeakerFactory()
         assert_same(
             stored_figures(review_event, viewer),
@@ -193,7 +193,7 @@ def test_the_ranked_list_says_when_normalised_scores_are_catching_up(client, har
     notice = "the normalised scores are being recalculated"
 
     stale = page(client.get(url, {"event": event.pk}))
-    scores.refresh_if_stale(event.pk)
+    scores.scores_refresh_if_stale(event.pk)
     fresh = page(client.get(url, {"event": event.pk}))
 
     assert notice in stale and notice not in fresh
@@ -202,7 +202,7 @@ def test_the_ranked_list_says_when_normalised_scores_are_catching_up(client, har
 
 def test_a_proposal_submitted_after_the_last_refresh_ranks_last_at_once(client, harsh_and_lenient):
     event = harsh_and_lenient
-    scores.refresh_if_stale(event.pk)
+    scores.scores_refresh_if_stale(event.pk)
     late = submitted(event, "Late arrival")
     organizer = UserFactory(is_staff=True)
     event.organizers.add(organizer)
@@ -219,19 +219,19 @@ def test_a_proposal_submitted_after_the_last_refresh_ranks_last_at_once(client, 
     ]
     assert order[-2:] == ["Late arrival", "Unreviewed"]
     assert body.index("Alpha") < body.index("Late arrival") < body.index("Unreviewed")
-    assert scores.include_new_proposals(event) is False  # nothing new: nothing written
+    assert scores.scores_include_new_proposals(event) is False  # nothing new: nothing written
     assert ReviewSettings.objects.get(event=event).scores_through_proposal == late.pk
 
 
 def test_a_proposal_committed_out_of_order_still_gets_its_row(harsh_and_lenient):
     event = harsh_and_lenient
-    scores.refresh_if_stale(event.pk)
+    scores.scores_refresh_if_stale(event.pk)
     alpha = event.proposals.get(title="Alpha")
     # As if Alpha's transaction had committed after the last proposal was already counted.
     ProposalScore.objects.filter(proposal=alpha).delete()
     assert ReviewSettings.objects.get(event=event).scores_through_proposal > alpha.pk
 
-    scores.include_new_proposals(event)
+    scores.scores_include_new_proposals(event)
 
     titles = {p.title for p in selectors.ranked_scores(event, SpeakerFactory())}
     assert "Alpha" in titles

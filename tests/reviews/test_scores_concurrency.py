@@ -59,7 +59,7 @@ def test_reviews_saved_during_refreshes_never_deadlock():
     def refresher():
         try:
             while not done.is_set():
-                scores.refresh_if_stale(event.pk)
+                scores.scores_refresh_if_stale(event.pk)
         except BaseException as exc:  # noqa: BLE001 (reported by the main thread)
             errors.append(exc)
         finally:
@@ -78,7 +78,7 @@ def test_reviews_saved_during_refreshes_never_deadlock():
     refreshing.join(timeout=120)
 
     assert not errors, errors
-    scores.refresh_if_stale(event.pk)
+    scores.scores_refresh_if_stale(event.pk)
     viewer = SpeakerFactory()
     live = {p.pk: p.normalised for p in selectors.ranked_proposals(event, viewer)}
     stored = {p.pk: p.normalised for p in selectors.ranked_scores(event, viewer)}

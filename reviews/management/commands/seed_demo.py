@@ -328,7 +328,7 @@ class Command(BaseCommand):
             self._bulk_proposals(event, count, speakers)
             self._bulk_reviews(event, reviewer_users)
             # Bulk inserts bypass the review service: store the figures it would have kept.
-            review_scores.refresh_event(event)
+            review_scores.scores_refresh(event)
             if programme:
                 self._bulk_programme(event)
         if connection.vendor == "postgresql":

@@ -8,7 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cfp.admin import exports, schedule
-from cfp.admin.base import EventChildInlineMixin, EventTimezoneMixin, OrganizerScopedAdmin
+from cfp.admin.base import (
+    EventChildInlineMixin,
+    EventTimezoneMixin,
+    OrganizerScopedAdmin,
+    organized_events,
+)
 from cfp.models import CfP, Event, Room, SubmissionType, Track
 
 
@@ -70,7 +75,9 @@ class EventAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
 
     def get_queryset(self, request):
         qs = admin.ModelAdmin.get_queryset(self, request)
-        return qs if request.user.is_superuser else qs.filter(organizers=request.user)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(pk__in=[event.pk for event in organized_events(request)])
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "organizers":

@@ -1,10 +1,12 @@
 """Small helpers the view tests share: form data as a browser posts it, and page text."""
 
 import os
+import re
 import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from html.parser import HTMLParser
 from pathlib import Path
 
 from tests.factories import SubmissionTypeFactory
@@ -95,3 +97,55 @@ def wait_until(condition, timeout: float = 60.0, step: float = 0.1) -> bool:
 def is_staff_panel_refusal(response) -> bool:
     """The page a signed-in account without staff status gets from any staff panel address."""
     return response.status_code == 403 and "has no access to the staff panel" in page(response)
+
+
+class ListRows(HTMLParser):
+    """The rows of a staff list's table as a browser shows them: per row, each cell's text by
+    its column (the cell's class "field-<column>"), the row's link ("href") and, when the row
+    has a checkbox, the id it posts ("pk")."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.rows, self.cell, self.in_table = [], None, False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "table" and a.get("id") == "result_list":
+            self.in_table = True
+        elif not self.in_table:
+            return
+        elif tag == "tr":
+            self.rows.append({})
+        elif tag in ("td", "th") and self.rows:
+            match = re.search(r"\bfield-(\w+)", a.get("class") or "")
+            self.cell = match.group(1) if match else None
+            if self.cell:
+                self.rows[-1][self.cell] = ""
+        elif tag == "a" and self.cell and self.rows and "href" not in self.rows[-1]:
+            self.rows[-1]["href"] = a["href"]
+        elif tag == "input" and a.get("name") == "_selected_action" and self.rows:
+            self.rows[-1]["pk"] = int(a["value"])
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th"):
+            self.cell = None
+        elif tag == "table":
+            self.in_table = False
+
+    def handle_data(self, data):
+        if self.cell and self.rows:
+            self.rows[-1][self.cell] += data
+
+
+def list_rows(response) -> list[dict]:
+    """The rows a staff list shows (see ListRows); the header row is left out."""
+    rows = ListRows(response.content.decode()).rows
+    for row in rows:
+        if "href" in row and "pk" not in row:
+            row["pk"] = int(re.search(r"/(\d+)/change/", row["href"]).group(1))
+    return [row for row in rows if any(k not in ("href", "pk") for k in row)]
+
+
+def list_titles(response) -> list[str]:
+    return [row["title"] for row in list_rows(response)]

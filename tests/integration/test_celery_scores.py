@@ -13,7 +13,7 @@ from tests.factories import (
     SpeakerFactory,
 )
 from tests.helpers import page, wait_until
-from tests.reviews.conftest import give_review
+from tests.reviews.helpers import give_review
 
 pytestmark = pytest.mark.celery
 

@@ -21,8 +21,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import is_staff_panel_refusal, page
-from tests.reviews.conftest import give_review
-from tests.reviews.test_organizer_admin import add_reviewed_proposals, count_queries
+from tests.reviews.helpers import add_reviewed_proposals, count_queries, give_review
 
 pytestmark = pytest.mark.django_db
 

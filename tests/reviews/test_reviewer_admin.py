@@ -23,8 +23,8 @@ from tests.factories import (
     TrackFactory,
     UserFactory,
 )
-from tests.helpers import is_staff_panel_refusal, page
-from tests.reviews.conftest import give_review, list_rows, list_titles
+from tests.helpers import is_staff_panel_refusal, list_rows, list_titles, page
+from tests.reviews.helpers import give_review
 
 pytestmark = pytest.mark.django_db
 
@@ -859,7 +859,7 @@ def test_queue_sorted_by_review_count_lists_each_proposal_once(client):
     from cfp.models import Proposal
     from reviews.models import Assignment
     from tests.factories import EventFactory, ProposalFactory, ReviewerFactory, ReviewerTeamFactory
-    from tests.reviews.conftest import give_review
+    from tests.reviews.helpers import give_review
 
     event = EventFactory()
     me, others = ReviewerFactory(), [ReviewerFactory() for _ in range(3)]

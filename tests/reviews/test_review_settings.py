@@ -1,0 +1,182 @@
+"""Reviewer teams and an event's review settings and criteria in the staff panel."""
+
+from datetime import datetime
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+from reviews import selectors
+from reviews.models import ReviewerTeam
+from tests.factories import (
+    EventFactory,
+    TrackFactory,
+    UserFactory,
+)
+from tests.helpers import page
+
+pytestmark = pytest.mark.django_db
+
+
+def test_organizer_makes_a_team_whose_members_become_staff(client, review_world):
+    track = TrackFactory(event=review_world.event, name="Kernel")
+    newcomer = UserFactory(email="Nina@Lectern.test")
+    client.force_login(review_world.organizer)
+
+    response = client.post(
+        reverse("admin:reviews_reviewerteam_add"),
+        {
+            "event": review_world.event.pk,
+            "name": "Track chairs",
+            "members": [review_world.speaker.pk],
+            "add_by_email": "nina@lectern.test",
+            "tracks": [track.pk],
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    team = ReviewerTeam.objects.get(name="Track chairs")
+    assert set(team.members.all()) == {review_world.speaker, newcomer}
+    assert list(team.tracks.all()) == [track]
+    assert all(u.is_staff for u in team.members.all())
+
+
+def test_team_members_are_picked_from_the_organizers_events_only(client, review_world):
+    stranger = UserFactory(email="stranger@lectern.test")
+    client.force_login(review_world.organizer)
+
+    form = client.get(reverse("admin:reviews_reviewerteam_add")).context["adminform"].form
+    refused = client.post(
+        reverse("admin:reviews_reviewerteam_add"),
+        {"event": review_world.event.pk, "name": "T", "add_by_email": "nobody@lectern.test"},
+    )
+
+    candidates = set(form.fields["members"].queryset)
+    assert {review_world.reviewer, review_world.speaker, review_world.organizer} <= candidates
+    assert stranger not in candidates and review_world.other_reviewer not in candidates
+    assert "No account has the address nobody@lectern.test" in str(
+        refused.context["adminform"].form.errors
+    )
+
+
+def test_team_tracks_belong_to_the_teams_event(client, review_world):
+    second = EventFactory(name="Second Summit", organizers=[review_world.organizer])
+    foreign = TrackFactory(event=second, name="Foreign")
+    own = TrackFactory(event=review_world.event, name="Own")
+    client.force_login(review_world.organizer)
+
+    change = client.get(reverse("admin:reviews_reviewerteam_change", args=[review_world.team.pk]))
+    added = client.post(
+        reverse("admin:reviews_reviewerteam_add"),
+        {"event": review_world.event.pk, "name": "Mixed", "tracks": [foreign.pk]},
+    )
+
+    assert list(change.context["adminform"].form.fields["tracks"].queryset) == [own]
+    assert "is a track of another event" in str(added.context["adminform"].form.errors)
+    assert not ReviewerTeam.objects.filter(name="Mixed").exists()
+
+
+class FormData(HTMLParser):
+    """What a browser would post from the form with the given id."""
+
+    def __init__(self, html, form_id):
+        super().__init__()
+        self.form_id, self.inside, self.data = form_id, False, {}
+        self.textarea = self.select = None
+        self.feed(html)
+
+    def add(self, name, value):
+        if "__prefix__" not in name:
+            self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        elif not self.inside:
+            return
+        elif tag == "input" and a.get("name"):
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.add(a["name"], a.get("value", "on"))
+            elif kind not in ("submit", "button", "file", "reset"):
+                self.add(a["name"], a.get("value", ""))
+        elif tag == "textarea":
+            self.textarea = [a["name"], ""]
+        elif tag == "select":
+            self.select = a.get("name")
+        elif tag == "option" and self.select and "selected" in a:
+            self.add(self.select, a.get("value", ""))
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea" and self.textarea:
+            name, value = self.textarea
+            self.add(name, value.removeprefix("\n"))
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+
+
+def test_event_page_edits_review_settings_in_the_event_timezone(client, review_world):
+    client.force_login(review_world.organizer)
+    url = reverse("admin:cfp_event_change", args=[review_world.event.pk])
+    data = FormData(page(client.get(url)), "event_form").data
+    data.update(
+        {
+            "review_settings-0-blind": ["on"],
+            "review_settings-0-deadline_0": ["2030-03-01"],
+            "review_settings-0-deadline_1": ["18:00:00"],
+            "review_settings-0-reviews_per_proposal": ["2"],
+            "review_criteria-0-name": ["Content"],
+            "review_criteria-0-weight": ["3"],
+            "review_criteria-TOTAL_FORMS": ["2"],
+            "review_criteria-1-name": ["Delivery"],
+            "review_criteria-1-min_score": ["0"],
+            "review_criteria-1-max_score": ["10"],
+            "review_criteria-1-labels": ["0 = None at all\n10 = Brilliant"],
+            "review_criteria-1-weight": ["1"],
+            "review_criteria-1-position": ["1"],
+        }
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["errors"]
+    settings = selectors.settings_for(review_world.event)
+    assert settings.blind and settings.reviews_per_proposal == 2
+    # Typed in the event's time zone (Europe/Berlin, winter: UTC+1).
+    assert settings.deadline == datetime(2030, 3, 1, 18, 0, tzinfo=review_world.event.tz)
+    criteria = [
+        (c.name, c.min_score, c.max_score, c.weight)
+        for c in selectors.criteria_for(review_world.event)
+    ]
+    assert criteria == [("Content", 1, 5, 3), ("Delivery", 0, 10, 1)]
+
+
+def test_event_page_refuses_a_criterion_without_a_scale(client, review_world):
+    client.force_login(review_world.organizer)
+    url = reverse("admin:cfp_event_change", args=[review_world.event.pk])
+    data = FormData(page(client.get(url)), "event_form").data
+    data["review_criteria-0-max_score"] = ["1"]
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert "The highest score must be above the lowest." in page(response)
+    assert selectors.criteria_for(review_world.event)[0].max_score == 5
+
+
+def test_new_event_form_still_works_without_review_inlines(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    response = client.get(reverse("admin:cfp_event_add"))
+
+    assert response.status_code == 200
+    assert "review_settings-TOTAL_FORMS" not in page(response)

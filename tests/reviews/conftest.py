@@ -12,6 +12,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.reviews.helpers import give_review, submitted
+from tests.reviews.reviewer_pages import submitted_for
 
 
 @pytest.fixture
@@ -79,3 +80,8 @@ def ranking(organizer):
         for reviewer, value in zip(reviewers, values, strict=False):
             give_review(proposals[title], reviewer, value)
     return SimpleNamespace(event=event, reviewers=reviewers, proposals=proposals)
+
+
+@pytest.fixture
+def talk(review_event, reviewer):
+    return submitted_for(review_event, "Reproducible builds for everyone", reviewer)

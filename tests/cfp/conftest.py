@@ -1,6 +1,6 @@
 """People, events and proposals the cfp tests share."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -8,6 +8,7 @@ import pytest
 from cfp.enums import ProposalState
 from reviews.models import ReviewSettings
 from tests.cfp.export_files import SECRET
+from tests.cfp.schedule_grid import FRIDAY
 from tests.factories import (
     EventFactory,
     InvitationFactory,
@@ -121,3 +122,64 @@ def export_world(db):
 def export_client(client, export_world):
     client.force_login(export_world.organizer)
     return client
+
+
+@pytest.fixture
+def schedule_world(db):
+    """Kernel Summit (Berlin, April 15–16, 2027) with two rooms, an accepted and a confirmed
+    talk and one still submitted; Other Summit beside it."""
+    organizer = UserFactory(is_staff=True, email="olivia@lectern.test")
+    event = EventFactory(
+        name="Kernel Summit",
+        timezone="Europe/Berlin",
+        start_date=date(2027, 4, 15),
+        end_date=FRIDAY,
+        organizers=[organizer],
+    )
+    hall_a = RoomFactory(event=event, name="Hall A", position=1, capacity=300)
+    hall_b = RoomFactory(event=event, name="Hall B", position=2)
+    talk_type = SubmissionTypeFactory(event=event, name="Talk", default_duration=40)
+    ada = SpeakerFactory(email="ada@kernel.test", profile__name="Ada Lovelace")
+    bob = SpeakerFactory(email="bob@kernel.test", profile__name="Bob Builder")
+    accepted = ProposalFactory(
+        event=event,
+        title="Observability without tears",
+        submission_type=talk_type,
+        state=ProposalState.ACCEPTED,
+        speakers=[ada],
+    )
+    confirmed = ProposalFactory(
+        event=event,
+        title="Kernels in Rust",
+        submission_type=talk_type,
+        state=ProposalState.CONFIRMED,
+        speakers=[bob],
+    )
+    submitted = ProposalFactory(
+        event=event, title="Not decided yet", submission_type=talk_type, speakers=[ada]
+    )
+    submitted.submit(by=ada)
+    reviewer = ReviewerFactory(email="rita@kernel.test")
+    ReviewerTeamFactory(event=event, members=[reviewer])
+    other_organizer = UserFactory(is_staff=True, email="otto@lectern.test")
+    other_event = EventFactory(name="Other Summit", organizers=[other_organizer])
+    return SimpleNamespace(
+        organizer=organizer,
+        event=event,
+        hall_a=hall_a,
+        hall_b=hall_b,
+        talk_type=talk_type,
+        ada=ada,
+        bob=bob,
+        accepted=accepted,
+        confirmed=confirmed,
+        submitted=submitted,
+        reviewer=reviewer,
+        speaker=ada,
+        other_organizer=other_organizer,
+        other_event=other_event,
+        other_room=RoomFactory(event=other_event, name="Their room"),
+        other_talk=ProposalFactory(
+            event=other_event, title="Their talk", state=ProposalState.CONFIRMED
+        ),
+    )

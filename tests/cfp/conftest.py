@@ -5,9 +5,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from cfp.enums import ProposalState
+from cfp.enums import MessageKind, ProposalState
+from cfp.mail import outbox
 from reviews.models import ReviewSettings
 from tests.cfp.export_files import SECRET
+from tests.cfp.outbox_pages import decision_drafts
 from tests.cfp.schedule_grid import FRIDAY
 from tests.factories import (
     EventFactory,
@@ -182,4 +184,42 @@ def schedule_world(db):
         other_talk=ProposalFactory(
             event=other_event, title="Their talk", state=ProposalState.CONFIRMED
         ),
+    )
+
+
+@pytest.fixture
+def outbox_world(db):
+    """Kernel Summit with two accepted proposals' drafts; Other Summit beside it."""
+    organizer = UserFactory(is_staff=True, email="olivia@lectern.test")
+    event = EventFactory(name="Kernel Summit", organizers=[organizer])
+    ada = SpeakerFactory(email="ada@kernel.test", profile__name="Ada Lovelace")
+    bob = SpeakerFactory(email="bob@kernel.test", profile__name="Bob Builder")
+    accepted = ProposalFactory(event=event, title="Secret kernel talk", speakers=[ada, bob])
+    rejected = ProposalFactory(event=event, title="Another kernel talk", speakers=[bob])
+    drafts = decision_drafts(accepted) + decision_drafts(rejected, MessageKind.REJECTION)
+    reviewer = ReviewerFactory(email="rita@kernel.test")
+    ReviewerTeamFactory(event=event, members=[reviewer])
+    other_organizer = UserFactory(is_staff=True, email="otto@lectern.test")
+    other_event = EventFactory(name="Other Summit", organizers=[other_organizer])
+    other_speaker = SpeakerFactory(email="carol@other.test")
+    other_proposal = ProposalFactory(
+        event=other_event, title="Their talk", speakers=[other_speaker]
+    )
+    other_drafts = decision_drafts(other_proposal)
+    account = outbox.message_queue(
+        to="dave@account.test", subject="Confirm your email", body="Click", kind="account"
+    )
+    return SimpleNamespace(
+        organizer=organizer,
+        event=event,
+        ada=ada,
+        bob=bob,
+        accepted=accepted,
+        drafts=drafts,
+        reviewer=reviewer,
+        speaker=ada,
+        other_organizer=other_organizer,
+        other_event=other_event,
+        other_drafts=other_drafts,
+        account=account,
     )

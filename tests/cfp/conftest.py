@@ -7,10 +7,18 @@ import pytest
 
 from cfp.enums import MessageKind, ProposalState
 from cfp.mail import outbox
+from cfp.programme import schedule
 from reviews.models import ReviewSettings
 from tests.cfp.export_files import SECRET
 from tests.cfp.outbox_pages import decision_drafts
 from tests.cfp.schedule_grid import FRIDAY
+from tests.cfp.test_public import (
+    SECRET_EMAIL,
+    SECRET_NOTES,
+    at,
+    make_talk,
+    publish,
+)
 from tests.factories import (
     EventFactory,
     InvitationFactory,
@@ -223,3 +231,62 @@ def outbox_world(db):
         other_drafts=other_drafts,
         account=account,
     )
+
+
+@pytest.fixture
+def organizer(event):
+    user = UserFactory(is_staff=True, email="olivia@lectern.test")
+    event.organizers.add(user)
+    return user
+
+
+@pytest.fixture
+def submitted(proposal, speaker):
+    proposal.submit(by=speaker)
+    return proposal
+
+
+@pytest.fixture
+def cora(submitted):
+    user = SpeakerFactory(email="cora@example.com", profile__name="Cora Cospeaker")
+    submitted.speakers.add(user)
+    return user
+
+
+@pytest.fixture
+def feed_event(db):
+    """Two confirmed talks in two rooms, one unplaced, one accepted only, a break."""
+    event = EventFactory(name="FeedCon", slug="feedcon", timezone="Europe/Berlin")
+    rooms = [RoomFactory(event=event, name="Saal A", position=0)]
+    rooms.append(RoomFactory(event=event, name="Room B", position=1))
+    speaker = SpeakerFactory(email=SECRET_EMAIL, profile__name="Grace Hopper")
+    co_speaker = SpeakerFactory(profile__name="Alan Turing")
+    main = make_talk(
+        event,
+        title="Compilers & <friends>",
+        abstract="The speaker explains **compilers**.",
+        notes=SECRET_NOTES,
+        track=TrackFactory(event=event, name="Developer"),
+        submission_type=SubmissionTypeFactory(event=event, name="Presentation"),
+        speakers=[speaker, co_speaker],
+        room=rooms[0],
+        start=at(event, 0, 13, 50),
+        minutes=40,
+        slides_url="https://slides.example/compilers",
+    )
+    other = make_talk(event, title="Second talk", room=rooms[1], start=at(event, 1, 9, 0))
+    unplaced = make_talk(event, title="Unplaced talk")
+    accepted = make_talk(
+        event, state="accepted", title="Not confirmed", room=rooms[1], start=at(event, 0, 10)
+    )
+    schedule.break_add(event=event, title="Lunch", start=at(event, 0, 12, 30), duration=60)
+    publish(event)
+    return {
+        "event": event,
+        "main": main,
+        "other": other,
+        "unplaced": unplaced,
+        "accepted": accepted,
+        "speaker": speaker,
+        "co_speaker": co_speaker,
+    }

@@ -149,3 +149,21 @@ def list_rows(response) -> list[dict]:
 
 def list_titles(response) -> list[str]:
     return [row["title"] for row in list_rows(response)]
+
+
+class _Inputs(HTMLParser):
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.values: dict[str, list[str]] = {}
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "input" and a.get("name"):
+            self.values.setdefault(a["name"], []).append(a.get("value") or "")
+
+
+def input_value(response, name: str) -> str:
+    """The value of the page's one <input> of that name, as a browser would post it."""
+    (value,) = _Inputs(page(response)).values[name]
+    return value

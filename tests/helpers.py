@@ -126,6 +126,8 @@ class ListRows(HTMLParser):
             self.rows[-1]["href"] = a["href"]
         elif tag == "input" and a.get("name") == "_selected_action" and self.rows:
             self.rows[-1]["pk"] = int(a["value"])
+        elif tag == "img" and self.cell and self.rows:  # the admin's yes/no icons
+            self.rows[-1][self.cell] += a.get("alt", "")
 
     def handle_endtag(self, tag):
         if tag in ("td", "th"):
@@ -149,6 +151,13 @@ def list_rows(response) -> list[dict]:
 
 def list_titles(response) -> list[str]:
     return [row["title"] for row in list_rows(response)]
+
+
+def list_total(response) -> int:
+    """How many rows a staff list says it has in all its pages ("200 ranked proposals")."""
+    paginator = re.search(r'<p class="paginator">(.*?)</p>', page(response), re.S).group(1)
+    text = re.sub(r"<[^>]+>", " ", paginator)
+    return int(re.search(r"(\d+)\s+\D*$", text).group(1))
 
 
 class _Inputs(HTMLParser):

@@ -176,3 +176,57 @@ def input_value(response, name: str) -> str:
     """The value of the page's one <input> of that name, as a browser would post it."""
     (value,) = _Inputs(page(response)).values[name]
     return value
+
+
+class _Tables(HTMLParser):
+    """Every <table> of a page: its caption, and per row each cell's text (th and td alike),
+    white space collapsed."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.tables: list[dict] = []
+        self.open: list[dict] = []
+        self.in_caption = self.in_cell = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.open.append({"caption": "", "rows": []})
+            self.tables.append(self.open[-1])
+        elif not self.open:
+            return
+        elif tag == "caption":
+            self.in_caption = True
+        elif tag == "tr":
+            self.open[-1]["rows"].append([])
+        elif tag in ("td", "th") and self.open[-1]["rows"]:
+            self.open[-1]["rows"][-1].append("")
+            self.in_cell = True
+
+    def handle_endtag(self, tag):
+        if tag == "table" and self.open:
+            table = self.open.pop()
+            table["caption"] = " ".join(table["caption"].split())
+            table["rows"] = [[" ".join(cell.split()) for cell in row] for row in table["rows"]]
+        elif tag == "caption":
+            self.in_caption = False
+        elif tag in ("td", "th"):
+            self.in_cell = False
+
+    def handle_data(self, data):
+        if self.in_caption and self.open:
+            self.open[-1]["caption"] += data
+        elif self.in_cell and self.open and self.open[-1]["rows"]:
+            self.open[-1]["rows"][-1][-1] += data
+
+
+def tables(response) -> list[dict]:
+    """The page's tables, each as {"caption": text, "rows": [[cell text, ...], ...]}."""
+    return _Tables(page(response)).tables
+
+
+def table(response, caption: str) -> list[list[str]]:
+    """The rows (header row included) of the page's table whose caption starts so."""
+    matches = [t["rows"] for t in tables(response) if t["caption"].startswith(caption)]
+    assert matches, f"no table captioned {caption!r}"
+    return matches[0]

@@ -1,5 +1,6 @@
 """Small helpers the view tests share: form data as a browser posts it, and page text."""
 
+import html
 import os
 import re
 import subprocess
@@ -202,6 +203,8 @@ class _Tables(HTMLParser):
         elif tag in ("td", "th") and self.open[-1]["rows"]:
             self.open[-1]["rows"][-1].append("")
             self.in_cell = True
+        elif tag == "br" and self.in_cell:
+            self.open[-1]["rows"][-1][-1] += " "
 
     def handle_endtag(self, tag):
         if tag == "table" and self.open:
@@ -230,3 +233,16 @@ def table(response, caption: str) -> list[list[str]]:
     matches = [t["rows"] for t in tables(response) if t["caption"].startswith(caption)]
     assert matches, f"no table captioned {caption!r}"
     return matches[0]
+
+
+def form_errors(response) -> dict[str, list[str]]:
+    """The errors a form page shows, by field ("__all__" for the form's own), as Django
+    renders them (<ul class="errorlist" id="id_<field>_error">)."""
+    errors: dict[str, list[str]] = {}
+    for attrs, items in re.findall(r'<ul class="errorlist([^>]*)>(.*?)</ul>', page(response), re.S):
+        field = re.search(r'id="id_(\w+)_error"', attrs)
+        for item in re.findall(r"<li>(.*?)</li>", items, re.S):
+            errors.setdefault(field.group(1) if field else "__all__", []).append(
+                html.unescape(item)
+            )
+    return errors

@@ -246,3 +246,19 @@ def form_errors(response) -> dict[str, list[str]]:
                 html.unescape(item)
             )
     return errors
+
+
+def choices(response, name: str) -> dict[str, str]:
+    """The choices the page offers for a field, {value: label}: a <select>'s options, or its
+    checkboxes or radio buttons with their labels."""
+    body = page(response)
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', body, re.S)
+    if select:
+        found = re.findall(r'<option value="([^"]*)"[^>]*>(.*?)</option>', select.group(1), re.S)
+    else:
+        boxes = (
+            rf'<input type="(?:checkbox|radio)" name="{name}" value="([^"]*)"[^>]*>(.*?)</label>'
+        )
+        found = re.findall(boxes, body, re.S)
+    assert found or select, f"no field {name!r} with choices on the page"
+    return {value: html.unescape(label.strip()) for value, label in found if value}

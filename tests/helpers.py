@@ -262,3 +262,58 @@ def choices(response, name: str) -> dict[str, str]:
         found = re.findall(boxes, body, re.S)
     assert found or select, f"no field {name!r} with choices on the page"
     return {value: html.unescape(label.strip()) for value, label in found if value}
+
+
+class FormData(HTMLParser):
+    """What a browser would post from the form with the given id."""
+
+    def __init__(self, html, form_id):
+        super().__init__()
+        self.form_id, self.inside, self.data = form_id, False, {}
+        self.textarea = self.select = None
+        self.feed(html)
+
+    def add(self, name, value):
+        if "__prefix__" not in name:
+            self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        elif not self.inside:
+            return
+        elif tag == "input" and a.get("name"):
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in a:
+                    self.add(a["name"], a.get("value", "on"))
+            elif kind not in ("submit", "button", "file", "reset"):
+                self.add(a["name"], a.get("value", ""))
+        elif tag == "textarea":
+            self.textarea = [a["name"], ""]
+        elif tag == "select":
+            self.select = a.get("name")
+        elif tag == "option" and self.select and "selected" in a:
+            self.add(self.select, a.get("value", ""))
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "textarea" and self.textarea:
+            name, value = self.textarea
+            self.add(name, value.removeprefix("\n"))
+            self.textarea = None
+        elif tag == "select":
+            self.select = None
+
+
+def shown_messages(response) -> list[tuple[str, str]]:
+    """The messages a page shows (the admin's and the site's message lists), as (level, text)."""
+    lists = re.findall(r'<ul class="messagelist">(.*?)</ul>', page(response), re.S)
+    found = re.findall(r'<li class="([^"]*)"[^>]*>(.*?)</li>', "".join(lists), re.S)
+    return [(level, html.unescape(re.sub(r"<[^>]+>", "", text)).strip()) for level, text in found]

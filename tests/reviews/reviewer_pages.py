@@ -10,7 +10,7 @@ from reviews.models import Assignment, Criterion
 from tests.factories import (
     ProposalFactory,
 )
-from tests.helpers import list_titles, page
+from tests.helpers import list_titles, page, shown_messages
 
 QUEUE_URL = reverse("admin:reviews_reviewqueueitem_changelist")
 
@@ -42,7 +42,8 @@ def score_data(event, value, **extra) -> dict:
 
 
 def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]] if response.context else []
+    """The texts of the messages the page shows."""
+    return [text for _, text in shown_messages(response)]
 
 
 def progress_text(response) -> str:

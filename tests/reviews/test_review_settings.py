@@ -1,7 +1,6 @@
 """Reviewer teams and an event's review settings and criteria in the staff panel."""
 
 from datetime import datetime
-from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -13,7 +12,7 @@ from tests.factories import (
     TrackFactory,
     UserFactory,
 )
-from tests.helpers import choices, form_errors, page
+from tests.helpers import FormData, choices, form_errors, page
 
 pytestmark = pytest.mark.django_db
 
@@ -73,54 +72,6 @@ def test_team_tracks_belong_to_the_teams_event(client, review_world):
     assert choices(change, "tracks") == {str(own.pk): "Kernel Summit: Own"}
     assert "is a track of another event" in str(form_errors(added))
     assert not ReviewerTeam.objects.filter(name="Mixed").exists()
-
-
-class FormData(HTMLParser):
-    """What a browser would post from the form with the given id."""
-
-    def __init__(self, html, form_id):
-        super().__init__()
-        self.form_id, self.inside, self.data = form_id, False, {}
-        self.textarea = self.select = None
-        self.feed(html)
-
-    def add(self, name, value):
-        if "__prefix__" not in name:
-            self.data.setdefault(name, []).append(value)
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self.inside = a.get("id") == self.form_id
-        elif not self.inside:
-            return
-        elif tag == "input" and a.get("name"):
-            kind = a.get("type", "text")
-            if kind in ("checkbox", "radio"):
-                if "checked" in a:
-                    self.add(a["name"], a.get("value", "on"))
-            elif kind not in ("submit", "button", "file", "reset"):
-                self.add(a["name"], a.get("value", ""))
-        elif tag == "textarea":
-            self.textarea = [a["name"], ""]
-        elif tag == "select":
-            self.select = a.get("name")
-        elif tag == "option" and self.select and "selected" in a:
-            self.add(self.select, a.get("value", ""))
-
-    def handle_data(self, data):
-        if self.textarea:
-            self.textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "textarea" and self.textarea:
-            name, value = self.textarea
-            self.add(name, value.removeprefix("\n"))
-            self.textarea = None
-        elif tag == "select":
-            self.select = None
 
 
 def test_event_page_edits_review_settings_in_the_event_timezone(client, review_world):

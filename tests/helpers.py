@@ -315,5 +315,5 @@ class FormData(HTMLParser):
 def shown_messages(response) -> list[tuple[str, str]]:
     """The messages a page shows (the admin's and the site's message lists), as (level, text)."""
     lists = re.findall(r'<ul class="messagelist">(.*?)</ul>', page(response), re.S)
-    found = re.findall(r'<li class="([^"]*)"[^>]*>(.*?)</li>', "".join(lists), re.S)
+    found = re.findall(r'<li(?: class="([^"]*)")?[^>]*>(.*?)</li>', "".join(lists), re.S)
     return [(level, html.unescape(re.sub(r"<[^>]+>", "", text)).strip()) for level, text in found]

@@ -1,6 +1,8 @@
 """Addresses, times and steps the schedule grid tests share."""
 
+import re
 from datetime import UTC, date, datetime
+from html import unescape
 
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -10,7 +12,7 @@ from cfp.models import TalkSlot
 from tests.factories import (
     TalkSlotFactory,
 )
-from tests.helpers import page
+from tests.helpers import page, shown_messages
 
 FRIDAY = date(2027, 4, 16)  # Berlin is on summer time, UTC+2
 
@@ -51,7 +53,7 @@ def post(client, url, data=None):
     where it went and the messages shown there, as (level, text)."""
     response = client.post(url, data or {}, follow=True)
     assert response.status_code == 200 and response.redirect_chain
-    shown = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    shown = shown_messages(response)
     for _, text in shown:
         assert escape(text) in page(response)
     return response.redirect_chain[0][0], shown
@@ -73,3 +75,30 @@ def placed(schedule_world, proposal, room, hour, minute=0, day=FRIDAY, **kwargs)
         start=berlin(day, hour, minute),
         **kwargs,
     )
+
+
+def day_tabs(response) -> list[tuple[date, bool, bool]]:
+    """The grid's day tabs: (day, whether it is the one shown, whether it is outside the
+    event's dates)."""
+    tabs = re.findall(r'<a href="\?day=([\d-]+)" class="sched-day([^"]*)"', page(response))
+    return [(date.fromisoformat(day), "is-current" in c, "is-outside" in c) for day, c in tabs]
+
+
+def unscheduled(response) -> dict[str, str]:
+    """The side panel's talks still to place: {title: the state its badge shows}."""
+    found = re.findall(
+        r'class="sched-talk-title">(.*?)</a>\s*<span class="sched-badge is-(\w+)">', page(response)
+    )
+    return {unescape(title): state for title, state in found}
+
+
+def drawn_blocks(response) -> int:
+    """How many blocks (talks and breaks) the grid draws."""
+    return len(re.findall(r'<article[^>]* id="block-\d+"', page(response)))
+
+
+def warnings_listed(response) -> list[str]:
+    return [
+        unescape(w)
+        for w in re.findall(r'<li class="sched-warning[^"]*">(.*?)</li>', page(response))
+    ]

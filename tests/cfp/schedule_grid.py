@@ -4,7 +4,6 @@ import re
 from datetime import UTC, date, datetime
 from html import unescape
 
-from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -43,9 +42,14 @@ def place(schedule_world, **overrides) -> dict:
     return {**data, **overrides}
 
 
+def messages_after(response) -> list[tuple[str, str]]:
+    """The messages the page a post redirected to shows, as (level, text); shown, they are
+    gone."""
+    return shown_messages(response.client.get(response.url))
+
+
 def messages_of(response) -> list[str]:
-    """The messages a post left for the next page (which shows and so consumes them)."""
-    return [str(m) for m in get_messages(response.wsgi_request)]
+    return [text for _, text in messages_after(response)]
 
 
 def post(client, url, data=None):

@@ -12,13 +12,7 @@ from reviews.models import ReviewSettings
 from tests.cfp.export_files import SECRET
 from tests.cfp.outbox_pages import decision_drafts
 from tests.cfp.schedule_grid import FRIDAY
-from tests.cfp.test_public import (
-    SECRET_EMAIL,
-    SECRET_NOTES,
-    at,
-    make_talk,
-    publish,
-)
+from tests.cfp.test_public import SECRET_EMAIL, SECRET_NOTES, at, make_talk, publish
 from tests.factories import (
     EventFactory,
     InvitationFactory,

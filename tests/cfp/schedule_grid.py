@@ -8,9 +8,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from cfp.models import TalkSlot
-from tests.factories import (
-    TalkSlotFactory,
-)
+from tests.factories import TalkSlotFactory
 from tests.helpers import page, shown_messages
 
 FRIDAY = date(2027, 4, 16)  # Berlin is on summer time, UTC+2

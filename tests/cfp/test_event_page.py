@@ -4,12 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.cfp.speaker_pages import event_url, login_url, submitted
-from tests.factories import (
-    EventFactory,
-    ProfileFactory,
-    ProposalFactory,
-    SpeakerFactory,
-)
+from tests.factories import EventFactory, ProfileFactory, ProposalFactory, SpeakerFactory
 from tests.helpers import page
 
 pytestmark = pytest.mark.django_db

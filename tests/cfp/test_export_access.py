@@ -9,9 +9,7 @@ from django.urls import reverse
 from cfp.enums import ProposalState
 from cfp.models import Proposal
 from tests.cfp.export_files import SECRET, body, export_url, read_csv, run_action
-from tests.factories import (
-    UserFactory,
-)
+from tests.factories import UserFactory
 from tests.helpers import is_staff_panel_refusal, page
 
 pytestmark = pytest.mark.django_db

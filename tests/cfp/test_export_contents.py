@@ -17,11 +17,7 @@ from tests.cfp.export_files import (
     export_url,
     read_csv,
 )
-from tests.factories import (
-    ProposalFactory,
-    SpeakerFactory,
-    TrackFactory,
-)
+from tests.factories import ProposalFactory, SpeakerFactory, TrackFactory
 from tests.helpers import page
 
 pytestmark = pytest.mark.django_db

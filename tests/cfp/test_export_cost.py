@@ -14,11 +14,7 @@ from cfp.enums import ProposalState
 from cfp.models import Proposal, TalkSlot
 from speakers.models import SpeakerProfile, User
 from tests.cfp.export_files import body, export_url, run_action
-from tests.factories import (
-    ProposalFactory,
-    SpeakerFactory,
-    TalkSlotFactory,
-)
+from tests.factories import ProposalFactory, SpeakerFactory, TalkSlotFactory
 
 pytestmark = pytest.mark.django_db
 

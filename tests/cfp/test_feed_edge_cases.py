@@ -11,21 +11,8 @@ import pytest
 from cfp.programme import feeds
 from cfp.programme.schedule import local_to_utc
 from tests.cfp.feed_readers import json_events, parse_xml, xml_events
-from tests.cfp.test_public import (
-    UNICODE_NAME,
-    UNICODE_TITLE,
-    at,
-    make_talk,
-    publish,
-    url,
-)
-from tests.factories import (
-    EventFactory,
-    RoomFactory,
-    SpeakerFactory,
-    TrackFactory,
-    UserFactory,
-)
+from tests.cfp.test_public import UNICODE_NAME, UNICODE_TITLE, at, make_talk, publish, url
+from tests.factories import EventFactory, RoomFactory, SpeakerFactory, TrackFactory, UserFactory
 
 
 def test_feed_functions_before_publishing_are_valid_and_empty(db):

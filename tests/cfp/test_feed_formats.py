@@ -9,12 +9,7 @@ import icalendar
 from cfp.programme import feeds
 from cfp.programme.schedule import local_to_utc
 from tests.cfp.feed_readers import EVENT_FIELDS, json_events, parse_xml, xml_events
-from tests.cfp.test_public import (
-    SECRET_EMAIL,
-    SECRET_NOTES,
-    publish,
-    url,
-)
+from tests.cfp.test_public import SECRET_EMAIL, SECRET_NOTES, publish, url
 
 
 def test_schedule_ical_has_one_event_per_scheduled_public_talk(client, settings, feed_event):

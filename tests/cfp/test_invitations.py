@@ -11,11 +11,7 @@ from django.utils import timezone
 from cfp.enums import InvitationState
 from cfp.models import Invitation
 from tests.cfp.speaker_pages import close_cfp, login_url, proposal_url, submitted
-from tests.factories import (
-    InvitationFactory,
-    ProposalFactory,
-    SpeakerFactory,
-)
+from tests.factories import InvitationFactory, ProposalFactory, SpeakerFactory
 from tests.helpers import page
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,7 @@ from cfp.enums import MessageState
 from cfp.mail import outbox
 from cfp.models import Message
 from tests.cfp.outbox_pages import action, changelist, decision_drafts, states
-from tests.factories import (
-    ProposalFactory,
-)
+from tests.factories import ProposalFactory
 from tests.helpers import page
 
 pytestmark = pytest.mark.django_db

@@ -10,11 +10,7 @@ from cfp.enums import MessageKind, MessageState
 from cfp.mail import outbox
 from cfp.models import EmailTemplate, Message
 from tests.cfp.outbox_pages import action, changelist, decision_drafts, states, unknown_of
-from tests.factories import (
-    EventFactory,
-    ProposalFactory,
-    UserFactory,
-)
+from tests.factories import EventFactory, ProposalFactory, UserFactory
 from tests.helpers import list_rows, page
 
 pytestmark = pytest.mark.django_db

@@ -11,10 +11,7 @@ from cfp.enums import MessageState
 from cfp.mail import outbox
 from cfp.models import Message, SendBatch
 from tests.cfp.outbox_pages import action, changelist, decision_drafts, run, send_all_url, states
-from tests.factories import (
-    ProposalFactory,
-    UserFactory,
-)
+from tests.factories import ProposalFactory, UserFactory
 from tests.helpers import input_value, list_rows, page
 
 pytestmark = pytest.mark.django_db

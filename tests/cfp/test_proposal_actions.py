@@ -10,9 +10,7 @@ from django.utils import timezone
 from cfp.enums import ProposalState
 from cfp.models import Proposal, ProposalTransition
 from tests.cfp.speaker_pages import close_cfp, login_url, proposal_url, submitted
-from tests.factories import (
-    ProposalFactory,
-)
+from tests.factories import ProposalFactory
 from tests.helpers import page
 
 pytestmark = pytest.mark.django_db

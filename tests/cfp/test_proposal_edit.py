@@ -11,10 +11,7 @@ from cfp.enums import MessageState, ProposalState
 from cfp.mail import outbox
 from cfp.models import Message
 from tests.cfp.speaker_pages import close_cfp, login_url, proposal_url, submitted
-from tests.factories import (
-    EventFactory,
-    SpeakerFactory,
-)
+from tests.factories import EventFactory, SpeakerFactory
 from tests.helpers import complete_data, page
 
 pytestmark = pytest.mark.django_db

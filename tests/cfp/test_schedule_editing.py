@@ -20,12 +20,7 @@ from tests.cfp.schedule_grid import (
     slots,
     unscheduled,
 )
-from tests.factories import (
-    EventFactory,
-    ProposalFactory,
-    RoomFactory,
-    TalkSlotFactory,
-)
+from tests.factories import EventFactory, ProposalFactory, RoomFactory, TalkSlotFactory
 from tests.helpers import page, shown_messages
 
 pytestmark = pytest.mark.django_db

@@ -27,12 +27,7 @@ from tests.cfp.schedule_grid import (
     unscheduled,
     warnings_listed,
 )
-from tests.factories import (
-    EventFactory,
-    ProposalFactory,
-    SpeakerFactory,
-    UserFactory,
-)
+from tests.factories import EventFactory, ProposalFactory, SpeakerFactory, UserFactory
 from tests.helpers import is_staff_panel_refusal, page
 
 pytestmark = pytest.mark.django_db

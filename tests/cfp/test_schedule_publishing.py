@@ -17,10 +17,7 @@ from tests.cfp.schedule_grid import (
     placed,
     post,
 )
-from tests.factories import (
-    ProposalFactory,
-    SpeakerFactory,
-)
+from tests.factories import ProposalFactory, SpeakerFactory
 from tests.helpers import page
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,7 @@ from django.urls import reverse
 from cfp.enums import ProposalState
 from reviews import selectors
 from reviews.models import Assignment, Criterion
-from tests.factories import (
-    ProposalFactory,
-)
+from tests.factories import ProposalFactory
 from tests.helpers import list_titles, page, shown_messages
 
 QUEUE_URL = reverse("admin:reviews_reviewqueueitem_changelist")

@@ -6,9 +6,7 @@ from django.urls import reverse
 from reviews import selectors, services
 from reviews.enums import ConflictSource
 from reviews.models import Assignment, Conflict, Review
-from tests.factories import (
-    ReviewerFactory,
-)
+from tests.factories import ReviewerFactory
 from tests.helpers import form_errors, input_value, list_rows, page, table
 from tests.reviews.helpers import with_event
 

@@ -5,9 +5,7 @@ from django.urls import reverse
 
 from reviews.enums import ConflictSource
 from reviews.models import Assignment, Conflict, Review
-from tests.factories import (
-    UserFactory,
-)
+from tests.factories import UserFactory
 from tests.helpers import is_staff_panel_refusal, list_titles, page
 from tests.reviews.helpers import with_event
 

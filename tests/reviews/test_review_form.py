@@ -9,12 +9,7 @@ from django.utils import timezone
 
 from reviews import selectors
 from reviews.models import Assignment, Criterion, Review, Score
-from tests.factories import (
-    ReviewerFactory,
-    ReviewerTeamFactory,
-    SpeakerFactory,
-    TrackFactory,
-)
+from tests.factories import ReviewerFactory, ReviewerTeamFactory, SpeakerFactory, TrackFactory
 from tests.helpers import FormData, choices, page
 from tests.reviews.helpers import give_review
 from tests.reviews.reviewer_pages import (

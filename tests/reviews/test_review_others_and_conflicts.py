@@ -6,11 +6,7 @@ import pytest
 from reviews import services
 from reviews.enums import ConflictSource, QueueMode
 from reviews.models import Assignment, Conflict, Review
-from tests.factories import (
-    ReviewerFactory,
-    ReviewerTeamFactory,
-    UserFactory,
-)
+from tests.factories import ReviewerFactory, ReviewerTeamFactory, UserFactory
 from tests.helpers import page
 from tests.reviews.helpers import give_review
 from tests.reviews.reviewer_pages import (

@@ -9,12 +9,7 @@ from django.urls import reverse
 from reviews import services
 from reviews.models import Assignment, Criterion
 from speakers.models import User
-from tests.factories import (
-    EventFactory,
-    ReviewerFactory,
-    ReviewerTeamFactory,
-    TrackFactory,
-)
+from tests.factories import EventFactory, ReviewerFactory, ReviewerTeamFactory, TrackFactory
 from tests.helpers import list_total, page, table, tables
 from tests.reviews.helpers import add_reviewed_proposals, count_queries, give_review, submitted
 

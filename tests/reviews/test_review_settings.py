@@ -7,11 +7,7 @@ from django.urls import reverse
 
 from reviews import selectors
 from reviews.models import ReviewerTeam
-from tests.factories import (
-    EventFactory,
-    TrackFactory,
-    UserFactory,
-)
+from tests.factories import EventFactory, TrackFactory, UserFactory
 from tests.helpers import FormData, choices, form_errors, page
 
 pytestmark = pytest.mark.django_db

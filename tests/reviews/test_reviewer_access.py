@@ -4,12 +4,7 @@ import pytest
 from django.urls import reverse
 
 from reviews.models import Conflict, Review
-from tests.factories import (
-    EventFactory,
-    ReviewerFactory,
-    ReviewerTeamFactory,
-    UserFactory,
-)
+from tests.factories import EventFactory, ReviewerFactory, ReviewerTeamFactory, UserFactory
 from tests.helpers import is_staff_panel_refusal, page
 from tests.reviews.reviewer_pages import (
     QUEUE_URL,

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from reviews.models import Criterion
-from tests.cfp.test_exports import body, export_url
+from tests.cfp.export_files import body, export_url
 from tests.factories import EventFactory, ProposalFactory, SpeakerFactory, UserFactory
 from tests.helpers import page
 

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from cfp.enums import ProposalState
-from tests.cfp.test_exports import NASTY, body, read_csv
+from tests.cfp.export_files import NASTY, body, read_csv
 from tests.factories import (
     EventFactory,
     ProposalFactory,

@@ -7,7 +7,7 @@ from cfp.enums import MessageKind
 from cfp.mail import emails, outbox, texts
 from cfp.models import EmailTemplate
 from tests.factories import EventFactory, ProposalFactory, SpeakerFactory, UserFactory
-from tests.helpers import page
+from tests.helpers import FormData, form_errors, page
 
 pytestmark = pytest.mark.django_db
 
@@ -50,9 +50,9 @@ def save(client, event, kind=MessageKind.ACCEPTANCE, **fields):
 def test_new_text_starts_from_the_default_and_lists_the_kinds_placeholders(organizer_client, event):
     response = organizer_client.get(add_url(), {"event": event.pk, "kind": "acceptance"})
 
-    form = response.context["adminform"].form
+    shown = FormData(page(response), "emailtemplate_form").data
     subject, body = texts.DEFAULTS[MessageKind.ACCEPTANCE]
-    assert (form.initial["subject"], form.initial["body"]) == (subject, body)
+    assert (shown["subject"], shown["body"]) == ([subject], [body])
     assert (
         "Placeholders you can use: {confirm_url}, {event_name}, {event_url}, {proposal_title}, "
         "{proposal_url}, {speaker_name}, {speakers}." in page(response)
@@ -64,8 +64,7 @@ def test_unknown_placeholder_is_refused_when_saved_naming_it(organizer_client, e
     response = save(organizer_client, event, body="Dear {speker_name}, see {confirm_url}")
 
     assert response.status_code == 200
-    errors = response.context["adminform"].form.errors
-    assert errors["body"] == [
+    assert form_errors(response)["body"] == [
         "Unknown placeholder: {speker_name}. You can use: {confirm_url}, {event_name}, "
         "{event_url}, {proposal_title}, {proposal_url}, {speaker_name}, {speakers}."
     ]
@@ -76,18 +75,14 @@ def test_unknown_placeholder_is_refused_when_saved_naming_it(organizer_client, e
 def test_a_placeholder_of_another_kind_is_refused_in_the_subject(organizer_client, event):
     response = save(organizer_client, event, kind=MessageKind.REJECTION, subject="{confirm_url}")
 
-    assert (
-        response.context["adminform"]
-        .form.errors["subject"][0]
-        .startswith("Unknown placeholder: {confirm_url}.")
-    )
+    assert form_errors(response)["subject"][0].startswith("Unknown placeholder: {confirm_url}.")
     assert not EmailTemplate.objects.exists()
 
 
 def test_a_stray_brace_is_refused(organizer_client, event):
     response = save(organizer_client, event, body="Hello {speaker_name, welcome}")
 
-    assert response.context["adminform"].form.errors["body"] == [
+    assert form_errors(response)["body"] == [
         "A brace { or } stands alone; placeholders look like {event_name}."
     ]
     assert not EmailTemplate.objects.exists()

@@ -2,6 +2,7 @@
 or the organizers reorder them; every page, feed, email and file lists them in that order."""
 
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -24,7 +25,7 @@ from tests.factories import (
     SpeakerFactory,
     UserFactory,
 )
-from tests.helpers import page
+from tests.helpers import FormData, form_errors, page
 
 
 def order_in(text: str, *names: str) -> list[str]:
@@ -225,20 +226,15 @@ def test_speaker_move_refuses_whoever_is_neither_speaker_nor_organizer(duo):
 
 
 def change_form_data(client, talk, positions: dict) -> dict:
-    """The proposal's change form as the organizer's browser posts it, with new positions."""
+    """The proposal's change form as the organizer's browser posts it, with new positions
+    ({user pk: position})."""
     response = client.get(reverse("admin:cfp_proposal_change", args=[talk.pk]))
-    form = response.context["adminform"].form
-    data = {k: v for k, v in form.initial.items() if v is not None and k in form.fields}
-    data["submission_type"] = talk.submission_type_id
-    for formset in response.context["inline_admin_formsets"]:
-        management = formset.formset.management_form
-        data.update({management.add_prefix(k): v for k, v in management.initial.items()})
-        for inline_form in formset.formset.forms:
-            data[inline_form.add_prefix("id")] = inline_form.instance.pk
-            data[inline_form.add_prefix(formset.formset.fk.name)] = talk.pk
-            if isinstance(inline_form.instance, ProposalSpeaker):
-                position = positions[inline_form.instance.user_id]
-                data[inline_form.add_prefix("position")] = position
+    data = FormData(page(response), "proposal_form").data
+    for key, value in list(data.items()):
+        row = re.fullmatch(r"(speaker_positions-\d+)-id", key)  # a speaker's row, by its id
+        if row:
+            user_id = ProposalSpeaker.objects.get(pk=value[0]).user_id
+            data[f"{row.group(1)}-position"] = [str(positions[user_id])]
     return data
 
 
@@ -251,7 +247,7 @@ def test_organizer_reorders_speakers_in_the_staff_panel(client, duo):
 
     response = client.post(url_, change_form_data(client, talk, {zoe.pk: 2, ada.pk: 1}))
 
-    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert response.status_code == 302, form_errors(response)
     assert speaker_names(talk) == ["Ada Alpha", "Zoe Zeta"]
 
 

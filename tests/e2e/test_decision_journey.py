@@ -28,7 +28,7 @@ from tests.factories import (
     TrackFactory,
     UserFactory,
 )
-from tests.reviews.conftest import give_review
+from tests.reviews.helpers import give_review
 
 pytestmark = pytest.mark.browser
 

@@ -25,7 +25,7 @@ from tests.factories import (
     SubmissionTypeFactory,
     TrackFactory,
 )
-from tests.reviews.conftest import give_review
+from tests.reviews.helpers import give_review
 
 pytestmark = pytest.mark.browser
 

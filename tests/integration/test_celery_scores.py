@@ -12,7 +12,7 @@ from tests.factories import (
     SpeakerFactory,
 )
 from tests.helpers import assigned_review_form, page, wait_until
-from tests.reviews.conftest import give_review
+from tests.reviews.helpers import give_review
 
 pytestmark = pytest.mark.celery
 

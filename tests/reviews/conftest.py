@@ -1,71 +1,18 @@
-import re
-from html.parser import HTMLParser
+"""Events, people and proposals the reviews tests share."""
+
+from types import SimpleNamespace
 
 import pytest
 
-from reviews import selectors, services
-from reviews.models import Assignment
-from tests.factories import EventFactory, ReviewerFactory, ReviewerTeamFactory
-
-
-def give_review(proposal, reviewer, value, **extra):
-    """Assign the proposal to the reviewer and save their review through the service."""
-    Assignment.objects.get_or_create(proposal=proposal, reviewer=reviewer)
-    criteria = selectors.criteria_for(proposal.event)
-    values = {c.pk: value for c in criteria} if isinstance(value, int) else value
-    return services.review_save(proposal=proposal, reviewer=reviewer, values=values, **extra)
-
-
-class ListRows(HTMLParser):
-    """The rows of a staff list's table as a browser shows them: per row, each cell's text by
-    its column (the cell's class "field-<column>"), the row's link ("href") and, when the row
-    has a checkbox, the id it posts ("pk")."""
-
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.rows, self.cell, self.in_table = [], None, False
-        self.feed(html)
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "table" and a.get("id") == "result_list":
-            self.in_table = True
-        elif not self.in_table:
-            return
-        elif tag == "tr":
-            self.rows.append({})
-        elif tag in ("td", "th") and self.rows:
-            match = re.search(r"\bfield-(\w+)", a.get("class") or "")
-            self.cell = match.group(1) if match else None
-            if self.cell:
-                self.rows[-1][self.cell] = ""
-        elif tag == "a" and self.cell and self.rows and "href" not in self.rows[-1]:
-            self.rows[-1]["href"] = a["href"]
-        elif tag == "input" and a.get("name") == "_selected_action" and self.rows:
-            self.rows[-1]["pk"] = int(a["value"])
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th"):
-            self.cell = None
-        elif tag == "table":
-            self.in_table = False
-
-    def handle_data(self, data):
-        if self.cell and self.rows:
-            self.rows[-1][self.cell] += data
-
-
-def list_rows(response) -> list[dict]:
-    """The rows a staff list shows (see ListRows); the header row is left out."""
-    rows = ListRows(response.content.decode()).rows
-    for row in rows:
-        if "href" in row and "pk" not in row:
-            row["pk"] = int(re.search(r"/(\d+)/change/", row["href"]).group(1))
-    return [row for row in rows if any(k not in ("href", "pk") for k in row)]
-
-
-def list_titles(response) -> list[str]:
-    return [row["title"] for row in list_rows(response)]
+from tests.factories import (
+    EventFactory,
+    ReviewerFactory,
+    ReviewerTeamFactory,
+    SpeakerFactory,
+    UserFactory,
+)
+from tests.reviews.helpers import give_review, submitted
+from tests.reviews.reviewer_pages import submitted_for
 
 
 @pytest.fixture
@@ -78,3 +25,63 @@ def reviewer(review_event):
     user = ReviewerFactory(profile__name="Rita Reviewer")
     ReviewerTeamFactory(event=review_event, members=[user])
     return user
+
+
+@pytest.fixture
+def review_world(db):
+    """An event with an organizer, a reviewer, a reviewed proposal; another event beside it."""
+    organizer = UserFactory(is_staff=True, email="olivia@lectern.test")
+    event = EventFactory(name="Kernel Summit", organizers=[organizer])
+    speaker = SpeakerFactory(email="sam@kernel.org", profile__affiliation="Kernel Org")
+    reviewer = ReviewerFactory(
+        email="rita@kernel.org", profile__name="Rita Reviewer", profile__affiliation="Reviewers"
+    )
+    team = ReviewerTeamFactory(event=event, name="Programme committee", members=[reviewer])
+    proposal = submitted(event, "Secret kernel talk", speakers=[speaker])
+    give_review(proposal, reviewer, 4, comment="Strong accept, unique content")
+    open_talk = submitted(event, "Open talk", speakers=[SpeakerFactory(email="ann@other.test")])
+    other_organizer = UserFactory(is_staff=True, email="otto@lectern.test")
+    other_event = EventFactory(name="Other Summit", organizers=[other_organizer])
+    other_reviewer = ReviewerFactory(profile__affiliation="Elsewhere")
+    ReviewerTeamFactory(event=other_event, name="Other committee", members=[other_reviewer])
+    submitted(other_event, "Their own talk")
+    return SimpleNamespace(
+        organizer=organizer,
+        event=event,
+        speaker=speaker,
+        reviewer=reviewer,
+        team=team,
+        proposal=proposal,
+        open_talk=open_talk,
+        other_organizer=other_organizer,
+        other_event=other_event,
+        other_reviewer=other_reviewer,
+    )
+
+
+@pytest.fixture
+def organizer(db):
+    return UserFactory(is_staff=True, email="orga@lectern.test")
+
+
+@pytest.fixture
+def ranking(organizer):
+    """Five proposals whose aggregates order differently by each column.
+
+    Alpha 5,5,5,4 · Bravo 1,4,4 · Charlie 2,5 · Echo 1 · Delta no reviews.
+    """
+    event = EventFactory(name="Ranking Summit", organizers=[organizer])
+    reviewers = [ReviewerFactory(profile__affiliation=f"Lab {i}") for i in range(4)]
+    ReviewerTeamFactory(event=event, members=reviewers)
+    plan = {"Alpha": [5, 5, 5, 4], "Bravo": [1, 4, 4], "Charlie": [2, 5], "Echo": [1], "Delta": []}
+    proposals = {}
+    for title, values in plan.items():
+        proposals[title] = submitted(event, title)
+        for reviewer, value in zip(reviewers, values, strict=False):
+            give_review(proposals[title], reviewer, value)
+    return SimpleNamespace(event=event, reviewers=reviewers, proposals=proposals)
+
+
+@pytest.fixture
+def talk(review_event, reviewer):
+    return submitted_for(review_event, "Reproducible builds for everyone", reviewer)

@@ -11,7 +11,7 @@ from django.db import connection
 
 from reviews import selectors
 from tests.factories import ProposalFactory, ReviewerFactory, ReviewerTeamFactory, SpeakerFactory
-from tests.reviews.conftest import give_review
+from tests.reviews.helpers import give_review
 
 pytestmark = pytest.mark.django_db
 

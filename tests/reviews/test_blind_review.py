@@ -30,8 +30,8 @@ from tests.factories import (
     TrackFactory,
     UserFactory,
 )
-from tests.helpers import page
-from tests.reviews.conftest import give_review, list_titles
+from tests.helpers import list_titles, page
+from tests.reviews.helpers import give_review
 
 pytestmark = pytest.mark.django_db
 

@@ -20,9 +20,8 @@ from tests.factories import (
     TrackFactory,
     UserFactory,
 )
-from tests.helpers import is_staff_panel_refusal, page
-from tests.reviews.conftest import give_review
-from tests.reviews.test_organizer_admin import add_reviewed_proposals, count_queries
+from tests.helpers import is_staff_panel_refusal, list_total, page
+from tests.reviews.helpers import add_reviewed_proposals, count_queries, give_review
 
 pytestmark = pytest.mark.django_db
 
@@ -469,7 +468,7 @@ def test_ranked_list_with_decisions_costs_the_same_at_two_sizes(
             if i % 3 == 0:
                 send_decision(proposal, django_capture_on_commit_callbacks)
         queries, response = count_queries(client, reverse(RANKED))
-        assert response.context["cl"].result_count == event.proposals.count()
+        assert list_total(response) == event.proposals.count()
         assert ">sent</span>" in page(response) and ">draft</span>" in page(response)
         counts.append(queries)
 

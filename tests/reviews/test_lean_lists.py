@@ -26,8 +26,8 @@ from tests.factories import (
     TrackFactory,
     UserFactory,
 )
-from tests.helpers import page
-from tests.reviews.conftest import give_review, list_rows
+from tests.helpers import list_rows, page
+from tests.reviews.helpers import give_review
 
 pytestmark = pytest.mark.django_db
 

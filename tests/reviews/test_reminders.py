@@ -20,7 +20,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import is_staff_panel_refusal, page
-from tests.reviews.conftest import give_review
+from tests.reviews.helpers import give_review
 
 pytestmark = pytest.mark.django_db
 

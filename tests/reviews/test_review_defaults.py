@@ -30,7 +30,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import page
-from tests.reviews.conftest import give_review
+from tests.reviews.helpers import give_review
 
 OVERALL = ("Overall", 1, 5, "1 = Poor\n2 = Weak\n3 = Fair\n4 = Good\n5 = Excellent", Decimal(1))
 WRITES = ("INSERT", "UPDATE", "DELETE")

@@ -12,7 +12,7 @@ from django.urls import reverse
 from cfp.enums import ProposalState
 from reviews import selectors
 from reviews.models import Criterion, ReviewSettings
-from tests.cfp.test_exports import NASTY, assert_matches_documentation, body, read_csv
+from tests.cfp.export_files import NASTY, assert_matches_documentation, body, read_csv
 from tests.factories import (
     EventFactory,
     ProposalFactory,
@@ -23,7 +23,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import is_staff_panel_refusal, page
-from tests.reviews.conftest import give_review
+from tests.reviews.helpers import give_review
 
 pytestmark = pytest.mark.django_db
 

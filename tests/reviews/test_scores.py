@@ -22,7 +22,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.helpers import page
-from tests.reviews.conftest import give_review
+from tests.reviews.helpers import give_review
 
 pytestmark = pytest.mark.django_db
 

@@ -23,13 +23,15 @@ def organized_events(user) -> list[Event]:
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return []
     if not hasattr(user, "_lectern_organized_events"):
-        events = Event.objects.organized_by(user).order_by("-start_date", "name")
-        user._lectern_organized_events = list(events)
+        events = list(Event.objects.organized_by(user).order_by("-start_date", "name"))
+        user._lectern_organized_events = events
+        user._lectern_organized_event_ids = frozenset(event.pk for event in events)
     return user._lectern_organized_events
 
 
-def organized_event_ids(user) -> set[int]:
-    return {event.pk for event in organized_events(user)}
+def organized_event_ids(user) -> frozenset[int]:
+    """The ids of organized_events(user), built once with them: asked for every row."""
+    return user._lectern_organized_event_ids if organized_events(user) else frozenset()
 
 
 def _event_id(obj) -> int | None:
@@ -39,7 +41,9 @@ def _event_id(obj) -> int | None:
 
 @rules.predicate
 def is_organizer(user, obj=None) -> bool:
-    """Organizes the event of `obj` (an event, a proposal, a message…), or any event."""
+    """Organizes the event of `obj` (an event, a proposal, a message…), or any event. An
+    object of no event (an account email) is nobody's: only superusers, who pass every
+    permission, reach it."""
     events = organized_event_ids(user)
     if obj is None:
         return bool(events)
@@ -65,6 +69,3 @@ rules.add_perm("cfp.view_event", is_public_event | is_organizer)
 rules.add_perm("cfp.view_proposal", is_proposal_speaker | is_organizer)
 rules.add_perm("cfp.edit_proposal", is_proposal_speaker)
 rules.add_perm("cfp.order_speakers", is_proposal_speaker | is_organizer)
-# Account emails (verification, password reset) belong to no event: the installation's
-# administrators only (superusers, who pass every permission).
-rules.add_perm("cfp.manage_account_mail", rules.always_deny)

@@ -4,7 +4,6 @@ They take values that are already valid (a form's or a serializer's cleaned data
 form, so a page and the API make the same change the same way.
 """
 
-from collections.abc import Mapping
 from typing import TypedDict
 from uuid import UUID
 
@@ -23,6 +22,7 @@ from cfp.models import (
     Track,
     TransitionNotAllowed,
 )
+from config.values import assign
 from speakers.models import User
 
 
@@ -41,16 +41,6 @@ class ProposalValues(TypedDict, total=False):
 
 
 SPEAKER_FIELDS = frozenset(ProposalValues.__annotations__)
-
-
-def _write(proposal: Proposal, values: Mapping[str, object]) -> list[str]:
-    """Set the values on the proposal as a model form would; the names of the fields set."""
-    unknown = set(values) - SPEAKER_FIELDS
-    if unknown:
-        raise ValueError(f"Not a field speakers write: {', '.join(sorted(unknown))}")
-    for name, value in values.items():
-        Proposal._meta.get_field(name).save_form_data(proposal, value)
-    return list(values)
 
 
 class ActionRefused(Exception):
@@ -90,7 +80,7 @@ def proposal_create(
         if existing is not None:
             raise AlreadyCreated(existing)
     proposal = Proposal(event=event, creation_token=token)
-    _write(proposal, values)
+    assign(proposal, values, SPEAKER_FIELDS)
     try:
         with transaction.atomic():
             proposal.save()
@@ -119,7 +109,7 @@ def proposal_update(
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if not proposal.is_editable():
         raise ActionRefused("This proposal can no longer be edited.")
-    proposal.save(update_fields=[*_write(proposal, values), "updated_at"])
+    proposal.save(update_fields=[*assign(proposal, values, SPEAKER_FIELDS), "updated_at"])
     if submit and proposal.state == ProposalState.DRAFT:
         proposal_submit(proposal=proposal, by=by)
     return proposal

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 
 from django.db import transaction
 
+from config.values import assign
 from speakers.models import SpeakerProfile, User
 
 PROFILE_FIELDS = frozenset({"name", "affiliation", "biography", "photo", "links"})
@@ -23,15 +24,11 @@ def profile_update(*, user: User, values: Mapping[str, object]) -> SpeakerProfil
     `photo` takes what a form's file field cleans to: a new upload, False to remove it, None
     to keep it. A replaced or removed photo's file goes once the new row is committed.
     """
-    unknown = set(values) - PROFILE_FIELDS
-    if unknown:
-        raise ValueError(f"Not a profile field: {', '.join(sorted(unknown))}")
     profile = SpeakerProfile.objects.select_for_update().filter(user=user).first()
     profile = profile if profile is not None else SpeakerProfile(user=user)
     old_photo = profile.photo.name if profile.photo else ""
     old_storage = profile.photo.storage
-    for name, value in values.items():
-        SpeakerProfile._meta.get_field(name).save_form_data(profile, value)
+    assign(profile, values, PROFILE_FIELDS)
     profile.save()
     if old_photo and old_photo != profile.photo.name:
         transaction.on_commit(lambda: old_storage.delete(old_photo))

@@ -9,6 +9,8 @@ import pytest
 import rules.permissions
 from django.contrib.auth.models import AnonymousUser
 
+from cfp.enums import MessageKind
+from cfp.models import Message
 from tests.factories import EventFactory, ProposalFactory, SpeakerFactory, UserFactory
 
 ROLES = (
@@ -35,7 +37,8 @@ EXPECTED = {
     ("cfp.view_proposal", "proposal"): {"speaker", "organizer", "superuser"},
     ("cfp.edit_proposal", "proposal"): {"speaker", "superuser"},
     ("cfp.order_speakers", "proposal"): {"speaker", "organizer", "superuser"},
-    ("cfp.manage_account_mail", None): {"superuser"},
+    # an account email (verification, password reset) belongs to no event
+    ("cfp.organize_event", "account_mail"): {"superuser"},
 }
 
 
@@ -62,7 +65,9 @@ def world(db):
         "inactive_organizer": inactive,
         "superuser": UserFactory(is_staff=True, is_superuser=True),
     }
-    return users, {"event": event, "hidden": hidden, "proposal": proposal, None: None}
+    account_mail = Message(to=speaker.email, kind=MessageKind.ACCOUNT, subject="Confirm")
+    objects = {"event": event, "hidden": hidden, "proposal": proposal, None: None}
+    return users, {**objects, "account_mail": account_mail}
 
 
 @pytest.mark.parametrize(("permission", "target"), list(EXPECTED))

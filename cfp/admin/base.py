@@ -27,7 +27,8 @@ class OrganizerScopedAdmin(admin.ModelAdmin):
         qs = super().get_queryset(request)
         if request.user.is_superuser:
             return qs
-        return qs.filter(**{f"{self.event_path}__in": organized_events(request)})
+        lookup = f"{self.event_path}__in" if self.event_path else "pk__in"  # the event itself
+        return qs.filter(**{lookup: rules.organized_event_ids(request.user)})
 
     def action_checkbox(self, obj):
         # Django renders each row's checkbox through the form renderer's templates: 0.9 ms a

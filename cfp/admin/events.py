@@ -12,7 +12,6 @@ from cfp.admin.base import (
     EventChildInlineMixin,
     EventTimezoneMixin,
     OrganizerScopedAdmin,
-    organized_events,
 )
 from cfp.models import CfP, Event, Room, SubmissionType, Track
 
@@ -72,12 +71,6 @@ class EventAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["organizers"]
     inlines = [CfPInline, SubmissionTypeInline, TrackInline, RoomInline]
-
-    def get_queryset(self, request):
-        qs = admin.ModelAdmin.get_queryset(self, request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(pk__in=[event.pk for event in organized_events(request)])
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "organizers":

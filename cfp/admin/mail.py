@@ -86,12 +86,6 @@ class EventMailAdmin(OrganizerScopedAdmin):
     empty_value_display = "–"
     view_on_site = False
 
-    def get_queryset(self, request):
-        queryset = admin.ModelAdmin.get_queryset(self, request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(event__in=[e.pk for e in organized_events(request)])
-
     def page(self, request, template: str, title: str, **context):
         request.current_app = self.admin_site.name
         return TemplateResponse(

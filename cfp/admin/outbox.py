@@ -141,11 +141,6 @@ class MessageAdmin(EventMailAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def _is_organizer(self, request, obj=None) -> bool:
-        if obj is not None and obj.event_id is None:  # account email
-            return request.user.is_staff and request.user.has_perm("cfp.manage_account_mail")
-        return super()._is_organizer(request, obj)
-
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.state != MessageState.DRAFT:
             return False

@@ -82,3 +82,36 @@ class MessageKind(models.TextChoices):
 
 
 DECISION_KINDS = (MessageKind.ACCEPTANCE, MessageKind.REJECTION)
+
+
+class QuestionTarget(models.TextChoices):
+    """Whom a custom question asks: each proposal, each speaker (once per event), or each
+    reviewer (once per review)."""
+
+    PROPOSAL = "proposal", _("Proposal")
+    SPEAKER = "speaker", _("Speaker")
+    REVIEWER = "reviewer", _("Reviewer")
+
+
+class QuestionKind(models.TextChoices):
+    TEXT = "text", _("One line of text")
+    LONG_TEXT = "long_text", _("Long text")
+    NUMBER = "number", _("Number")
+    URL = "url", _("Web address (URL)")
+    DATE = "date", _("Date")
+    DATETIME = "datetime", _("Date and time")
+    BOOLEAN = "boolean", _("Yes or no")
+    CHOICE = "choice", _("One choice")
+    MULTIPLE_CHOICE = "multiple_choice", _("Several choices")
+    FILE = "file", _("File upload")
+
+
+CHOICE_KINDS = (QuestionKind.CHOICE, QuestionKind.MULTIPLE_CHOICE)
+
+
+class FieldState(models.TextChoices):
+    """How the CfP form asks one of its optional built-in fields."""
+
+    REQUIRED = "required", _("Required")
+    OPTIONAL = "optional", _("Optional")
+    NOT_ASKED = "not_asked", _("Not asked")

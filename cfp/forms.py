@@ -102,6 +102,12 @@ class ProposalForm(forms.ModelForm):
             self.fields["creation_token"].initial = self.initial.get("creation_token", uuid4)
         else:
             del self.fields["creation_token"]
+        abstract = self.fields["abstract"]
+        abstract.max_length = event.cfp.abstract_max_length
+        abstract.validators = [
+            *(v for v in abstract.validators if not isinstance(v, MaxLengthValidator)),
+            MaxLengthValidator(abstract.max_length),
+        ]
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
                 count_characters_live(field)

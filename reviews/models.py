@@ -7,7 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from cfp.models import Event, Proposal, Track
+from cfp.models import Event, Proposal, Question, QuestionOption, Track
+from cfp.models.questions import ANSWER_MAX
 from reviews.enums import ConflictSource, QueueMode
 from speakers.validators import validate_clean_text, validate_no_markup, validate_one_line_text
 
@@ -192,6 +193,25 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.value}"
+
+
+class ReviewAnswer(models.Model):
+    """A reviewer's answer, in one review, to a question the event asks of reviewers."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="review_answers")
+    value = models.TextField(blank=True, max_length=ANSWER_MAX, validators=[validate_clean_text])
+    options = models.ManyToManyField(QuestionOption, blank=True, related_name="review_answers")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "question"], name="reviewanswer_one_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question}: {self.value}"
 
 
 class Assignment(models.Model):

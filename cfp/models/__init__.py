@@ -1,6 +1,7 @@
 from cfp.models.event import CfP, Event, SubmissionType, Track
 from cfp.models.invitation import Invitation
 from cfp.models.mail import EmailTemplate, SendBatch
+from cfp.models.organizing import AccessCode, SpeakerAvailability, Tag
 from cfp.models.outbox import Message
 from cfp.models.proposal import (
     Proposal,
@@ -8,9 +9,16 @@ from cfp.models.proposal import (
     ProposalTransition,
     TransitionNotAllowed,
 )
+from cfp.models.questions import Answer, Question, QuestionOption
 from cfp.models.schedule import PublishedSlot, Room, ScheduleVersion, TalkSlot
 
 __all__ = [
+    "AccessCode",
+    "Answer",
+    "Question",
+    "QuestionOption",
+    "SpeakerAvailability",
+    "Tag",
     "CfP",
     "EmailTemplate",
     "Event",

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from speakers.validators import validate_clean_text, validate_no_markup, validate_one_line_text
 
@@ -113,6 +114,22 @@ class CfP(models.Model):
         validators=[validate_clean_text],
         help_text="Shown on the CfP page. Markdown.",
     )
+    # How the form asks each optional built-in field, where it differs from the default:
+    # {"audience": {"state": "not_asked", "label": "…", "help_text": "…"}} (cfp.fields).
+    field_settings = models.JSONField(_("form fields"), default=dict, blank=True)
+    abstract_min_length = models.PositiveIntegerField(
+        _("shortest abstract (characters)"), default=0
+    )
+    abstract_max_length = models.PositiveIntegerField(
+        _("longest abstract (characters)"),
+        default=3000,
+        validators=[MinValueValidator(1), MaxValueValidator(10000)],
+    )
+    asks_availability = models.BooleanField(
+        _("ask speakers when they can speak"),
+        default=False,
+        help_text=_("Speakers give their times when they confirm an accepted talk."),
+    )
 
     class Meta:
         verbose_name = "call for papers"
@@ -145,6 +162,11 @@ class SubmissionType(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
     )
     position = models.PositiveSmallIntegerField(default=0)
+    requires_access_code = models.BooleanField(
+        _("only with an access code"),
+        default=False,
+        help_text=_("Hidden from the public form; an access code that names it opens it."),
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -163,6 +185,11 @@ class Track(models.Model):
     name = models.CharField(max_length=100, validators=[validate_one_line_text, validate_no_markup])
     description = models.CharField(max_length=300, blank=True, validators=[validate_one_line_text])
     position = models.PositiveSmallIntegerField(default=0)
+    requires_access_code = models.BooleanField(
+        _("only with an access code"),
+        default=False,
+        help_text=_("Hidden from the public form; an access code that names it opens it."),
+    )
 
     class Meta:
         ordering = ["position", "name"]

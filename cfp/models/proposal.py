@@ -27,7 +27,8 @@ CODE_LENGTH = 8
 
 # Length limits, shared by the model, the form's live counters and the tests.
 TITLE_MAX = 200
-ABSTRACT_MAX = 3000
+ABSTRACT_MAX = 3000  # the default; each event sets its own (CfP.abstract_max_length)
+ABSTRACT_LIMIT = 10000  # the most an event may allow
 LONG_TEXT_MAX = 2000
 REQUIREMENTS_MAX = 1000
 
@@ -111,7 +112,7 @@ class Proposal(models.Model):
     )
     abstract = models.TextField(
         "Abstract",
-        max_length=ABSTRACT_MAX,
+        max_length=ABSTRACT_LIMIT,
         blank=True,
         validators=[validate_clean_text],
         help_text="Written in the third person, in complete sentences. Public once the talk "
@@ -161,6 +162,16 @@ class Proposal(models.Model):
         null=True,
         blank=True,
         help_text="Granted by an organizer: this proposal's speakers may edit it until then.",
+    )
+    tags = models.ManyToManyField("cfp.Tag", related_name="proposals", blank=True)
+    access_code = models.ForeignKey(
+        "cfp.AccessCode",
+        on_delete=models.PROTECT,
+        related_name="proposals",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The code the proposal was made with: it counts as one of the code's uses.",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

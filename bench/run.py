@@ -35,6 +35,7 @@ RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
 EVENT_SLUG = "bench"
 REVIEWERS = 100
+QUESTIONS = 10  # custom questions of ten kinds, answered by every proposal (issue 14)
 DEFAULT_SIZES = (2000, 20000)
 
 
@@ -98,9 +99,21 @@ def prepare(size: int, env: dict, fresh: bool) -> None:
     setup_django(env)
     from cfp.models import Event
 
-    if Event.objects.filter(slug=EVENT_SLUG).exists():
+    event = Event.objects.filter(slug=EVENT_SLUG).first()
+    if event is not None:
         log(f"reusing the event of {size} proposals in {env['DATABASE_URL']} (--fresh rebuilds)")
         forget_load_events()
+        if not event.questions.exists():  # a database seeded before the event asked questions
+            log(f"adding {QUESTIONS} questions, answered by every proposal…")
+            manage(
+                env,
+                "seed_demo",
+                "--force",
+                "--questions",
+                str(QUESTIONS),
+                "--event-slug",
+                EVENT_SLUG,
+            )
         return
     log(f"seeding {size} proposals, {REVIEWERS} reviewers (once per database)…")
     started = time.monotonic()
@@ -115,6 +128,8 @@ def prepare(size: int, env: dict, fresh: bool) -> None:
         "--event-slug",
         EVENT_SLUG,
         "--programme",
+        "--questions",
+        str(QUESTIONS),
     )
     log(f"seeded in {time.monotonic() - started:.0f} s")
 

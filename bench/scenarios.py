@@ -67,7 +67,7 @@ def people(event):
     return organizer, User.objects.get(pk=reviewer_id), speaker
 
 
-PAGINATED = {"reviewer's queue", "ranked list"}
+PAGINATED = {"reviewer's queue", "ranked list", "organizer's proposal list"}
 EXPORTS = {"CSV export, accepted talks"}  # judged on memory (export_memory), not on time
 
 
@@ -99,6 +99,11 @@ def page_list(event, organizer, reviewer, speaker) -> list[tuple[str, str, str]]
             "reviewer",
         ),
         ("ranked list", f"/admin/reviews/rankedproposal/?event={event.pk}", "organizer"),
+        (
+            "organizer's proposal list",
+            f"/admin/cfp/proposal/?event__id__exact={event.pk}",
+            "organizer",
+        ),
         ("a proposal's reviews", f"/admin/reviews/rankedproposal/{reviewed}/change/", "organizer"),
         ("CSV export, accepted talks", export_path(event, ""), "organizer"),
         ("public schedule", f"/{event.slug}/schedule/", "anonymous"),

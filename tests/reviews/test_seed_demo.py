@@ -162,3 +162,69 @@ def test_seed_demo_large_event_with_a_published_programme():
     assert not slots.filter(start=None).exists()
     assert event.rooms.count() == 10
     assert not [w for w in schedule.schedule_warnings(event) if w.kind == "room_clash"]
+
+
+@pytest.mark.django_db
+def test_seed_demo_asks_questions_of_several_kinds_with_answers():
+    from cfp.enums import QuestionKind, QuestionTarget
+    from cfp.models import AccessCode, Answer, Tag
+    from reviews.models import ReviewAnswer
+
+    call_command("seed_demo", "--force")
+    event = Event.objects.get(slug="democon")
+    questions = event.questions.all()
+    assert {q.target for q in questions} == set(QuestionTarget.values)
+    assert len({q.kind for q in questions}) >= 4
+    assert questions.filter(is_public=True).exists()
+    assert questions.filter(is_identifying=True).exists()
+    assert questions.filter(tracks__isnull=False).exists()
+    required_choice = questions.get(target=QuestionTarget.PROPOSAL, required=True)
+    assert required_choice.kind == QuestionKind.CHOICE
+    submitted = event.proposals.exclude(state=ProposalState.DRAFT)
+    answered = Answer.objects.filter(question=required_choice, options__isnull=False)
+    assert answered.count() == submitted.count()
+    assert Answer.objects.filter(speaker__isnull=False, question__event=event).exists()
+    assert ReviewAnswer.objects.filter(review__proposal__event=event).count() == (
+        Review.objects.filter(proposal__event=event).count()
+    )
+    assert Tag.objects.filter(event=event, visible_to_reviewers=True).exists()
+    assert AccessCode.objects.filter(event=event).exists()
+    answers = Answer.objects.count()
+    call_command("seed_demo", "--force")
+    assert Answer.objects.count() == answers
+
+
+@pytest.mark.django_db
+def test_seed_demo_large_event_answers_every_question():
+    from cfp.enums import QuestionTarget
+    from cfp.models import Answer
+
+    call_command("seed_demo", "--force", "--proposals", "120", "--questions", "10")
+    event = Event.objects.get(slug="large-120")
+    questions = list(event.questions.all())
+    assert len(questions) == 10
+    assert len({q.kind for q in questions}) == 9  # one choice for proposals, one for speakers
+    submitted = event.proposals.exclude(state=ProposalState.DRAFT).count()
+    speakers = User.objects.filter(proposals__event=event).distinct().count()
+    for question in questions:
+        owners = speakers if question.target == QuestionTarget.SPEAKER else submitted
+        answers = Answer.objects.filter(question=question)
+        assert answers.count() == owners, question
+        if question.kind in ("choice", "multiple_choice"):
+            assert not answers.filter(options__isnull=True).exists()
+        else:
+            assert not answers.filter(value="").exists()
+
+    with pytest.raises(CommandError, match="has questions already"):
+        call_command("seed_demo", "--force", "--questions", "3", "--event-slug", "large-120")
+
+
+@pytest.mark.django_db
+def test_seed_demo_adds_questions_to_an_existing_large_event():
+    call_command("seed_demo", "--force", "--proposals", "40", "--event-slug", "plain")
+    event = Event.objects.get(slug="plain")
+    assert not event.questions.exists()
+    call_command("seed_demo", "--force", "--questions", "4", "--event-slug", "plain")
+    assert event.questions.count() == 4
+    with pytest.raises(CommandError, match="needs the --event-slug"):
+        call_command("seed_demo", "--force", "--questions", "4")

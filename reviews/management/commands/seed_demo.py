@@ -16,17 +16,29 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cfp import decisions, demo_text
-from cfp.enums import DECISION_KINDS, ExperienceLevel, MessageState, ProposalState
+from cfp.enums import (
+    DECISION_KINDS,
+    ExperienceLevel,
+    MessageState,
+    ProposalState,
+    QuestionKind,
+    QuestionTarget,
+)
 from cfp.models import (
+    AccessCode,
+    Answer,
     CfP,
     Event,
     Invitation,
     Message,
     Proposal,
     ProposalTransition,
+    Question,
+    QuestionOption,
     Room,
     ScheduleVersion,
     SubmissionType,
+    Tag,
     TalkSlot,
     Track,
 )
@@ -34,7 +46,14 @@ from cfp.programme import schedule
 from reviews import scores as review_scores
 from reviews import selectors as review_selectors
 from reviews import services as review_services
-from reviews.models import Assignment, Review, ReviewerTeam, ReviewSettings, Score
+from reviews.models import (
+    Assignment,
+    Review,
+    ReviewAnswer,
+    ReviewerTeam,
+    ReviewSettings,
+    Score,
+)
 from speakers.models import SpeakerProfile, User
 
 DEMO_PASSWORD = "lectern-demo"  # noqa: S105 (documented demo password, refused with DEBUG off)
@@ -77,6 +96,13 @@ class Command(BaseCommand):
             "three days and publish the schedule.",
         )
         parser.add_argument(
+            "--questions",
+            type=int,
+            default=0,
+            help="With --proposals: ask N custom questions (at most 10), answered by every "
+            "proposal and speaker. With --event-slug of an existing large event: add them.",
+        )
+        parser.add_argument(
             "--force", action="store_true", help="Run even with DEBUG off (never in production)."
         )
 
@@ -95,7 +121,14 @@ class Command(BaseCommand):
                 options["reviewers"],
                 options["event_slug"],
                 programme=options["programme"],
+                questions=options["questions"],
             )
+        elif options["questions"]:
+            event = Event.objects.filter(slug=options["event_slug"] or "").first()
+            if event is None:
+                raise CommandError("--questions alone needs the --event-slug of an event.")
+            with transaction.atomic():
+                self._bulk_questions(event, options["questions"])
         else:
             self.seed_demo()
 
@@ -121,6 +154,8 @@ class Command(BaseCommand):
             self._demo_review(event, users)
         if not ScheduleVersion.objects.filter(event=event).exists():
             self._demo_programme(event, users)
+        if not event.questions.exists():
+            self._demo_questions(event, users)
         self.stdout.write("\nDemo logins (password for all: " + DEMO_PASSWORD + "):")
         for email, _name, _affiliation in DEMO_ACCOUNTS:
             self.stdout.write(f"  {ROLES[email]:<22} {email}")
@@ -215,6 +250,120 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Accepted {len(accepted)} democon talks ({len(confirmed)} confirmed), rejected "
             f"{len(rejected)}, and published schedule 1.0: /democon/schedule/"
+        )
+
+    def _demo_questions(self, event: Event, users: dict) -> None:
+        """Questions of several kinds, with answers; tags; an access code for late talks."""
+        tracks = {t.name: t for t in event.tracks.all()}
+        ask = Question.objects.create
+        first_time = ask(
+            event=event,
+            target=QuestionTarget.SPEAKER,
+            kind=QuestionKind.BOOLEAN,
+            question="Is this your first talk at a conference?",
+            help_text="We pair first-time speakers with a mentor if they like.",
+            position=0,
+        )
+        shirt = ask(
+            event=event,
+            target=QuestionTarget.SPEAKER,
+            kind=QuestionKind.CHOICE,
+            question="T-shirt size",
+            required=True,
+            position=1,
+        )
+        sizes = QuestionOption.objects.bulk_create(
+            QuestionOption(question=shirt, text=size, position=i)
+            for i, size in enumerate(["S", "M", "L", "XL", "XXL"])
+        )
+        video = ask(
+            event=event,
+            kind=QuestionKind.URL,
+            question="Video of a previous talk",
+            help_text="A recording helps the committee; it is not required.",
+            is_identifying=True,
+            position=2,
+        )
+        audience = ask(
+            event=event,
+            kind=QuestionKind.CHOICE,
+            question="Who is the talk for?",
+            required=True,
+            is_public=True,
+            position=3,
+        )
+        roles = QuestionOption.objects.bulk_create(
+            QuestionOption(question=audience, text=role, position=i)
+            for i, role in enumerate(["Developers", "Operators", "Managers", "Everyone"])
+        )
+        platforms = ask(
+            event=event,
+            kind=QuestionKind.MULTIPLE_CHOICE,
+            question="Which platforms does the talk cover?",
+            help_text="Only for the Operations track.",
+            position=4,
+        )
+        platforms.tracks.add(tracks["Operations"])
+        clouds = QuestionOption.objects.bulk_create(
+            QuestionOption(question=platforms, text=name, position=i)
+            for i, name in enumerate(["Kubernetes", "OpenStack", "Bare metal", "Serverless"])
+        )
+        travel = ask(
+            event=event,
+            kind=QuestionKind.BOOLEAN,
+            question="Do you need travel support?",
+            position=5,
+        )
+        attend = ask(
+            event=event,
+            target=QuestionTarget.REVIEWER,
+            kind=QuestionKind.BOOLEAN,
+            question="Would you attend this talk?",
+            position=6,
+        )
+        proposals = list(event.proposals.exclude(state=ProposalState.DRAFT).select_related("track"))
+        for i, proposal in enumerate(proposals):
+            answer = Answer.objects.create(question=audience, proposal=proposal)
+            answer.options.add(roles[i % len(roles)])
+            Answer.objects.create(
+                question=travel, proposal=proposal, value="yes" if i % 4 == 0 else "no"
+            )
+            if i % 3 == 0:
+                Answer.objects.create(
+                    question=video,
+                    proposal=proposal,
+                    value=f"https://video.example.org/talks/{proposal.code.lower()}",
+                )
+            if proposal.track_id == tracks["Operations"].pk:
+                answer = Answer.objects.create(question=platforms, proposal=proposal)
+                answer.options.add(*clouds[i % 3 : i % 3 + 2])
+        speakers = User.objects.filter(proposals__event=event).distinct().order_by("pk")
+        for i, speaker in enumerate(speakers):
+            answer = Answer.objects.create(question=shirt, speaker=speaker)
+            answer.options.add(sizes[i % len(sizes)])
+            Answer.objects.create(
+                question=first_time, speaker=speaker, value="yes" if i % 3 == 0 else "no"
+            )
+        for i, review in enumerate(Review.objects.filter(proposal__event=event).order_by("pk")):
+            ReviewAnswer.objects.create(
+                review=review, question=attend, value="yes" if i % 3 else "no"
+            )
+        keynote = Tag.objects.create(
+            event=event, name="Keynote candidate", colour="#8250df", visible_to_reviewers=True
+        )
+        Tag.objects.create(event=event, name="Sponsor", colour="#bf8700")
+        Tag.objects.create(event=event, name="Needs a mentor", colour="#1a7f37")
+        keynote.proposals.add(*proposals[:2])
+        AccessCode.objects.create(
+            event=event,
+            code="democon-late",
+            description="Speakers we invited after the deadline",
+            valid_until=timezone.now() + timedelta(days=60),
+            max_uses=5,
+        )
+        self.stdout.write(
+            "Added seven democon questions with answers, three tags and the access code "
+            "democon-late."
         )
 
     def _account(self, email: str, name: str, affiliation: str) -> User:
@@ -313,7 +462,13 @@ class Command(BaseCommand):
     # --- a large event, fast: bulk inserts ----------------------------------------------
 
     def seed_large(
-        self, count: int, reviewers: int, slug: str | None, *, programme: bool = False
+        self,
+        count: int,
+        reviewers: int,
+        slug: str | None,
+        *,
+        programme: bool = False,
+        questions: int = 0,
     ) -> None:
         started = time.monotonic()
         slug = slug or f"large-{count}"
@@ -331,6 +486,8 @@ class Command(BaseCommand):
             review_scores.scores_refresh(event)
             if programme:
                 self._bulk_programme(event)
+            if questions:
+                self._bulk_questions(event, questions)
         if connection.vendor == "postgresql":
             # As autovacuum does after a bulk load: statistics for the planner (without them it
             # guesses one row per table), and outside a transaction a visibility map too, for
@@ -544,3 +701,87 @@ class Command(BaseCommand):
             [Score(review=r, criterion=criterion, value=int(r.score)) for r in created],
             batch_size=5000,
         )
+
+    # Up to ten questions of as many kinds for a large event, answered by every proposal
+    # (and every speaker, for the speaker question): the benchmark's form and lists carry them.
+    BULK_QUESTIONS = [
+        (QuestionTarget.PROPOSAL, QuestionKind.CHOICE, "Who is the talk for?"),
+        (QuestionTarget.PROPOSAL, QuestionKind.BOOLEAN, "Do you need travel support?"),
+        (QuestionTarget.PROPOSAL, QuestionKind.TEXT, "One line for the printed programme"),
+        (QuestionTarget.PROPOSAL, QuestionKind.LONG_TEXT, "What will people take home?"),
+        (QuestionTarget.PROPOSAL, QuestionKind.NUMBER, "How many people should attend?"),
+        (QuestionTarget.PROPOSAL, QuestionKind.URL, "Video of a previous talk"),
+        (QuestionTarget.PROPOSAL, QuestionKind.DATE, "When could you rehearse?"),
+        (QuestionTarget.PROPOSAL, QuestionKind.MULTIPLE_CHOICE, "Which platforms?"),
+        (QuestionTarget.SPEAKER, QuestionKind.CHOICE, "T-shirt size"),
+        (QuestionTarget.PROPOSAL, QuestionKind.DATETIME, "Best time for a call"),
+    ]
+
+    def _bulk_questions(self, event: Event, count: int) -> None:
+        if not 1 <= count <= len(self.BULK_QUESTIONS):
+            raise CommandError(f"--questions must be between 1 and {len(self.BULK_QUESTIONS)}.")
+        if event.questions.exists():
+            raise CommandError(f"The event {event.slug} has questions already.")
+        rng = self.rng
+        questions = Question.objects.bulk_create(
+            Question(
+                event=event,
+                target=target,
+                kind=kind,
+                question=text,
+                position=i,
+                required=kind == QuestionKind.CHOICE,
+                is_public=i == 0,
+                is_identifying=kind == QuestionKind.URL,
+            )
+            for i, (target, kind, text) in enumerate(self.BULK_QUESTIONS[:count])
+        )
+        options = {
+            q.pk: QuestionOption.objects.bulk_create(
+                QuestionOption(question=q, text=f"Option {n + 1}", position=n) for n in range(5)
+            )
+            for q in questions
+            if q.kind in (QuestionKind.CHOICE, QuestionKind.MULTIPLE_CHOICE)
+        }
+        proposal_ids = list(
+            event.proposals.exclude(state=ProposalState.DRAFT).values_list("pk", flat=True)
+        )
+        speaker_ids = list(
+            User.objects.filter(proposals__event=event).distinct().values_list("pk", flat=True)
+        )
+        values = {
+            QuestionKind.BOOLEAN: lambda: rng.choice(["yes", "no"]),
+            QuestionKind.TEXT: lambda: self._title(),
+            QuestionKind.LONG_TEXT: lambda: self._paragraph(2),
+            QuestionKind.NUMBER: lambda: str(rng.randrange(10, 500)),
+            QuestionKind.URL: lambda: f"https://video.example.org/{rng.randrange(10**6)}",
+            QuestionKind.DATE: lambda: str(event.start_date - timedelta(days=rng.randrange(30))),
+            QuestionKind.DATETIME: lambda: (
+                f"{event.start_date - timedelta(days=rng.randrange(30))}T15:30:00+00:00"
+            ),
+        }
+        answers, chosen = [], []
+        for question in questions:
+            owners = (
+                [("speaker_id", pk) for pk in speaker_ids]
+                if question.target == QuestionTarget.SPEAKER
+                else [("proposal_id", pk) for pk in proposal_ids]
+            )
+            for field, pk in owners:
+                answer = Answer(question=question, **{field: pk})
+                answer.value = values[question.kind]() if question.kind in values else ""
+                answers.append(answer)
+                if question.pk in options:
+                    picks = rng.sample(options[question.pk], 1 if question.kind == "choice" else 2)
+                    chosen.append((answer, picks))
+        Answer.objects.bulk_create(answers, batch_size=5000)
+        through = Answer.options.through
+        through.objects.bulk_create(
+            (
+                through(answer_id=answer.pk, questionoption_id=option.pk)
+                for answer, picks in chosen
+                for option in picks
+            ),
+            batch_size=5000,
+        )
+        self.stdout.write(f"Asked {len(questions)} questions with {len(answers)} answers.")

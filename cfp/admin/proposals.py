@@ -1,8 +1,9 @@
 """The proposal's page and list for organizers: speakers, invitations and the audit trail."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from cfp import tags
+from cfp import availability, tags
 from cfp.admin import exports
 from cfp.admin.base import EventChildInlineMixin, EventTimezoneMixin, OrganizerScopedAdmin
 from cfp.admin.tags import ProposalTagsMixin, TagFilter, add_tag, remove_tag
@@ -77,7 +78,14 @@ class ProposalAdmin(ProposalTagsMixin, EventTimezoneMixin, OrganizerScopedAdmin)
     ]
     list_select_related = ["event", "submission_type", "track"]
     search_fields = ["title", "code", "abstract"]
-    readonly_fields = ["code", "event", "state", "created_at", "submitted_at"]
+    readonly_fields = [
+        "code",
+        "event",
+        "state",
+        "created_at",
+        "submitted_at",
+        "speaker_availability",
+    ]
     fields = [
         "code",
         "event",
@@ -95,12 +103,17 @@ class ProposalAdmin(ProposalTagsMixin, EventTimezoneMixin, OrganizerScopedAdmin)
         "deadline_extension",
         "created_at",
         "submitted_at",
+        "speaker_availability",
     ]
     inlines = [SpeakerInline, InvitationInline, TransitionInline]
     actions = [exports.export_selected_csv, exports.export_selected_json, add_tag, remove_tag]
 
     def has_add_permission(self, request):
         return False  # Proposals come from speakers.
+
+    @admin.display(description=_("when the speakers can speak"))
+    def speaker_availability(self, obj):
+        return availability.speakers_summary(obj)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).annotate(first_tag=tags.first_tag_name())

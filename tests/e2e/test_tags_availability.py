@@ -100,8 +100,11 @@ def test_speaker_confirms_with_availability(transactional_db, site, new_page, pa
     expect(page.get_by_role("heading", name="When can you speak? (optional)")).to_be_visible()
     _both_widths(page, shot, page_problems, "confirm with availability")
     page.get_by_label("Available").first.select_option("morning")
+    # Times count only for "These hours": the other choices grey them out.
+    expect(page.get_by_role("group", name="Monday, July 12").get_by_label("From")).to_be_disabled()
     tuesday = page.get_by_role("group", name="Tuesday, July 13")
     tuesday.get_by_label("Available").select_option("hours")
+    expect(tuesday.get_by_label("From")).to_be_enabled()
     tuesday.get_by_label("From").fill("14:00")
     tuesday.get_by_label("Until").fill("15:30")
     page.get_by_role("button", name="Confirm the talk").click()

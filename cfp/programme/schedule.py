@@ -2,10 +2,9 @@
 
 Organizers place accepted or confirmed talks (and breaks) in rooms; schedule_warnings()
 points out what would confuse people (a room used twice at once, a speaker in two places,
-a talk outside the event's days or its speakers' given times, a talk that is no longer
-accepted). schedule_publish() copies the
-working slots into a new ScheduleVersion, the only thing the public sees, and tells the
-speakers whose talk moved.
+a talk outside the event's days or outside the times its speakers gave, a talk that is no
+longer accepted). schedule_publish() copies the working slots into a new ScheduleVersion,
+the only thing the public sees, and tells the speakers whose talk moved.
 
 Times are stored in UTC and typed and shown in the event's time zone. A wall-clock time
 that does not exist there (the hour skipped when clocks go forward) is refused; one that

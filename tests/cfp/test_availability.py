@@ -387,3 +387,27 @@ def test_grid_page_shows_the_warning(event, placed, client):
     body = page(client.get(reverse("admin:cfp_event_schedule", args=[event.pk])))
 
     assert "Ada Lovelace is not available then" in body
+
+
+def test_grid_warnings_read_every_speakers_times_in_one_query(
+    event, placed, django_assert_num_queries
+):
+    ada, place = placed
+    availability.availability_replace(
+        event=event, speaker=ada, spans=[availability.span_of(event, WED, MORNING, None, None)]
+    )
+    place(MON, 10)
+    room = RoomFactory(event=event)
+    for hour in range(9, 17):  # eight more talks, each by a speaker who gave times
+        speaker = SpeakerFactory()
+        talk = ProposalFactory(event=event, speakers=[speaker], state=ProposalState.CONFIRMED)
+        availability.availability_replace(
+            event=event,
+            speaker=speaker,
+            spans=[availability.span_of(event, TUE, MORNING, None, None)],
+        )
+        start = availability.moment(event, WED, time(hour))
+        schedule.talk_place(event=event, proposal=talk, room=room, start=start, duration=40)
+
+    with django_assert_num_queries(3):  # the slots, their speakers, the times given
+        assert len(unavailable(event)) == 9

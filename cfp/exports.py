@@ -20,14 +20,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from cfp.enums import ACCEPTED_STATES
-from cfp.models import Event, Proposal, SubmissionType, TalkSlot, Track
+from cfp.models import Event, Proposal, SubmissionType, Tag, TalkSlot, Track
 from cfp.models.proposal import speakers_in_order
 from speakers.models import User
 
@@ -171,7 +171,9 @@ def for_export(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """What an export reads of each proposal, in one query per chunk (plus one for speakers)."""
     return (
         proposals.select_related("submission_type", "track", "slot__room")
-        .prefetch_related(speakers_in_order())
+        .prefetch_related(
+            speakers_in_order(), Prefetch("tags", queryset=Tag.objects.order_by("name"))
+        )
         .order_by("title", "pk")
     )
 
@@ -269,6 +271,7 @@ TALK_COLUMN_SPECS = [
     Column("code", _("The proposal's code, unique across events (it is in the talk's address).")),
     Column("title", _("The talk's title.")),
     Column("state", _("Accepted or Confirmed (any state when every proposal is exported).")),
+    Column("tags", _("The organizers' tags, by name, joined with “; ”; never public.")),
     Column("submission type", _("The name of the submission type.")),
     Column(
         "duration (minutes)",
@@ -311,6 +314,7 @@ SPEAKER_COLUMN_SPECS = [
             "code",
             "title",
             "state",
+            "tags",
             "submission type",
             "track",
             "slot start",
@@ -342,6 +346,10 @@ def _names(items: Iterable[str]) -> str:
     return SEPARATOR.join(dict.fromkeys(item for item in items if item))
 
 
+def _tag_names(proposal: Proposal) -> str:
+    return SEPARATOR.join(tag.name for tag in proposal.tags.all())
+
+
 def talk_row(proposal: Proposal, event: Event) -> list[Any]:
     speakers = list(proposal.speakers.all())
     kind = proposal.submission_type
@@ -349,6 +357,7 @@ def talk_row(proposal: Proposal, event: Event) -> list[Any]:
         proposal.code,
         proposal.title,
         proposal.get_state_display(),
+        _tag_names(proposal),
         kind.name if kind is not None else None,
         minutes_of(proposal),
         proposal.track.name if proposal.track is not None else None,
@@ -374,6 +383,7 @@ def speaker_rows(proposal: Proposal, event: Event) -> Iterator[list[Any]]:
         proposal.code,
         proposal.title,
         proposal.get_state_display(),
+        _tag_names(proposal),
         kind.name if kind is not None else None,
         proposal.track.name if proposal.track is not None else None,
         *_slot_cells(proposal, event),
@@ -397,6 +407,7 @@ def talk_json(proposal: Proposal, event: Event) -> dict[str, Any]:
         "code": proposal.code,
         "title": proposal.title,
         "state": proposal.state,
+        "tags": [tag.name for tag in proposal.tags.all()],
         "submission_type": (
             {"name": kind.name, "duration": kind.default_duration} if kind is not None else None
         ),

@@ -40,6 +40,11 @@ urlpatterns = [
         name="proposal_confirm",
     ),
     path(
+        "<slug:event>/proposals/<str:code>/availability/",
+        views.proposal_availability,
+        name="proposal_availability",
+    ),
+    path(
         "<slug:event>/proposals/<str:code>/decline/",
         views.proposal_decline,
         name="proposal_decline",

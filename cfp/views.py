@@ -4,6 +4,7 @@ from uuid import uuid4
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cfp import decisions, selectors, services
+from cfp import availability, decisions, selectors, services
 from cfp.adapters import remember_invitation
-from cfp.enums import InvitationState, ProposalState
+from cfp.enums import ACCEPTED_STATES, InvitationState, ProposalState
 from cfp.forms import InvitationForm, MarkdownPreviewForm, ProposalForm
 from cfp.markdown import render_markdown
 from cfp.models import Event, Invitation, Proposal, ProposalSpeaker
@@ -237,6 +238,12 @@ def proposal_detail(request, event: str, code: str):
         "editable": proposal.is_editable(),
         "transitions": proposal.speaker_history(proposal.transitions.select_related("by__profile")),
     }
+    if availability.asks(proposal) and proposal.speaker_state in ACCEPTED_STATES:
+        spans = availability.spans_of(proposal.event, [request.user.pk])[request.user.pk]
+        context["availability"] = {
+            "lines": availability.describe(proposal.event, spans),
+            "can_change": availability.may_give(proposal, request.user),
+        }
     return render(request, "cfp/proposal_detail.html", context)
 
 
@@ -274,18 +281,59 @@ def proposal_withdraw(request, event: str, code: str):
 
 
 @login_required
-@require_POST
 def proposal_confirm(request, event: str, code: str):
+    """Confirm an accepted talk; when the CfP asks, with the times the speaker can speak."""
     proposal = _get_own_proposal(request, event, code)
-    try:
-        decisions.proposal_confirm(proposal=proposal, by=request.user)
-    except ActionRefused as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request, f"Thank you! You confirmed “{proposal.title}” for {proposal.event.name}."
+    asks = availability.asks(proposal)
+    form = None
+    if asks:
+        form = availability.AvailabilityForm(
+            request.POST if request.method == "POST" else None,
+            event=proposal.event,
+            spans=availability.spans_of(proposal.event, [request.user.pk])[request.user.pk],
         )
-    return redirect(proposal)
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            with transaction.atomic():
+                decisions.proposal_confirm(proposal=proposal, by=request.user)
+                if form is not None:
+                    availability.availability_replace(
+                        event=proposal.event, speaker=request.user, spans=form.spans()
+                    )
+        except ActionRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request, f"Thank you! You confirmed “{proposal.title}” for {proposal.event.name}."
+            )
+        return redirect(proposal)
+    if proposal.speaker_state != ProposalState.ACCEPTED:
+        messages.error(request, _("Only an accepted proposal can be confirmed."))
+        return redirect(proposal)
+    context = {"proposal": proposal, "event": proposal.event, "form": form}
+    return render(request, "cfp/proposal_confirm.html", context)
+
+
+@login_required
+def proposal_availability(request, event: str, code: str):
+    """The speaker changes the times they can speak, until the event starts."""
+    proposal = _get_own_proposal(request, event, code)
+    if not availability.may_give(proposal, request.user):
+        messages.error(request, _("You cannot change your times for this event now."))
+        return redirect(proposal)
+    form = availability.AvailabilityForm(
+        request.POST if request.method == "POST" else None,
+        event=proposal.event,
+        spans=availability.spans_of(proposal.event, [request.user.pk])[request.user.pk],
+    )
+    if request.method == "POST" and form.is_valid():
+        availability.availability_give(proposal=proposal, by=request.user, spans=form.spans())
+        messages.success(
+            request, _("Your times for %(event)s are saved.") % {"event": proposal.event.name}
+        )
+        return redirect(proposal)
+    context = {"proposal": proposal, "event": proposal.event, "form": form}
+    return render(request, "cfp/proposal_availability.html", context)
 
 
 @login_required

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cfp import exports
+from cfp import exports, tags
 from cfp.exports import Column
 from cfp.models import Event, Proposal
 from reviews import selectors
@@ -29,6 +29,7 @@ PROPOSAL_COLUMN_SPECS = [
     Column("code", _("The proposal's code.")),
     Column("title", _("The proposal's title.")),
     Column("state", _("Where the proposal is: Submitted, Accepted, Rejected, …")),
+    Column("tags", _("The tags the organizers show reviewers, joined with “; ”.")),
     Column("track", _("The name of its track (the form's “Category”).")),
     Column("submission type", _("The name of its submission type.")),
 ]
@@ -111,12 +112,13 @@ def reviewed_proposals(event: Event, viewer) -> QuerySet[Proposal]:
         .prefetch_related("scores")
         .order_by("created_at", "pk")
     )
-    return (
+    # Only the tags reviewers may see: the file may be passed on to them.
+    return tags.with_tags(
         selectors.ranked_proposals(event, viewer)
         .select_related("track", "submission_type")
-        .prefetch_related(Prefetch("reviews", queryset=reviews))
-        .order_by(F("normalised").desc(nulls_last=True), "title", "pk")
-    )
+        .prefetch_related(Prefetch("reviews", queryset=reviews)),
+        reviewers=True,
+    ).order_by(F("normalised").desc(nulls_last=True), "title", "pk")
 
 
 class ReviewExport:
@@ -140,6 +142,7 @@ class ReviewExport:
             proposal.code,
             proposal.title,
             proposal.get_state_display(),
+            exports.SEPARATOR.join(tag.name for tag in proposal.tags.all()),
             proposal.track.name if proposal.track else None,
             proposal.submission_type.name if proposal.submission_type else None,
         ]
@@ -209,6 +212,7 @@ class ReviewExport:
             "code": proposal.code,
             "title": proposal.title,
             "state": proposal.state,
+            "tags": [tag.name for tag in proposal.tags.all()],
             "track": proposal.track.name if proposal.track else None,
             "submission_type": proposal.submission_type.name if proposal.submission_type else None,
             "aggregates": {

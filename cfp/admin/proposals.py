@@ -1,9 +1,12 @@
 """The proposal's page and list for organizers: speakers, invitations and the audit trail."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from cfp import availability, tags
 from cfp.admin import exports
 from cfp.admin.base import EventChildInlineMixin, EventTimezoneMixin, OrganizerScopedAdmin
+from cfp.admin.tags import ProposalTagsMixin, TagFilter, add_tag, remove_tag
 from cfp.models import Invitation, Proposal, ProposalSpeaker, ProposalTransition
 
 
@@ -52,9 +55,18 @@ class InvitationInline(EventChildInlineMixin, admin.TabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
+class ProposalAdmin(ProposalTagsMixin, EventTimezoneMixin, OrganizerScopedAdmin):
     view_on_site = False  # the public page of a proposal comes with the programme
-    list_display = ["title", "code", "event", "state", "submission_type", "track", "created_at"]
+    list_display = [
+        "title",
+        "code",
+        "event",
+        "state",
+        "submission_type",
+        "track",
+        "created_at",
+        "tag_badges",
+    ]
     # Related filters list only what the organizer's own proposals use: no other event's names.
     list_filter = [
         ("event", admin.RelatedOnlyFieldListFilter),
@@ -62,14 +74,23 @@ class ProposalAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
         ("submission_type", admin.RelatedOnlyFieldListFilter),
         ("track", admin.RelatedOnlyFieldListFilter),
         "experience_level",
+        TagFilter,
     ]
     list_select_related = ["event", "submission_type", "track"]
     search_fields = ["title", "code", "abstract"]
-    readonly_fields = ["code", "event", "state", "created_at", "submitted_at"]
+    readonly_fields = [
+        "code",
+        "event",
+        "state",
+        "created_at",
+        "submitted_at",
+        "speaker_availability",
+    ]
     fields = [
         "code",
         "event",
         "state",
+        "tags",
         "title",
         "submission_type",
         "track",
@@ -82,12 +103,21 @@ class ProposalAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
         "deadline_extension",
         "created_at",
         "submitted_at",
+        "speaker_availability",
     ]
     inlines = [SpeakerInline, InvitationInline, TransitionInline]
-    actions = [exports.export_selected_csv, exports.export_selected_json]
+    actions = [exports.export_selected_csv, exports.export_selected_json, add_tag, remove_tag]
 
     def has_add_permission(self, request):
         return False  # Proposals come from speakers.
+
+    @admin.display(description=_("when the speakers can speak"))
+    def speaker_availability(self, obj):
+        return availability.speakers_summary(obj)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).annotate(first_tag=tags.first_tag_name())
+        return tags.with_tags(queryset)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         object_id = request.resolver_match.kwargs.get("object_id")

@@ -2,9 +2,9 @@
 
 Organizers place accepted or confirmed talks (and breaks) in rooms; schedule_warnings()
 points out what would confuse people (a room used twice at once, a speaker in two places,
-a talk outside the event's days, a talk that is no longer accepted). schedule_publish() copies the
-working slots into a new ScheduleVersion, the only thing the public sees, and tells the
-speakers whose talk moved.
+a talk outside the event's days or outside the times its speakers gave, a talk that is no
+longer accepted). schedule_publish() copies the working slots into a new ScheduleVersion,
+the only thing the public sees, and tells the speakers whose talk moved.
 
 Times are stored in UTC and typed and shown in the event's time zone. A wall-clock time
 that does not exist there (the hour skipped when clocks go forward) is refused; one that
@@ -20,6 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from cfp import availability
 from cfp.enums import ACCEPTED_STATES, MessageKind, ProposalState
 from cfp.mail import emails
 from cfp.models import Event, Proposal, PublishedSlot, Room, ScheduleVersion, TalkSlot
@@ -158,7 +159,8 @@ def slot_remove(*, slot: TalkSlot) -> None:
 
 @dataclass(frozen=True)
 class ScheduleWarning:
-    kind: str  # room_clash, break_clash, speaker_clash, outside_dates, not_schedulable
+    # room_clash, break_clash, speaker_clash, outside_dates, not_schedulable, unavailable
+    kind: str
     message: str
     slot_ids: tuple[int, ...]
 
@@ -241,6 +243,20 @@ def schedule_warnings(event: Event, slots: list[TalkSlot] | None = None) -> list
                     (slot.pk,),
                 )
             )
+    # The times the speakers gave (one query for the event); no times given: no warning.
+    given = availability.spans_of(event) if by_speaker else {}
+    for speaker_id, talks in by_speaker.items():
+        spans = given.get(speaker_id)
+        for slot in talks if spans else ():
+            if not availability.covers(spans, slot.start, slot.end):
+                warnings.append(
+                    ScheduleWarning(
+                        "unavailable",
+                        f"{speaker_names[speaker_id]} is not available then: “{slot.label}” "
+                        f"({format_moment(slot.start, event)}).",
+                        (slot.pk,),
+                    )
+                )
     for slot in slots:
         if slot.proposal_id is not None and slot.proposal.state not in ACCEPTED_STATES:
             warnings.append(

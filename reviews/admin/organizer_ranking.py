@@ -16,6 +16,8 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from cfp import tags
+from cfp.admin.tags import NO_TAG, add_tag, remove_tag
 from cfp.models import Proposal
 from cfp.selectors import with_decision_mail
 from reviews import scores, selectors
@@ -68,6 +70,10 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
     method_columns = ("decision_email", "review_total", "mean", "median", "disagreement")
     list_display = ["title", "track", "state", *method_columns, "normalised_score"]
     search_fields = ["title", "code"]
+    actions = [*DecisionAdminMixin.actions, add_tag, remove_tag]
+
+    def has_tag_permission(self, request, obj=None) -> bool:
+        return self._is_organizer(request, obj)
 
     def has_add_permission(self, request):
         return False
@@ -121,7 +127,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
         listing = Listing.from_request(request, self._columns(), filters, allowed=[EVENT_PARAM])
         if request.method == "POST":
             return self._run_action(request, self._listed(request, event, listing)[0])
-        listing.default_order = (len(listing.columns) - 1, "desc")
+        listing.default_order = (len(listing.columns) - 2, "desc")  # normalised
         actions = self.get_action_choices(request)
         listing.index_offset = 1 if len(actions) > 1 else 0
         hidden = selectors.conflicted_count(event, request.user) if event else 0
@@ -162,6 +168,8 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
             ),
             Column("state", "State", lambda p: p.get_state_display(), "state"),
             *(display_column(self, name) for name in (*self.method_columns, "normalised_score")),
+            # Last, so that the figures' ?o= numbers stay what they were.
+            Column("tags", _("Tags"), lambda p: tags.badges(p.tags.all()), tags.first_tag_name()),
         ]
 
     def _filters(self, request, event) -> list[Filter]:
@@ -173,7 +181,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
                     "event",
                     EVENT_PARAM,
                     [(str(e.pk), e.name) for e in events],
-                    resets=("track", "type"),
+                    resets=("track", "type", "tag"),
                 )
             )
         if event is not None:
@@ -190,6 +198,9 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
         filters.append(
             Filter("state", "state", [(s.value, s.label) for s in selectors.REVIEWABLE_STATES])
         )
+        if event is not None:
+            tag_choices = [(str(t.pk), t.name) for t in event.tags.order_by("name")]
+            filters.append(Filter(_("tag"), "tag", [*tag_choices, (NO_TAG, _("No tag"))]))
         return filters
 
     def _page(self, request, event, listing: Listing, hidden: int, *, checkboxes: bool) -> list:
@@ -216,7 +227,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
             )
             count = reviewable.count() - less
         page = listing.paginate(count)
-        ordered = listed.select_related("track").order_by(
+        ordered = tags.with_tags(listed.select_related("track")).order_by(
             *listing.order_by([NullsLast(F("normalised"), descending=True), "title", "pk"])
         )
         listing.result_list = list(ordered[page.slice])
@@ -239,6 +250,10 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
             narrowing["submission_type_id"] = int(params["type"])
         if params.get("state") in {s.value for s in selectors.REVIEWABLE_STATES}:
             narrowing["state"] = params["state"]
+        if params.get("tag") == NO_TAG:
+            narrowing["tags__isnull"] = True
+        elif int_param(params.get("tag")) is not None:
+            narrowing["tags__id"] = int(params["tag"])
         listed = self.get_queryset(request).filter(**narrowing)
         if listing.query:
             listed = listed.filter(listing.search(self.search_fields))

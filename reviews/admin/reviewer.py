@@ -17,7 +17,9 @@ from django.db.models import Count, F, FilteredRelation, Q, Window
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy
 
+from cfp import tags
 from cfp.enums import ExperienceLevel
 from cfp.models import Proposal
 from reviews import selectors, services
@@ -182,7 +184,10 @@ class ReviewQueueAdmin(admin.ModelAdmin):
                 "track_name",
             )
         }
-        listing.result_list = [rows[pk] for pk in scores if pk in rows]
+        shown = tags.visible_tags_by_proposal(rows) if rows else {}
+        listing.result_list = [
+            {**rows[pk], "tags": shown.get(pk, [])} for pk in scores if pk in rows
+        ]
         changelist = reverse("admin:reviews_reviewqueueitem_changelist")
         back = listing.row_link_suffix()
         return listing.rows(lambda row: f"{changelist}{row['pk']}/change/{back}"), counted
@@ -198,6 +203,8 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         ),
         Column("your_score", "Your score", lambda row: format_score(row["own_score"]), "own_score"),
         Column("review_total", "Reviews", itemgetter("review_count"), "review_count", True),
+        # Only the tags the organizers show reviewers (see _page).
+        Column("tags", gettext_lazy("Tags"), lambda row: tags.badges(row["tags"])),
     ]
 
     def _listing(self, request) -> Listing:
@@ -371,6 +378,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             "event": proposal.event,
             "blind": blind,
             "speakers": speakers,
+            "tags": tags.badges(proposal.tags.filter(visible_to_reviewers=True).order_by("name")),
             "form": form,
             "review_settings": review_settings,
             "is_open": review_settings.is_open(),

@@ -70,7 +70,22 @@
     tick();
   }
 
+  // A day of the availability form: its times count only for "These hours", so the other
+  // choices grey them out (without JavaScript they stay editable and are ignored).
+  function attachAvailabilityDay(select) {
+    const day = select.closest("fieldset");
+    if (!day) return;
+    const update = function () {
+      day.querySelectorAll("input[type=time]").forEach(function (input) {
+        input.disabled = select.value !== "hours";
+      });
+    };
+    select.addEventListener("change", update);
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-availability-choice]").forEach(attachAvailabilityDay);
     document
       .querySelectorAll(
         "textarea[maxlength], input[type=text][maxlength], textarea[data-max-length], input[data-max-length]"

@@ -107,14 +107,15 @@ def test_decline_asks_first(
     assert submitted.state == ProposalState.ACCEPTED
 
 
-def test_confirm_wants_post(
+def test_confirm_by_get_shows_a_page_and_changes_nothing(
     submitted, organizer, speaker_client, django_capture_on_commit_callbacks
 ):
     announced_acceptance(submitted, organizer, django_capture_on_commit_callbacks)
 
     response = speaker_client.get(answer_url(submitted, "confirm"))
 
-    assert response.status_code == 405
+    assert response.status_code == 200
+    assert "Confirm the talk" in response.content.decode()
     submitted.refresh_from_db()
     assert submitted.state == ProposalState.ACCEPTED
 

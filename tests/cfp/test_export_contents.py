@@ -36,6 +36,7 @@ def test_talks_csv_has_one_row_per_accepted_or_confirmed_talk(export_client, exp
         "code": export_world.scheduled.code,
         "title": SECRET,
         "state": "Confirmed",
+        "tags": "",
         "submission type": "Presentation",
         "duration (minutes)": "40",
         "track": "Developer",

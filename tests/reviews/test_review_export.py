@@ -109,6 +109,7 @@ def test_reviews_csv_has_one_row_per_review_with_each_criterion(organizer_client
         "code",
         "title",
         "state",
+        "tags",
         "track",
         "submission type",
         "reviewer email",

@@ -120,7 +120,9 @@ def test_choice_questions_offer_only_their_options(event):
 
     assert _clean(event, one, str(m))[2] == str(m)
     assert _clean(event, one, str(theirs))[1][0].startswith("Select a valid choice.")
-    form = _form(event, {name(one): str(m), name(several): [str(o.pk) for o in several.options.all()]})
+    form = _form(
+        event, {name(one): str(m), name(several): [str(o.pk) for o in several.options.all()]}
+    )
     assert form.is_valid(), form.errors
 
 

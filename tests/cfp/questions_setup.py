@@ -1,5 +1,8 @@
 """Questions for the question tests: one of each kind, files by their first bytes."""
 
+import html
+import re
+
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -37,3 +40,21 @@ def upload(content: bytes, name: str = "file.pdf", content_type="application/pdf
 
 def name(q) -> str:
     return f"question_{q.pk}"
+
+
+def field_errors(response) -> dict[str, list[str]]:
+    """The errors the crispy form shows next to each field, by field name."""
+    found: dict[str, list[str]] = {}
+    body = response.content.decode()
+    for field, text in re.findall(
+        r'id="error_\d+_id_(\w+)"[^>]*>\s*<strong>(.*?)</strong>', body, re.S
+    ):
+        found.setdefault(field, []).append(html.unescape(text))
+    return found
+
+
+def checked_values(response, field: str) -> list[str]:
+    """The values of the ticked radio buttons or checkboxes of a field."""
+    body = response.content.decode()
+    inputs = re.findall(rf'<input[^>]*name="{field}"[^>]*>', body)
+    return [re.search(r'value="([^"]*)"', i).group(1) for i in inputs if " checked" in i]

@@ -57,10 +57,11 @@ class LoadedQuestions:
     speaker: list[Question] = field(default_factory=list)
 
 
-def _attach_limits(questions: list[Question]) -> None:
-    """Options, track ids and type ids on each question: three queries, whatever the count."""
-    ids = [q.pk for q in questions]
+def _attach_limits(questions: list[Question], scope=None) -> None:
+    """Options, track ids and type ids on each question: three queries, whatever the count
+    (`scope`, a subquery of the questions' ids, keeps them when there are none)."""
     by_id = {q.pk: q for q in questions}
+    ids = scope if scope is not None else list(by_id)
     for q in questions:
         q.option_list, q.track_ids, q.type_ids = [], set(), set()
     for option in QuestionOption.objects.filter(question_id__in=ids):
@@ -77,14 +78,13 @@ def _attach_limits(questions: list[Question]) -> None:
 
 def questions_load(event: Event) -> LoadedQuestions:
     """The questions the proposal form asks for this event (four queries)."""
-    questions = list(
-        Question.objects.filter(
-            event=event,
-            active=True,
-            target__in=(QuestionTarget.PROPOSAL, QuestionTarget.SPEAKER),
-        )
+    asked = Question.objects.filter(
+        event=event,
+        active=True,
+        target__in=(QuestionTarget.PROPOSAL, QuestionTarget.SPEAKER),
     )
-    _attach_limits(questions)
+    questions = list(asked)
+    _attach_limits(questions, asked.values("pk"))
     loaded = LoadedQuestions()
     for q in questions:
         getattr(loaded, q.target).append(q)
@@ -106,12 +106,13 @@ def answers_load(
     condition = Q(speaker=speaker, question__event=event) if speaker is not None else Q(pk=None)
     if proposal is not None and proposal.pk is not None:
         condition |= Q(proposal=proposal)
-    answers = list(Answer.objects.filter(condition))
+    given = Answer.objects.filter(condition)
+    answers = list(given)
     by_id = {a.pk: a for a in answers}
     for a in answers:
         a.option_ids = []
     for aid, oid in (
-        Answer.options.through.objects.filter(answer_id__in=list(by_id))
+        Answer.options.through.objects.filter(answer_id__in=given.values("pk"))
         .order_by("questionoption__position", "questionoption_id")
         .values_list("answer_id", "questionoption_id")
     ):

@@ -373,7 +373,10 @@ class QuestionsForm(forms.Form):
         for q in questions:
             name = field_name(q)
             f = question_field(q, tz=event.tz)
-            f.required = q.required and submitting and applies(q, track_id, type_id)
+            # Unbound, the page marks every required question (the script hides those of
+            # other tracks); bound, only those that apply to the chosen track are required.
+            applicable = applies(q, track_id, type_id) if self.is_bound else True
+            f.required = q.required and submitting and applicable
             if q.required:
                 f.widget.attrs["data-required-to-submit"] = "1"
             if q.kind == QuestionKind.FILE and q.pk in answers and answers[q.pk].file:

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from cfp.admin.base import EventChildInlineMixin, OrganizerScopedAdmin
 from cfp.enums import CHOICE_KINDS, QuestionKind, QuestionTarget
@@ -45,7 +45,8 @@ class OptionFormSet(BaseInlineFormSet):
             raise ValidationError(_("A choice question needs at least one choice."))
 
 
-class QuestionOptionInline(EventChildInlineMixin, admin.TabularInline):
+class QuestionOptionInline(EventChildInlineMixin, admin.StackedInline):
+    # Stacked: each field has its own label (a tabular row has none for screen readers).
     model = QuestionOption
     formset = OptionFormSet
     fields = ["text", "position"]
@@ -58,7 +59,7 @@ class QuestionOptionInline(EventChildInlineMixin, admin.TabularInline):
 
 class QuestionForm(forms.ModelForm):
     file_types = forms.MultipleChoiceField(
-        label=gettext_lazy("allowed file types"),
+        label=gettext_lazy("Allowed file types"),
         choices=list(FILE_TYPES.items()),
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -217,6 +218,13 @@ class QuestionAdmin(OrganizerScopedAdmin):
             return []
         return self.inlines
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "position" and field is not None:
+            # The list's position boxes have no <label>: named for screen readers.
+            field.widget.attrs["aria-label"] = _("Position")
+        return field
+
     def get_changelist(self, request, **kwargs):
         return QuestionChangeList
 
@@ -258,7 +266,11 @@ class QuestionAdmin(OrganizerScopedAdmin):
                 for p in proposals
             ),
         )
-        count = _("%(count)s submitted proposals lack an answer:") % {"count": len(proposals)}
+        count = ngettext(
+            "%(count)s submitted proposal lacks an answer:",
+            "%(count)s submitted proposals lack an answer:",
+            len(proposals),
+        ) % {"count": len(proposals)}
         return format_html(
             '<p class="lacking-count">{}</p><ul class="lacking">{}</ul>', count, links
         )

@@ -265,7 +265,7 @@ def test_the_question_page_lists_submitted_proposals_lacking_an_answer(staff, ow
     change = page(staff.get(_change_url(q)))
     listing = staff.get(reverse("admin:cfp_question_changelist"))
 
-    assert "1 submitted proposals lack an answer" in change
+    assert "1 submitted proposal lacks an answer" in change
     assert reverse("admin:cfp_proposal_change", args=[lacking.pk]) in change
     assert "Answered" not in change.split("lacking-count")[1] and "Just a draft" not in change
     assert '<td class="field-missing">1</td>' in page(listing)

@@ -166,6 +166,12 @@ def question_field(question: Question, *, tz) -> forms.Field:
         )
     else:  # pragma: no cover (every kind is above)
         raise ValueError(f"Unknown question kind {kind}")
+    if kind in (QuestionKind.DATE, QuestionKind.DATETIME):
+        # The browser's date picker keeps to the window too; the server checks again.
+        suffix = "" if kind == QuestionKind.DATE else ("T00:00", "T23:59")
+        for attr, day, i in (("min", question.min_date, 0), ("max", question.max_date, 1)):
+            if day:
+                f.widget.attrs[attr] = day.isoformat() + (suffix[i] if suffix else "")
     f.label = question.question
     f.help_text = question.help_text
     if kind == QuestionKind.FILE:

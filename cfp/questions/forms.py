@@ -13,6 +13,7 @@ from cfp.questions.selectors import answers_load, applies, questions_load
 from cfp.questions.services import KEEP_FILE
 
 FIELD_PREFIX = "question_"
+CLEAR = "_remove"  # the box beside an optional file question's current file
 
 
 class QuestionsForm(forms.Form):
@@ -57,6 +58,12 @@ class QuestionsForm(forms.Form):
             if read_only:
                 f.disabled = True
             self.fields[name] = f
+            if q.kind == QuestionKind.FILE and not q.required and answers.get(q.pk):
+                self.fields[name + CLEAR] = forms.BooleanField(
+                    label=_("Remove the file %(name)s") % {"name": answers[q.pk].file_name},
+                    required=False,
+                    disabled=read_only,
+                )
             self.initial[name] = initial_value(q, answers.get(q.pk))
 
     def wrappers(self):
@@ -70,8 +77,12 @@ class QuestionsForm(forms.Form):
             yield field_name(q), attrs
 
     def rows(self):
-        """Each question's bound field with its wrapper's data attributes, for the page."""
-        return [(self[name], attrs) for name, attrs in self.wrappers()]
+        """Each question's bound fields (the answer, and a box to remove a file) with its
+        wrapper's data attributes, for the page."""
+        return [
+            ([self[n] for n in (name, name + CLEAR) if n in self.fields], attrs)
+            for name, attrs in self.wrappers()
+        ]
 
     def answer_values(self) -> dict[int, object]:
         """Question id → the cleaned answer (None: no answer) for the questions that apply;
@@ -82,7 +93,7 @@ class QuestionsForm(forms.Form):
                 continue
             value = self.cleaned_data.get(field_name(q))
             if q.kind == QuestionKind.FILE and value is not None and not _is_upload(value):
-                value = KEEP_FILE
+                value = None if self.cleaned_data.get(field_name(q) + CLEAR) else KEEP_FILE
             values[q.pk] = value
         return values
 

@@ -1,6 +1,9 @@
 """The proposal form with the event's questions: saving, required on submit, track limits,
 speaker answers shared across one event's proposals, retired questions."""
 
+import re
+from datetime import date
+
 import pytest
 from django.core.files.storage import storages
 from django.urls import reverse
@@ -18,7 +21,7 @@ from tests.cfp.questions_setup import (
     use_test_storage,
 )
 from tests.cfp.questions_setup import field_errors as form_errors
-from tests.cfp.speaker_pages import event_url
+from tests.cfp.speaker_pages import close_cfp, event_url
 from tests.factories import EventFactory, ProposalFactory, SpeakerFactory, TrackFactory
 from tests.helpers import complete_data, input_value, page
 
@@ -325,3 +328,49 @@ def test_another_speakers_answers_are_never_shown(client, event):
 
     assert "Owner's secret" not in body
     assert q.question in body
+
+
+def test_an_optional_file_can_be_removed(
+    speaker_client, speaker, event, django_capture_on_commit_callbacks
+):
+    doc = question(event, QuestionKind.FILE, file_types=["pdf"], text="Optional slides")
+    proposal = ProposalFactory(event=event, speakers=[speaker])
+    speaker_client.post(
+        _edit_url(proposal), {**complete_data(event, draft="1"), name(doc): upload(PDF, "a.pdf")}
+    )
+    stored = Answer.objects.get().file.name
+
+    form = page(speaker_client.get(_edit_url(proposal)))
+    with django_capture_on_commit_callbacks(execute=True):
+        speaker_client.post(
+            _edit_url(proposal), {**complete_data(event, draft="1"), f"{name(doc)}_remove": "on"}
+        )
+
+    assert "Remove the file a.pdf" in form
+    assert not Answer.objects.exists()
+    assert not storages["private"].exists(stored)
+
+
+def test_after_the_deadline_the_answers_are_shown_read_only(speaker_client, speaker, event):
+    q = question(event, QuestionKind.TEXT, text="Kept question?")
+    proposal = ProposalFactory(event=event, speakers=[speaker])
+    Answer.objects.create(question=q, proposal=proposal, value="Kept answer")
+    close_cfp(event)
+
+    response = speaker_client.post(
+        _edit_url(proposal), complete_data(event, draft="1", **{name(q): "Changed"})
+    )
+
+    body = page(response)
+    assert "Kept question?" in body and 'value="Kept answer"' in body
+    assert re.search(rf'<input[^>]*name="{name(q)}"[^>]*disabled', body)
+    assert proposal.answers.get().value == "Kept answer"
+
+
+def test_a_date_window_reaches_the_browser_picker(speaker_client, event):
+    day = question(event, QuestionKind.DATE, min_date=date(2027, 1, 1), max_date=date(2027, 2, 1))
+
+    body = page(speaker_client.get(event_url("proposal_create", event), follow=True))
+
+    field = re.search(rf'<input[^>]*name="{name(day)}"[^>]*>', body).group(0)
+    assert 'min="2027-01-01"' in field and 'max="2027-02-01"' in field

@@ -76,6 +76,15 @@ class QuestionsForm(forms.Form):
                 attrs["data-types"] = " ".join(str(i) for i in sorted(q.type_ids))
             yield field_name(q), attrs
 
+    def full_clean(self):
+        super().full_clean()
+        # A question of another track is neither required nor checked: what the page
+        # kept in it (without the script, nothing hides it) is not stored either.
+        for q in self.questions:
+            if self._errors is not None and not applies(q, self.track_id, self.type_id):
+                self._errors.pop(field_name(q), None)
+                self._errors.pop(field_name(q) + CLEAR, None)
+
     def rows(self):
         """Each question's bound fields (the answer, and a box to remove a file) with its
         wrapper's data attributes, for the page."""

@@ -183,3 +183,27 @@ def test_speaker_questions_are_apart_from_proposal_questions(event):
     assert [q.question for q in loaded.proposal] == ["Benefits?"]
     assert [q.question for q in loaded.speaker] == ["T-shirt size?"]
     assert Answer.objects.count() == 0
+
+
+def test_a_question_of_another_track_is_not_checked(event):
+    from tests.factories import TrackFactory
+
+    dev, ops = TrackFactory(event=event), TrackFactory(event=event)
+    q = question(event, QuestionKind.NUMBER, tracks=[dev])
+
+    assert not _form(event, {name(q): "abc"}, track_id=dev.pk).is_valid()
+    form = _form(event, {name(q): "abc"}, track_id=ops.pk)
+    assert form.is_valid(), form.errors
+    assert form.answer_values() == {}
+
+
+def test_a_question_limited_to_a_submission_type_applies_only_to_it(event):
+    from tests.factories import SubmissionTypeFactory
+
+    talk, panel = SubmissionTypeFactory(event=event), SubmissionTypeFactory(event=event)
+    q = question(event, QuestionKind.TEXT, required=True, types=[panel])
+
+    assert _form(event, {}, type_id=talk.pk).is_valid()
+    assert not _form(event, {}, type_id=panel.pk).is_valid()
+    unchosen = _form(event, {name(q): "x"}, type_id=None)
+    assert unchosen.is_valid() and unchosen.not_applying() == [q.pk]

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -274,6 +275,13 @@ class QuestionAdmin(OrganizerScopedAdmin):
         return format_html(
             '<p class="lacking-count">{}</p><ul class="lacking">{}</ul>', count, links
         )
+
+    def get_object(self, request, object_id, from_field=None):
+        # Another event's question does not exist for this organizer: a 404, not a hint.
+        question = super().get_object(request, object_id, from_field)
+        if question is None:
+            raise Http404(_("No such question."))
+        return question
 
     def delete_view(self, request, object_id, extra_context=None):
         question = self.get_object(request, object_id)

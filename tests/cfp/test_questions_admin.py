@@ -231,8 +231,8 @@ def test_organizer_sees_only_own_events_questions(staff, own_event, other_event)
     delete = staff.post(reverse("admin:cfp_question_delete", args=[theirs.pk]), {"post": "yes"})
 
     assert "Our question?" in listing and "Their question?" not in listing
-    assert change.status_code in (302, 403, 404) and "Their question?" not in page(change)
-    assert post.status_code in (302, 403, 404) and delete.status_code in (302, 403, 404)
+    assert change.status_code == 404 and "Their question?" not in page(change)
+    assert post.status_code == 404 and delete.status_code == 404
     theirs.refresh_from_db()
     assert theirs.question == "Their question?"
 
@@ -252,7 +252,7 @@ def test_speakers_and_plain_staff_cannot_open_the_questions(client, own_event):
     assert client.get(url).status_code == 403
     client.force_login(UserFactory(is_staff=True))
     assert client.get(url).status_code == 403
-    assert client.get(_change_url(q)).status_code == 403
+    assert client.get(_change_url(q)).status_code == 404  # not among the events they run
 
 
 def test_the_question_page_lists_submitted_proposals_lacking_an_answer(staff, own_event):

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from cfp.enums import QuestionKind
@@ -55,6 +56,9 @@ class QuestionsForm(forms.Form):
                     "name": answers[q.pk].file_name
                 }
                 f.help_text = f"{f.help_text} {current}".strip()
+            # Rendered as HTML by the form templates: the organizer's words and the
+            # speaker's file name are text.
+            f.help_text = escape(f.help_text)
             if read_only:
                 f.disabled = True
             self.fields[name] = f

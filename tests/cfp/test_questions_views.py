@@ -374,3 +374,18 @@ def test_a_date_window_reaches_the_browser_picker(speaker_client, event):
 
     field = re.search(rf'<input[^>]*name="{name(day)}"[^>]*>', body).group(0)
     assert 'min="2027-01-01"' in field and 'max="2027-02-01"' in field
+
+
+def test_file_names_and_help_texts_are_shown_as_text(speaker_client, speaker, event):
+    doc = question(event, QuestionKind.FILE, file_types=["pdf"], help_text="<i>Slides</i> & notes")
+    proposal = ProposalFactory(event=event, speakers=[speaker])
+    speaker_client.post(
+        _edit_url(proposal),
+        {**complete_data(event, draft="1"), name(doc): upload(PDF, "<img src=x>.pdf")},
+    )
+
+    body = page(speaker_client.get(_edit_url(proposal)))
+
+    assert Answer.objects.get().file_name == "<img src=x>.pdf"
+    assert "<img src=x>" not in body and "<i>Slides</i>" not in body
+    assert "&lt;img src=x&gt;.pdf" in body and "&lt;i&gt;Slides&lt;/i&gt; &amp; notes" in body

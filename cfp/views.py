@@ -20,6 +20,12 @@ from cfp.enums import ACCEPTED_STATES, InvitationState, ProposalState
 from cfp.forms import InvitationForm, MarkdownPreviewForm, ProposalForm
 from cfp.markdown import render_markdown
 from cfp.models import Event, Invitation, Proposal, ProposalSpeaker
+from cfp.questions import (
+    ProposalQuestions,
+    answers_save,
+    proposal_questions,
+    speaker_answers_save,
+)
 from cfp.services import ActionRefused, AlreadyCreated
 from speakers.services import profile_for
 
@@ -73,7 +79,7 @@ NOT_SAVED = gettext_lazy("Your proposal was not saved: please correct the fields
 KEEP_A_COPY = gettext_lazy("Nothing was saved; your text is still below so you can keep a copy.")
 
 
-def _form_page(request, form, event, proposal=None, sent=None):
+def _form_page(request, form, event, proposal=None, sent=None, questions=None):
     """The proposal form; once editing has ended, the same page as a read-only record
     that says so, without buttons that would only be refused."""
     editable = proposal.is_editable() if proposal else event.cfp.is_open()
@@ -85,8 +91,16 @@ def _form_page(request, form, event, proposal=None, sent=None):
             event=event,
             read_only=True,
         )
+        questions = proposal_questions(
+            event=event, proposal=proposal, speaker=request.user, read_only=True
+        )
+    elif questions is None:
+        questions = proposal_questions(
+            event=event, proposal=proposal, speaker=request.user, submitting=form.submitting
+        )
     context = {
         "form": form,
+        "questions": questions,
         "event": event,
         "proposal": proposal,
         "sent": sent,  # the proposal this new-proposal form already created, if any
@@ -134,14 +148,24 @@ def proposal_create(request, event: str):
     if again is not None:
         return _posted_again(request, again, submitting)
     form = ProposalForm(request.POST, event=event, submitting=submitting)
+    questions = proposal_questions(
+        request.POST,
+        request.FILES,
+        event=event,
+        proposal=None,
+        speaker=request.user,
+        submitting=submitting,
+    )
     if not event.cfp.is_open():
         # The deadline may pass while someone types: refuse, but give the text back.
         messages.error(request, f"{_('The call for papers is not open.')} {KEEP_A_COPY}")
-    elif form.is_valid():
+    elif all([form.is_valid(), questions.is_valid()]):
         try:
-            proposal = services.proposal_create(
-                event=event, by=request.user, values=form.values(), submit=False, token=token
-            )
+            with transaction.atomic():
+                proposal = services.proposal_create(
+                    event=event, by=request.user, values=form.values(), submit=False, token=token
+                )
+                _save_answers(proposal, request.user, questions)
         except AlreadyCreated as exc:
             return _posted_again(request, exc.proposal, submitting)
         except ActionRefused as exc:
@@ -150,7 +174,23 @@ def proposal_create(request, event: str):
             return _after_save(request, proposal, submitting)
     else:
         messages.error(request, NOT_SAVED)
-    return _form_page(request, form, event)
+    return _form_page(request, form, event, questions=questions)
+
+
+def _save_answers(proposal: Proposal, speaker, questions: ProposalQuestions) -> None:
+    """The answers of both question forms (valid), in the caller's transaction."""
+    answers_save(
+        proposal=proposal,
+        questions=questions.proposal.questions,
+        values=questions.proposal.answer_values(),
+        not_applying=questions.proposal.not_applying(),
+    )
+    speaker_answers_save(
+        event=proposal.event,
+        speaker=speaker,
+        questions=questions.speaker.questions,
+        values=questions.speaker.answer_values(),
+    )
 
 
 def _posted_again(request, proposal: Proposal, submitting: bool):
@@ -208,13 +248,23 @@ def _save_changes(request, proposal: Proposal, submitting: bool):
     form = ProposalForm(
         request.POST, instance=proposal, event=proposal.event, submitting=submitting or not is_draft
     )
+    questions = proposal_questions(
+        request.POST,
+        request.FILES,
+        event=proposal.event,
+        proposal=proposal,
+        speaker=request.user,
+        submitting=submitting or not is_draft,
+    )
     if not proposal.is_editable():
         messages.error(request, f"{_('This proposal can no longer be edited.')} {KEEP_A_COPY}")
-    elif form.is_valid():
+    elif all([form.is_valid(), questions.is_valid()]):
         try:
-            proposal = services.proposal_update(
-                proposal=proposal, by=request.user, values=form.values(), submit=False
-            )
+            with transaction.atomic():
+                proposal = services.proposal_update(
+                    proposal=proposal, by=request.user, values=form.values(), submit=False
+                )
+                _save_answers(proposal, request.user, questions)
         except ActionRefused as exc:
             messages.error(request, f"{exc} {KEEP_A_COPY}")
         else:
@@ -223,7 +273,7 @@ def _save_changes(request, proposal: Proposal, submitting: bool):
         messages.error(
             request, _("Your changes were not saved: please correct the fields marked below.")
         )
-    return _form_page(request, form, proposal.event, proposal)
+    return _form_page(request, form, proposal.event, proposal, questions=questions)
 
 
 @login_required

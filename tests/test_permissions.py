@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from cfp.enums import MessageKind
 from cfp.models import Message
+from cfp.models.questions import Question
 from tests.factories import EventFactory, ProposalFactory, SpeakerFactory, UserFactory
 
 ROLES = (
@@ -31,6 +32,8 @@ ROLES = (
 EXPECTED = {
     ("cfp.organize_event", "event"): {"organizer", "superuser"},
     ("cfp.organize_event", "proposal"): {"organizer", "superuser"},
+    # the event's own questions (the staff panel's Questions pages)
+    ("cfp.organize_event", "question"): {"organizer", "superuser"},
     ("cfp.organize_event", None): {"organizer", "other_organizer", "superuser"},
     ("cfp.view_event", "event"): set(ROLES),
     ("cfp.view_event", "hidden"): {"organizer", "superuser"},
@@ -66,7 +69,14 @@ def world(db):
         "superuser": UserFactory(is_staff=True, is_superuser=True),
     }
     account_mail = Message(to=speaker.email, kind=MessageKind.ACCOUNT, subject="Confirm")
-    objects = {"event": event, "hidden": hidden, "proposal": proposal, None: None}
+    question = Question.objects.create(event=event, question="T-shirt size?")
+    objects = {
+        "event": event,
+        "hidden": hidden,
+        "proposal": proposal,
+        "question": question,
+        None: None,
+    }
     return users, {**objects, "account_mail": account_mail}
 
 

@@ -2,8 +2,8 @@
 
 base.py holds what every page shares and imports no page module; each other module is one
 family of pages: events.py (the event and its parts, with its Exports and Schedule pages from
-exports.py and schedule.py), proposals.py, tags.py (tags and the tag actions), and email:
-mail.py (texts), outbox.py, batches.py.
+exports.py and schedule.py), proposals.py, questions.py (the event's own questions), tags.py
+(tags and the tag actions), and email: mail.py (texts), outbox.py, batches.py.
 """
 
 from cfp.admin import (  # noqa: F401 (registers the admin classes)
@@ -12,5 +12,6 @@ from cfp.admin import (  # noqa: F401 (registers the admin classes)
     mail,
     outbox,
     proposals,
+    questions,
     tags,
 )

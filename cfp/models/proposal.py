@@ -262,6 +262,7 @@ class Proposal(models.Model):
             missing.append("Experience level")
         if not self.abstract.strip():
             missing.append("Abstract")
+        missing.extend(q.question for q in self.event.questions.unanswered_for(self))
         return missing
 
     # --- the lifecycle: the only code that changes `state` -------------------------------

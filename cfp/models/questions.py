@@ -54,6 +54,45 @@ class QuestionQuerySet(models.QuerySet):
     def for_target(self, target: str):
         return self.filter(target=target)
 
+    def unanswered_for(self, proposal: Proposal) -> list["Question"]:
+        """The active required questions that apply to the proposal's track and type and
+        that it, or one of its speakers (a speaker question), has not answered yet."""
+        questions = list(
+            self.filter(
+                event_id=proposal.event_id,
+                active=True,
+                required=True,
+                target__in=(QuestionTarget.PROPOSAL, QuestionTarget.SPEAKER),
+            ).prefetch_related("tracks", "submission_types")
+        )
+        if not questions:
+            return []
+        speaker_ids = set(proposal.speakers.values_list("pk", flat=True))
+        answers = Answer.objects.filter(question__in=questions).filter(
+            Q(proposal=proposal) | Q(speaker_id__in=speaker_ids)
+        )
+        answered, answered_by = set(), set()
+        for question_id, speaker_id in answers.values_list("question_id", "speaker_id"):
+            if speaker_id is None:
+                answered.add(question_id)
+            else:
+                answered_by.add((question_id, speaker_id))
+        missing = []
+        for q in questions:
+            tracks = {t.pk for t in q.tracks.all()}
+            types = {t.pk for t in q.submission_types.all()}
+            if (tracks and proposal.track_id not in tracks) or (
+                types and proposal.submission_type_id not in types
+            ):
+                continue
+            if q.target == QuestionTarget.PROPOSAL:
+                lacking = q.pk not in answered
+            else:
+                lacking = any((q.pk, uid) not in answered_by for uid in speaker_ids)
+            if lacking:
+                missing.append(q)
+        return missing
+
 
 class Question(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions")

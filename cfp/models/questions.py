@@ -8,9 +8,11 @@ the private storage: never under MEDIA_URL, served only by a view that checks wh
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Q
 from django.utils.crypto import get_random_string
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 from cfp.enums import QuestionKind, QuestionTarget
@@ -34,9 +36,28 @@ FILE_TYPES = {
 }
 
 
+class PrivateStorage(LazyObject):
+    """settings.STORAGES["private"], looked up when first used (and again after the setting
+    changes, as in tests), not when the model is defined."""
+
+    def _setup(self):
+        self._wrapped = storages["private"]
+
+
+PRIVATE_STORAGE = PrivateStorage()
+
+
+def _forget_private_storage(*, setting, **kwargs) -> None:
+    if setting == "STORAGES":
+        PRIVATE_STORAGE._wrapped = empty
+
+
+setting_changed.connect(_forget_private_storage)
+
+
 def private_storage():
     """Answer files: outside MEDIA_ROOT, so no web server serves them by address."""
-    return storages["private"]
+    return PRIVATE_STORAGE
 
 
 def answer_file_path(answer: "Answer", filename: str) -> str:

@@ -3,20 +3,13 @@
 import html
 import re
 
-from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cfp.enums import QuestionKind, QuestionTarget
-from cfp.models.questions import Answer, Question, QuestionOption
+from cfp.models.questions import Question, QuestionOption
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 32
-
-
-def use_test_storage() -> None:
-    """Answer files go to the test's private directory (the field took its storage when the
-    model was defined, before the test settings)."""
-    Answer._meta.get_field("file").storage = storages["private"]
 
 
 def question(event, kind=QuestionKind.TEXT, text=None, options=(), tracks=(), types=(), **kw):

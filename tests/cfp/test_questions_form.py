@@ -8,18 +8,13 @@ import pytest
 from cfp.enums import QuestionKind, QuestionTarget
 from cfp.models.questions import Answer
 from cfp.questions import QuestionsForm, questions_load
-from tests.cfp.questions_setup import PDF, PNG, name, question, upload, use_test_storage
+from tests.cfp.questions_setup import PDF, PNG, name, question, upload
 from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
 
 CONTROL = "This text contains invisible control characters. Please remove them."
 BROKEN = "This text contains characters that are not valid UTF-8. Please retype or paste it again."
-
-
-@pytest.fixture(autouse=True)
-def _storage():
-    use_test_storage()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cfp.enums import QuestionKind, QuestionTarget
 from cfp.models.questions import Answer
-from tests.cfp.questions_setup import PDF, name, question, upload, use_test_storage
+from tests.cfp.questions_setup import PDF, name, question, upload
 from tests.factories import EventFactory, ProposalFactory, SpeakerFactory, TrackFactory
 from tests.helpers import complete_data
 
@@ -35,11 +35,6 @@ ANSWERS = {
     QuestionKind.DATETIME: "2027-03-01T10:00",
     QuestionKind.BOOLEAN: "yes",
 }
-
-
-@pytest.fixture(autouse=True)
-def _storage():
-    use_test_storage()
 
 
 def _world(questions: int, proposals: int):

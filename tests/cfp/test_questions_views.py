@@ -18,7 +18,6 @@ from tests.cfp.questions_setup import (
     name,
     question,
     upload,
-    use_test_storage,
 )
 from tests.cfp.questions_setup import field_errors as form_errors
 from tests.cfp.speaker_pages import close_cfp, event_url
@@ -26,11 +25,6 @@ from tests.factories import EventFactory, ProposalFactory, SpeakerFactory, Track
 from tests.helpers import complete_data, input_value, page
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _storage():
-    use_test_storage()
 
 
 @pytest.fixture

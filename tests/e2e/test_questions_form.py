@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from cfp.enums import ProposalState, QuestionKind, QuestionTarget
 from cfp.models import Proposal
-from tests.cfp.questions_setup import PDF, question, use_test_storage
+from tests.cfp.questions_setup import PDF, question
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import SCREENSHOT_DIR, screenshot_taker
 from tests.factories import (
@@ -31,7 +31,6 @@ def screenshot():
 
 @pytest.fixture
 def world(transactional_db):
-    use_test_storage()
     event = EventFactory(name="QuestionConf", slug="questionconf")
     SubmissionTypeFactory(event=event, name="Talk", default_duration=30)
     dev = TrackFactory(event=event, name="Developer")

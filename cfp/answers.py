@@ -59,6 +59,10 @@ class Viewer:
     published: bool = False
 
 
+# The public, looking at a talk or speaker of the published schedule.
+PUBLISHED = Viewer(PUBLIC, published=True)
+
+
 # --- the rules ------------------------------------------------------------------------------
 
 
@@ -287,19 +291,23 @@ def proposal_answers(
     *,
     event: Event,
     url_for: Callable[[Answer, Event], str] = file_url,
+    with_speakers: bool = True,
 ) -> dict[int, ProposalAnswers]:
     """What the viewer may see of the answers of some proposals of one event, and of their
-    speakers' answers to the event's speaker questions: four queries.
+    speakers' answers to the event's speaker questions (unless not `with_speakers`): three
+    queries (two without the speakers).
 
     Speaker answers are labelled with the speaker's name, or "Speaker 1", "Speaker 2" … in
     blind review.
     """
     ids = [proposal.pk for proposal in proposals]
-    speaker_rows = list(
-        ProposalSpeaker.objects.filter(proposal_id__in=ids)
-        .select_related("user__profile")
-        .order_by("proposal_id", "position", "pk")
-    )
+    speaker_rows = []
+    if with_speakers:
+        speaker_rows = list(
+            ProposalSpeaker.objects.filter(proposal_id__in=ids)
+            .select_related("user__profile")
+            .order_by("proposal_id", "position", "pk")
+        )
     speakers_of: dict[int, list] = defaultdict(list)
     for row in speaker_rows:
         speakers_of[row.proposal_id].append(row.user)
@@ -308,6 +316,8 @@ def proposal_answers(
     )
     if viewer.role == SPEAKER:
         speaker_filter = Q(speaker_id=viewer.user_id)
+    if not with_speakers:
+        speaker_filter = Q(pk__in=[])
     rows = _attach_options(
         _ordered(
             Answer.objects.filter(visible(viewer)).filter(

@@ -203,6 +203,7 @@ def initial(question: Question, answer: ReviewAnswer | None, event: Event):
 
 @dataclass(frozen=True)
 class ShownReviewAnswer:
+    question_id: int
     question: str
     text: str
     retired: bool
@@ -227,9 +228,29 @@ def review_answers(reviews: list[Review], event: Event) -> dict[int, list[ShownR
         row.chosen_options = chosen.get(row.pk, [])
         shown[row.review_id].append(
             ShownReviewAnswer(
+                question_id=row.question_id,
                 question=row.question.question,
                 text=answers.display_value(row, row.question, event),
                 retired=not row.question.active,
             )
         )
     return shown
+
+
+def answer_rows(reviews: list[Review], event: Event) -> list[dict]:
+    """Rows for a side-by-side table of reviews: one per question answered in any of them,
+    {"label": question, "cells": [answer text or None per review]}."""
+    found = review_answers(reviews, event)
+    labels: dict[int, str] = {}
+    for review in reviews:
+        for answer in found.get(review.pk, []):
+            retired = f" ({_('retired')})" if answer.retired else ""
+            labels.setdefault(answer.question_id, answer.question + retired)
+    texts = {
+        review.pk: {answer.question_id: answer.text for answer in found.get(review.pk, [])}
+        for review in reviews
+    }
+    return [
+        {"label": label, "cells": [texts[r.pk].get(question_id) for r in reviews]}
+        for question_id, label in labels.items()
+    ]

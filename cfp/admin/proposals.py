@@ -1,7 +1,9 @@
 """The proposal's page and list for organizers: speakers, invitations and the audit trail."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 
+from cfp import answers
 from cfp.admin import exports
 from cfp.admin.base import EventChildInlineMixin, EventTimezoneMixin, OrganizerScopedAdmin
 from cfp.models import Invitation, Proposal, ProposalSpeaker, ProposalTransition
@@ -84,10 +86,19 @@ class ProposalAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
         "submitted_at",
     ]
     inlines = [SpeakerInline, InvitationInline, TransitionInline]
+    change_form_template = "admin/cfp/proposal/change_form.html"
     actions = [exports.export_selected_csv, exports.export_selected_json]
 
     def has_add_permission(self, request):
         return False  # Proposals come from speakers.
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        proposal = self.get_object(request, unquote(object_id)) if object_id else None
+        if proposal is not None and self.has_view_permission(request, proposal):
+            viewer = answers.Viewer(answers.ORGANIZER, user_id=request.user.pk)
+            shown = answers.proposal_answers([proposal], viewer, event=proposal.event)
+            extra_context = {**(extra_context or {}), "answers": shown[proposal.pk]}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         object_id = request.resolver_match.kwargs.get("object_id")

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cfp.models import Proposal
 from cfp.selectors import with_decision_mail
+from reviews import questions as reviewer_questions
 from reviews import scores, selectors
 from reviews.admin.listing import (
     Column,
@@ -323,6 +324,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
                 ],
             },
         ]
+        rows += reviewer_questions.answer_rows(reviews, event)
         reviewed = {r.reviewer_id for r in reviews}
         waiting = [
             person(a.reviewer)

@@ -385,9 +385,8 @@ def answers_by_owner(
     event: Event, questions: Sequence[Question], *, proposal_ids=(), speaker_ids=()
 ) -> dict[int, dict[int, Answer]]:
     """{proposal or speaker id: {question id: answer}} for the given questions (all of one
-    event and target): two queries, however many questions there are, none included.
-
-    The answers carry their question (the one given) and their chosen options.
+    event and target), with their chosen options: one query (a row per chosen option),
+    however many questions there are, none included.
     """
     by_pk = {question.pk: question for question in questions}
     owner = "proposal_id" if proposal_ids else "speaker_id"
@@ -395,16 +394,33 @@ def answers_by_owner(
     target = QuestionTarget.PROPOSAL if proposal_ids else QuestionTarget.SPEAKER
     # Asked by event and target rather than by the questions' ids: an empty list of ids
     # would skip the query, and the number of queries must not depend on the questions.
-    rows = _attach_options(
+    rows = (
         Answer.objects.filter(
             question__event=event, question__target=target, **{f"{owner}__in": owners}
-        ).order_by()
+        )
+        .order_by()
+        .values_list(
+            "pk",
+            owner,
+            "question_id",
+            "value",
+            "file_name",
+            "options",
+            "options__text",
+            "options__position",
+        )
     )
     found: dict[int, dict[int, Answer]] = defaultdict(dict)
-    for answer in rows:
-        if answer.question_id in by_pk:
-            answer.question = by_pk[answer.question_id]
-            found[getattr(answer, owner)][answer.question_id] = answer
+    for pk, owner_id, question_id, value, file_name, option_id, text, position in rows:
+        if question_id not in by_pk:
+            continue
+        answer = found[owner_id].get(question_id)
+        if answer is None:
+            answer = Answer(pk=pk, question=by_pk[question_id], value=value, file_name=file_name)
+            answer.chosen_options = []
+            found[owner_id][question_id] = answer
+        if option_id is not None:
+            answer.chosen_options.append(QuestionOption(pk=option_id, text=text, position=position))
     return found
 
 

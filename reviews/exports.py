@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cfp import exports
+from cfp import answers, exports
+from cfp.enums import QuestionTarget
 from cfp.exports import Column
 from cfp.models import Event, Proposal
 from reviews import selectors
@@ -127,9 +128,20 @@ class ReviewExport:
         self.criteria: list[Criterion] = selectors.criteria_for(event)
         self.scales = selectors.reviewer_scales(event)
         self.proposals = reviewed_proposals(event, viewer)
+        # Blind review hides identifying answers from reviewers: the files leave them out too.
+        blind = selectors.settings_for(event).blind
+        self.questions = answers.export_questions(event, QuestionTarget.PROPOSAL, blind=blind)
 
     def _chunked(self) -> Iterator[Proposal]:
-        return exports.in_chunks(self.proposals)
+        for proposal, found in exports.with_answers(self.proposals, self.event, self.questions):
+            proposal.export_answers = found.get(proposal.pk, {})
+            yield proposal
+
+    def _answer_cells(self, proposal: Proposal) -> list[Any]:
+        return exports.answer_cells(proposal.export_answers, self.questions, self.event)
+
+    def _answer_header(self) -> list[str]:
+        return [question.question for question in self.questions]
 
     def normalised(self, review: Review) -> float:
         scale = self.scales.get(review.reviewer_id, selectors.Scale())
@@ -176,11 +188,12 @@ class ReviewExport:
                     review.feedback,
                     exports.local_csv(review.updated_at, self.event),
                     *tail,
+                    *self._answer_cells(proposal),
                 ]
 
     def reviews_csv(self) -> Iterator[bytes]:
         header = [column.name for column in review_columns(self.criteria)]
-        return exports.csv_chunks(header, self.review_rows())
+        return exports.csv_chunks(header + self._answer_header(), self.review_rows())
 
     # --- one row per proposal ---------------------------------------------------------------
 
@@ -194,11 +207,16 @@ class ReviewExport:
                 _number(sum(v) / len(v)) if (v := per_criterion[c.pk]) else None
                 for c in self.criteria
             ]
-            yield [*self._proposal_cells(proposal), *self._aggregates(proposal), *means]
+            yield [
+                *self._proposal_cells(proposal),
+                *self._aggregates(proposal),
+                *means,
+                *self._answer_cells(proposal),
+            ]
 
     def proposals_csv(self) -> Iterator[bytes]:
         header = [column.name for column in proposal_columns(self.criteria)]
-        return exports.csv_chunks(header, self.proposal_rows())
+        return exports.csv_chunks(header + self._answer_header(), self.proposal_rows())
 
     # --- JSON -------------------------------------------------------------------------------
 
@@ -236,6 +254,11 @@ class ReviewExport:
                     "updated_at": exports.local_iso(review.updated_at, self.event),
                 }
                 for review in proposal.reviews.all()
+            ],
+            "answers": [
+                answers.json_value(proposal.export_answers[q.pk], q)
+                for q in self.questions
+                if q.pk in proposal.export_answers
             ],
         }
 

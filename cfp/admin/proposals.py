@@ -5,6 +5,7 @@ from django.contrib.admin.utils import unquote
 
 from cfp import answers
 from cfp.admin import exports
+from cfp.admin.answer_filter import AnswerFilter
 from cfp.admin.base import EventChildInlineMixin, EventTimezoneMixin, OrganizerScopedAdmin
 from cfp.models import Invitation, Proposal, ProposalSpeaker, ProposalTransition
 
@@ -64,6 +65,7 @@ class ProposalAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
         ("submission_type", admin.RelatedOnlyFieldListFilter),
         ("track", admin.RelatedOnlyFieldListFilter),
         "experience_level",
+        AnswerFilter,
     ]
     list_select_related = ["event", "submission_type", "track"]
     search_fields = ["title", "code", "abstract"]

@@ -124,3 +124,79 @@ def reviewer_file_url(world, answer) -> str:
 
 def review_url(world) -> str:
     return reverse("admin:reviews_reviewqueueitem_change", args=[world.proposal.pk])
+
+
+KIND_CYCLE = [
+    QuestionKind.TEXT,
+    QuestionKind.LONG_TEXT,
+    QuestionKind.NUMBER,
+    QuestionKind.URL,
+    QuestionKind.DATE,
+    QuestionKind.DATETIME,
+    QuestionKind.BOOLEAN,
+    QuestionKind.CHOICE,
+    QuestionKind.MULTIPLE_CHOICE,
+    QuestionKind.FILE,
+]
+VALUES = {
+    QuestionKind.TEXT: "Some text",
+    QuestionKind.LONG_TEXT: "Longer\ntext",
+    QuestionKind.NUMBER: "42",
+    QuestionKind.URL: "https://example.com/video",
+    QuestionKind.DATE: "2027-03-01",
+    QuestionKind.DATETIME: "2027-03-01T09:30:00+00:00",
+    QuestionKind.BOOLEAN: "yes",
+}
+
+
+def many_questions(event, proposals, count: int) -> list:
+    """`count` questions of every kind (some to speakers, some to reviewers, some public or
+    identifying), each answered for every proposal and every speaker: in bulk."""
+    from cfp.models import Answer, Question, QuestionOption
+
+    questions = []
+    for i in range(count):
+        target = QuestionTarget.PROPOSAL
+        if i % 4 == 3:
+            target = QuestionTarget.SPEAKER
+        elif i % 7 == 6:
+            target = QuestionTarget.REVIEWER
+        questions.append(
+            Question.objects.create(
+                event=event,
+                question=f"Bulk question {i}",
+                kind=KIND_CYCLE[i % len(KIND_CYCLE)],
+                target=target,
+                position=100 + i,
+                is_public=i % 2 == 0,
+                is_identifying=i % 3 == 0,
+                files_visible_to_reviewers=True,
+            )
+        )
+    options = {
+        q.pk: [QuestionOption.objects.create(question=q, text=f"Choice {n}") for n in range(3)]
+        for q in questions
+        if q.kind in (QuestionKind.CHOICE, QuestionKind.MULTIPLE_CHOICE)
+    }
+    speakers = {s.pk for p in proposals for s in p.speakers.all()}
+    made = []
+    for q in questions:
+        if q.target == QuestionTarget.REVIEWER:
+            continue
+        owners = (
+            [{"proposal": p} for p in proposals]
+            if q.target == QuestionTarget.PROPOSAL
+            else [{"speaker_id": pk} for pk in speakers]
+        )
+        for owner in owners:
+            file = {"file": "answers/bulk.pdf", "file_name": "bulk.pdf"}
+            extra = file if q.kind == QuestionKind.FILE else {}
+            made.append(Answer(question=q, value=VALUES.get(q.kind, ""), **owner, **extra))
+    Answer.objects.bulk_create(made)
+    through = Answer.options.through
+    through.objects.bulk_create(
+        through(answer_id=a.pk, questionoption_id=options[a.question_id][0].pk)
+        for a in made
+        if a.question_id in options
+    )
+    return questions

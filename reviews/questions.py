@@ -21,10 +21,27 @@ from cfp.models import Event, Question, QuestionOption
 from cfp.models.questions import ANSWER_MAX
 from reviews.models import Review, ReviewAnswer
 from speakers.fields import MultilineTextField
-from speakers.validators import validate_clean_text, validate_one_line_text
+from speakers.validators import (
+    validate_clean_text,
+    validate_no_markup,
+    validate_one_line_text,
+)
 
 TEXT_MAX = 300
 FIELD_PREFIX = "question_"
+
+
+class EventDateTimeField(forms.DateTimeField):
+    """A date and time typed on the event's clock (not the browser's, not the server's)."""
+
+    def __init__(self, zone, **kwargs):
+        super().__init__(**kwargs)
+        self.zone = zone
+
+    def to_python(self, value):
+        # Django reads a typed time in the current time zone: here, the event's.
+        with timezone.override(self.zone):
+            return super().to_python(value)
 
 
 def reviewer_questions(event: Event) -> list[Question]:
@@ -92,7 +109,8 @@ def question_field(question: Question, event: Event) -> forms.Field:
             **common,
             min_length=question.min_length if kind == QuestionKind.TEXT else None,
             max_length=longest,
-            validators=[validate_one_line_text, validate_clean_text],
+            validators=[validate_one_line_text, validate_clean_text]
+            + ([validate_no_markup] if kind == QuestionKind.TEXT else []),
             error_messages=messages,
             **extra,
         )
@@ -114,13 +132,13 @@ def question_field(question: Question, event: Event) -> forms.Field:
         _date_limits(field, question)
         return field
     if kind == QuestionKind.DATETIME:
-        return forms.DateTimeField(
-            **common,
+        zone = event.timezone
+        help_text = f"{question.help_text} ({zone})" if question.help_text else zone
+        return EventDateTimeField(
+            event.tz,
+            **{**common, "help_text": help_text},
             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             error_messages=messages,
-            help_text=(
-                f"{question.help_text} ({event.timezone})" if question.help_text else event.timezone
-            ),
         )
     if kind == QuestionKind.BOOLEAN:
         choices = [("yes", _("Yes")), ("no", _("No"))]

@@ -103,7 +103,10 @@ def test_answers_are_saved_with_the_review_in_their_stored_form(client, asked):
         ("hours", "0.1", "greater than or equal to 0.5"),
         ("hours", "many", "Enter a number."),
         ("note", "x" * 21, "at most 20 characters"),
-        ("note", "bell\x07", ""),
+        ("note", "bell\x07", "invisible control characters"),
+        ("note", "bad \ufffd byte", "not valid UTF-8"),
+        ("note", "two\nlines", "one line of text"),
+        ("note", "<b>bold</b>", "HTML"),
         ("note", "<script>alert(1)</script>" * 2, "at most 20 characters"),
         ("slot", "999999", "Select a valid choice."),
     ],
@@ -191,3 +194,58 @@ def test_other_reviewers_see_the_answers_only_where_they_see_the_review(client, 
 
     assert "Would you attend?: No" not in before
     assert "Would you attend?: No" in after
+
+
+def test_dates_moments_and_several_choices_are_stored_as_documented(client, asked):
+    event = asked["event"]
+    moment = QuestionFactory(
+        event=event, question="Start", kind=QuestionKind.DATETIME, target=QuestionTarget.REVIEWER
+    )
+    day = QuestionFactory(
+        event=event,
+        question="Day",
+        kind=QuestionKind.DATE,
+        target=QuestionTarget.REVIEWER,
+        min_date="2027-01-01",
+    )
+    many = QuestionFactory(
+        event=event,
+        question="Tags",
+        kind=QuestionKind.MULTIPLE_CHOICE,
+        target=QuestionTarget.REVIEWER,
+    )
+    tags = [QuestionOptionFactory(question=many, text=t) for t in ("A", "B", "C")]
+    client.force_login(asked["reviewer"])
+    data = {
+        **asked["scores"],
+        name(asked["attend"]): "yes",
+        name(moment): "2027-03-01T10:30",  # the event's zone: Europe/Berlin
+        name(day): "2027-03-02",
+        name(many): [str(tags[2].pk), str(tags[0].pk)],
+    }
+
+    early = client.post(asked["url"], {**data, name(day): "2026-12-31"})
+    response = client.post(asked["url"], data)
+
+    assert "on or after 2027-01-01" in " ".join(form_errors(early)[name(day)])
+    assert response.status_code == 302
+    saved = {a.question_id: a for a in ReviewAnswer.objects.all()}
+    assert saved[moment.pk].value == "2027-03-01T09:30:00+00:00"
+    assert saved[day.pk].value == "2027-03-02"
+    assert sorted(o.text for o in saved[many.pk].options.all()) == ["A", "C"]
+    html = page(client.get(asked["url"]))
+    assert 'value="2027-03-01T10:30"' in html
+
+
+def test_a_retired_questions_answers_stay_for_organizers_marked(client, asked):
+    give_review(asked["proposal"], asked["reviewer"], 4, answers={asked["attend"].pk: ("no", [])})
+    asked["attend"].active = False
+    asked["attend"].save()
+    organizer = UserFactory(is_staff=True)
+    asked["event"].organizers.add(organizer)
+    client.force_login(organizer)
+
+    url = reverse("admin:reviews_rankedproposal_change", args=[asked["proposal"].pk])
+    html = page(client.get(url))
+
+    assert "Would you attend? (retired)" in html and "<td>No</td>" in html

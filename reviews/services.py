@@ -95,8 +95,10 @@ def review_save(
 
 def _review_answers_save(review: Review, event: Event, answers: dict) -> None:
     asked = {q.pk: q for q in reviewer_questions.reviewer_questions(event)}
+    kept = set(review.answers.values_list("question_id", flat=True))
     for question in asked.values():
-        if question.required and answers.get(question.pk) is None:
+        given = answers.get(question.pk, "kept" if question.pk in kept else None)
+        if question.required and given is None:
             raise ReviewRefused(f"Please answer “{question.question}”.")
     for question_id, given in answers.items():
         question = asked.get(question_id)

@@ -249,3 +249,13 @@ def test_a_retired_questions_answers_stay_for_organizers_marked(client, asked):
     html = page(client.get(url))
 
     assert "Would you attend? (retired)" in html and "<td>No</td>" in html
+
+
+def test_a_required_answer_given_before_is_kept_when_a_caller_leaves_it_out(asked):
+    give_review(asked["proposal"], asked["reviewer"], 4, answers={asked["attend"].pk: ("yes", [])})
+
+    give_review(asked["proposal"], asked["reviewer"], 5)
+
+    review = Review.objects.get()
+    assert review.score == 5
+    assert list(review.answers.values_list("value", flat=True)) == ["yes"]

@@ -13,7 +13,7 @@ exports with the same helpers.
 import csv
 import json
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -219,15 +219,23 @@ def release(obj: Any) -> None:
 
 
 def with_answers(
-    proposals: QuerySet[Proposal], event: Event, questions: Sequence[Question], *, speakers=False
+    proposals: QuerySet[Proposal],
+    event: Event,
+    questions: Sequence[Question],
+    *,
+    speakers=False,
+    on_batch: Callable[[list[Proposal]], None] | None = None,
 ) -> Iterator[tuple[Proposal, dict[int, dict[int, Any]]]]:
     """Each proposal with the answers to the questions: {proposal or speaker id: {question
     id: answer}} (the speakers' when `speakers`), read CHUNK_SIZE proposals at a time.
 
-    Two queries more a chunk, however many questions there are (none included).
+    One query more a chunk, however many questions there are (none included); `on_batch`
+    reads what else a chunk needs (the reviews export: the reviewers' answers).
     """
 
     def answered(batch: list[Proposal]):
+        if on_batch is not None:
+            on_batch(batch)
         if speakers:
             ids = {s.pk for p in batch for s in p.speakers.all()}
             found = answers.answers_by_owner(event, questions, speaker_ids=ids or [0])

@@ -20,6 +20,7 @@ from cfp import answers, exports
 from cfp.enums import QuestionTarget
 from cfp.exports import Column
 from cfp.models import Event, Proposal
+from reviews import questions as reviewer_questions
 from reviews import selectors
 from reviews.models import Criterion, Review
 
@@ -131,9 +132,16 @@ class ReviewExport:
         # Blind review hides identifying answers from reviewers: the files leave them out too.
         blind = selectors.settings_for(event).blind
         self.questions = answers.export_questions(event, QuestionTarget.PROPOSAL, blind=blind)
+        self.review_questions = reviewer_questions.export_questions(event)
 
     def _chunked(self) -> Iterator[Proposal]:
-        for proposal, found in exports.with_answers(self.proposals, self.event, self.questions):
+        def review_answers(batch: list[Proposal]) -> None:
+            reviewer_questions.attach_review_answers(batch, self.review_questions)
+
+        chunks = exports.with_answers(
+            self.proposals, self.event, self.questions, on_batch=review_answers
+        )
+        for proposal, found in chunks:
             proposal.export_answers = found.get(proposal.pk, {})
             yield proposal
 
@@ -187,12 +195,16 @@ class ReviewExport:
                     review.comment,
                     review.feedback,
                     exports.local_csv(review.updated_at, self.event),
+                    *exports.answer_cells(review.export_answers, self.review_questions, self.event),
                     *tail,
                     *self._answer_cells(proposal),
                 ]
 
     def reviews_csv(self) -> Iterator[bytes]:
         header = [column.name for column in review_columns(self.criteria)]
+        # The reviewers' answers go with each review, before the proposal's figures.
+        at = header.index("reviewed at") + 1
+        header[at:at] = [question.question for question in self.review_questions]
         return exports.csv_chunks(header + self._answer_header(), self.review_rows())
 
     # --- one row per proposal ---------------------------------------------------------------
@@ -252,6 +264,11 @@ class ReviewExport:
                     "comment": review.comment,
                     "feedback": review.feedback,
                     "updated_at": exports.local_iso(review.updated_at, self.event),
+                    "answers": [
+                        answers.json_value(review.export_answers[q.pk], q)
+                        for q in self.review_questions
+                        if q.pk in review.export_answers
+                    ],
                 }
                 for review in proposal.reviews.all()
             ],

@@ -272,3 +272,46 @@ def answer_rows(reviews: list[Review], event: Event) -> list[dict]:
         {"label": label, "cells": [texts[r.pk].get(question_id) for r in reviews]}
         for question_id, label in labels.items()
     ]
+
+
+def export_questions(event: Event) -> list[Question]:
+    """The event's questions to reviewers that make columns in the reviews export, by
+    position (retired ones too: their answers stay)."""
+    return list(
+        Question.objects.filter(event=event, target=QuestionTarget.REVIEWER).order_by(
+            "position", "pk"
+        )
+    )
+
+
+def attach_review_answers(proposals: list, questions: list[Question]) -> None:
+    """Give each prefetched review of the proposals `export_answers` ({question id: answer
+    with its chosen options}): one query (a row per chosen option), whatever the numbers."""
+    by_pk = {question.pk: question for question in questions}
+    reviews = {review.pk: review for p in proposals for review in p.reviews.all()}
+    found: dict[int, dict[int, ReviewAnswer]] = defaultdict(dict)
+    rows = (
+        ReviewAnswer.objects.filter(review_id__in=list(reviews) or [0])
+        .order_by()
+        .values_list(
+            "pk",
+            "review_id",
+            "question_id",
+            "value",
+            "options",
+            "options__text",
+            "options__position",
+        )
+    )
+    for pk, review_id, question_id, value, option_id, text, position in rows:
+        if question_id not in by_pk:
+            continue
+        answer = found[review_id].get(question_id)
+        if answer is None:
+            answer = ReviewAnswer(pk=pk, question=by_pk[question_id], value=value)
+            answer.chosen_options = []
+            found[review_id][question_id] = answer
+        if option_id is not None:
+            answer.chosen_options.append(QuestionOption(pk=option_id, text=text, position=position))
+    for pk, review in reviews.items():
+        review.export_answers = found.get(pk, {})

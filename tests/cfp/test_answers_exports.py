@@ -143,3 +143,27 @@ def test_the_review_export_has_every_answer_without_blind_review(client, name):
 
     for text in (PLAIN, SECRET, IDENT_FILE, "Your employer"):
         assert text in data
+
+
+def test_the_reviews_export_has_the_reviewers_answers_with_each_review(client):
+    world = answer_world()
+    give_review(world.proposal, world.reviewer, 4, answers={world.q.attend.pk: ("no", [])})
+    client.force_login(world.organizer)
+    base = reverse("admin:reviews_export_reviews_csv")
+
+    rows = read_csv(body(client.get(f"{base}?event={world.event.pk}")))
+    document = json.loads(
+        body(client.get(f"{reverse('admin:reviews_export_reviews_json')}?event={world.event.pk}"))
+    )
+
+    header = list(rows[0])
+    assert header[header.index("reviewed at") + 1] == "Would you attend"
+    assert rows[0]["Would you attend"] == "no"
+    assert document["proposals"][0]["reviews"][0]["answers"] == [
+        {
+            "question_id": world.q.attend.pk,
+            "question": "Would you attend",
+            "kind": "boolean",
+            "value": "no",
+        }
+    ]

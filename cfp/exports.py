@@ -24,6 +24,7 @@ from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from cfp import answers
@@ -478,6 +479,14 @@ def talk_json(
         "submitted_at": local_iso(proposal.submitted_at, event),
         "answers": [answers.json_value(found[q.pk], q) for q in questions if q.pk in (found or {})],
     }
+
+
+def answer_columns(event: Event, target: str) -> list[Column]:
+    """The columns the event's questions add to a file (for the Exports page)."""
+    return [
+        Column(q.question, format_lazy(_("The answer ({kind})."), kind=q.get_kind_display()))
+        for q in answers.export_questions(event, target)
+    ]
 
 
 # --- the files ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ exports with the same helpers.
 import csv
 import json
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -24,10 +24,12 @@ from django.db.models import Prefetch, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cfp.enums import ACCEPTED_STATES
-from cfp.models import Event, Proposal, SubmissionType, Tag, TalkSlot, Track
+from cfp import answers
+from cfp.enums import ACCEPTED_STATES, QuestionTarget
+from cfp.models import Event, Proposal, Question, SubmissionType, Tag, TalkSlot, Track
 from cfp.models.proposal import speakers_in_order
 from speakers.models import User
 
@@ -219,6 +221,50 @@ def release(obj: Any) -> None:
         release(item)
 
 
+def with_answers(
+    proposals: QuerySet[Proposal],
+    event: Event,
+    questions: Sequence[Question],
+    *,
+    speakers=False,
+    on_batch: Callable[[list[Proposal]], None] | None = None,
+) -> Iterator[tuple[Proposal, dict[int, dict[int, Any]]]]:
+    """Each proposal with the answers to the questions: {proposal or speaker id: {question
+    id: answer}} (the speakers' when `speakers`), read CHUNK_SIZE proposals at a time.
+
+    One query more a chunk, however many questions there are (none included); `on_batch`
+    reads what else a chunk needs (the reviews export: the reviewers' answers).
+    """
+
+    def answered(batch: list[Proposal]):
+        if on_batch is not None:
+            on_batch(batch)
+        if speakers:
+            ids = {s.pk for p in batch for s in p.speakers.all()}
+            found = answers.answers_by_owner(event, questions, speaker_ids=ids or [0])
+        else:
+            found = answers.answers_by_owner(event, questions, proposal_ids=[p.pk for p in batch])
+        for proposal in batch:
+            yield proposal, found
+            release(proposal)
+
+    batch: list[Proposal] = []
+    for proposal in proposals.iterator(chunk_size=CHUNK_SIZE):
+        batch.append(proposal)
+        if len(batch) == CHUNK_SIZE:
+            yield from answered(batch)
+            batch = []
+    if batch:
+        yield from answered(batch)
+
+
+def answer_cells(found: dict[int, Any], questions: Sequence[Question], event: Event) -> list:
+    """One cell per question: the answer as a spreadsheet reads it, or an empty cell."""
+    return [
+        answers.export_value(found[q.pk], q, event) if q.pk in found else None for q in questions
+    ]
+
+
 # --- what a talk holds ------------------------------------------------------------------
 
 
@@ -399,8 +445,11 @@ def speaker_rows(proposal: Proposal, event: Event) -> Iterator[list[Any]]:
         ]
 
 
-def talk_json(proposal: Proposal, event: Event) -> dict[str, Any]:
-    """One talk as documented in docs/exports.md (version 1)."""
+def talk_json(
+    proposal: Proposal, event: Event, found: dict | None = None, questions: Sequence = ()
+) -> dict[str, Any]:
+    """One talk as documented in docs/exports.md (version 1), with its answers (`found`:
+    {question id: answer}) to the event's proposal questions."""
     kind = proposal.submission_type
     slot = slot_of(proposal)
     return {
@@ -439,21 +488,44 @@ def talk_json(proposal: Proposal, event: Event) -> dict[str, Any]:
         ),
         "slides_url": proposal.slides_url,
         "submitted_at": local_iso(proposal.submitted_at, event),
+        "answers": [answers.json_value(found[q.pk], q) for q in questions if q.pk in (found or {})],
     }
+
+
+def answer_columns(event: Event, target: str) -> list[Column]:
+    """The columns the event's questions add to a file (for the Exports page)."""
+    return [
+        Column(q.question, format_lazy(_("The answer ({kind})."), kind=q.get_kind_display()))
+        for q in answers.export_questions(event, target)
+    ]
 
 
 # --- the files ------------------------------------------------------------------------------
 
 
 def talks_csv(event: Event, proposals: QuerySet[Proposal]) -> Iterator[bytes]:
-    """One row per talk, its speakers joined. The proposals are the event's."""
-    return csv_chunks(TALK_COLUMNS, (talk_row(p, event) for p in in_chunks(proposals)))
+    """One row per talk, its speakers joined, then one column per proposal question of the
+    event. The proposals are the event's."""
+    questions = answers.export_questions(event, QuestionTarget.PROPOSAL)
+    rows = (
+        [*talk_row(p, event), *answer_cells(found.get(p.pk, {}), questions, event)]
+        for p, found in with_answers(proposals, event, questions)
+    )
+    return csv_chunks(TALK_COLUMNS + [q.question for q in questions], rows)
 
 
 def speakers_csv(event: Event, proposals: QuerySet[Proposal]) -> Iterator[bytes]:
-    """One row per speaker of each talk. The proposals are the event's."""
-    rows = (row for p in in_chunks(proposals) for row in speaker_rows(p, event))
-    return csv_chunks(SPEAKER_COLUMNS, rows)
+    """One row per speaker of each talk, then one column per speaker question of the event.
+    The proposals are the event's."""
+    questions = answers.export_questions(event, QuestionTarget.SPEAKER)
+    rows = (
+        [*row, *answer_cells(found.get(speaker_id, {}), questions, event)]
+        for p, found in with_answers(proposals, event, questions, speakers=True)
+        for speaker_id, row in zip(
+            [s.pk for s in p.speakers.all()], speaker_rows(p, event), strict=True
+        )
+    )
+    return csv_chunks(SPEAKER_COLUMNS + [q.question for q in questions], rows)
 
 
 def talks_json(event: Event, proposals: QuerySet[Proposal]) -> Iterator[bytes]:
@@ -462,7 +534,12 @@ def talks_json(event: Event, proposals: QuerySet[Proposal]) -> Iterator[bytes]:
         "event": event_json(event),
         "generated_at": timezone.now().isoformat(),
     }
-    return json_chunks(head, "talks", (talk_json(p, event) for p in in_chunks(proposals)))
+    questions = answers.export_questions(event, QuestionTarget.PROPOSAL)
+    talks = (
+        talk_json(p, event, found.get(p.pk, {}), questions)
+        for p, found in with_answers(proposals, event, questions)
+    )
+    return json_chunks(head, "talks", talks)
 
 
 FORMATS = {

@@ -21,6 +21,7 @@ urlpatterns = [
     path("<slug:event>/schedule.ics", public_views.schedule_ical, name="schedule_ical"),
     path("<slug:event>/schedule.xml", public_views.schedule_xml, name="schedule_xml"),
     path("<slug:event>/schedule.json", public_views.schedule_json, name="schedule_json"),
+    path("<slug:event>/answers/<int:pk>/file/", views.answer_file, name="answer_file"),
     path("<slug:event>/proposals/<str:code>/", views.proposal_detail, name="proposal"),
     path("<slug:event>/proposals/<str:code>/edit/", views.proposal_edit, name="proposal_edit"),
     path(

@@ -14,18 +14,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cfp import availability, decisions, selectors, services
+from cfp import answers, availability, decisions, selectors, services
 from cfp.adapters import remember_invitation
 from cfp.enums import ACCEPTED_STATES, InvitationState, ProposalState
 from cfp.forms import InvitationForm, MarkdownPreviewForm, ProposalForm
 from cfp.markdown import render_markdown
-from cfp.models import Event, Invitation, Proposal, ProposalSpeaker
+from cfp.models import Answer, Event, Invitation, Proposal, ProposalSpeaker
 from cfp.questions import (
     ProposalQuestions,
     answers_save,
     proposal_questions,
     speaker_answers_save,
 )
+from cfp.rules import is_proposal_speaker
 from cfp.services import ActionRefused, AlreadyCreated
 from speakers.services import profile_for
 
@@ -287,6 +288,11 @@ def proposal_detail(request, event: str, code: str):
         "invitation_form": InvitationForm(),
         "editable": proposal.is_editable(),
         "transitions": proposal.speaker_history(proposal.transitions.select_related("by__profile")),
+        "answers": answers.proposal_answers(
+            [proposal],
+            answers.Viewer(answers.SPEAKER, user_id=request.user.pk),
+            event=proposal.event,
+        )[proposal.pk],
     }
     if availability.asks(proposal) and proposal.speaker_state in ACCEPTED_STATES:
         spans = availability.spans_of(proposal.event, [request.user.pk])[request.user.pk]
@@ -295,6 +301,31 @@ def proposal_detail(request, event: str, code: str):
             "can_change": availability.may_give(proposal, request.user),
         }
     return render(request, "cfp/proposal_detail.html", context)
+
+
+def answer_file(request, event: str, pk: int):
+    """An answer's file, for the organizers, the proposal's speakers (or the speaker who
+    gave it); everyone else gets a 404, never the file or its name. Reviewers open the
+    files they may open from their review page (reviews.admin.reviewer)."""
+    answer = get_object_or_404(
+        Answer.objects.select_related("question__event", "proposal"),
+        pk=pk,
+        question__event__slug=event,
+    )
+    user = request.user
+    if user.has_perm("cfp.organize_event", answer.question.event):
+        viewer = answers.Viewer(answers.ORGANIZER, user_id=user.pk)
+    elif (answer.proposal is not None and is_proposal_speaker(user, answer.proposal)) or (
+        user.is_authenticated and answer.speaker_id == user.pk
+    ):
+        viewer = answers.Viewer(answers.SPEAKER, user_id=user.pk)
+    else:
+        raise Http404("No such file.")
+    if not answer.file or not answers.may_open_file(
+        answer.question, viewer, speaker_id=answer.speaker_id
+    ):
+        raise Http404("No such file.")
+    return answers.file_response(answer)
 
 
 @login_required

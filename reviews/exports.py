@@ -16,9 +16,11 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from cfp import exports, tags
+from cfp import answers, exports, tags
+from cfp.enums import QuestionTarget
 from cfp.exports import Column
 from cfp.models import Event, Proposal
+from reviews import questions as reviewer_questions
 from reviews import selectors
 from reviews.models import Criterion, Review
 
@@ -129,9 +131,27 @@ class ReviewExport:
         self.criteria: list[Criterion] = selectors.criteria_for(event)
         self.scales = selectors.reviewer_scales(event)
         self.proposals = reviewed_proposals(event, viewer)
+        # Blind review hides identifying answers from reviewers: the files leave them out too.
+        blind = selectors.settings_for(event).blind
+        self.questions = answers.export_questions(event, QuestionTarget.PROPOSAL, blind=blind)
+        self.review_questions = reviewer_questions.export_questions(event)
 
     def _chunked(self) -> Iterator[Proposal]:
-        return exports.in_chunks(self.proposals)
+        def review_answers(batch: list[Proposal]) -> None:
+            reviewer_questions.attach_review_answers(batch, self.review_questions)
+
+        chunks = exports.with_answers(
+            self.proposals, self.event, self.questions, on_batch=review_answers
+        )
+        for proposal, found in chunks:
+            proposal.export_answers = found.get(proposal.pk, {})
+            yield proposal
+
+    def _answer_cells(self, proposal: Proposal) -> list[Any]:
+        return exports.answer_cells(proposal.export_answers, self.questions, self.event)
+
+    def _answer_header(self) -> list[str]:
+        return [question.question for question in self.questions]
 
     def normalised(self, review: Review) -> float:
         scale = self.scales.get(review.reviewer_id, selectors.Scale())
@@ -178,12 +198,17 @@ class ReviewExport:
                     review.comment,
                     review.feedback,
                     exports.local_csv(review.updated_at, self.event),
+                    *exports.answer_cells(review.export_answers, self.review_questions, self.event),
                     *tail,
+                    *self._answer_cells(proposal),
                 ]
 
     def reviews_csv(self) -> Iterator[bytes]:
         header = [column.name for column in review_columns(self.criteria)]
-        return exports.csv_chunks(header, self.review_rows())
+        # The reviewers' answers go with each review, before the proposal's figures.
+        at = header.index("reviewed at") + 1
+        header[at:at] = [question.question for question in self.review_questions]
+        return exports.csv_chunks(header + self._answer_header(), self.review_rows())
 
     # --- one row per proposal ---------------------------------------------------------------
 
@@ -197,11 +222,16 @@ class ReviewExport:
                 _number(sum(v) / len(v)) if (v := per_criterion[c.pk]) else None
                 for c in self.criteria
             ]
-            yield [*self._proposal_cells(proposal), *self._aggregates(proposal), *means]
+            yield [
+                *self._proposal_cells(proposal),
+                *self._aggregates(proposal),
+                *means,
+                *self._answer_cells(proposal),
+            ]
 
     def proposals_csv(self) -> Iterator[bytes]:
         header = [column.name for column in proposal_columns(self.criteria)]
-        return exports.csv_chunks(header, self.proposal_rows())
+        return exports.csv_chunks(header + self._answer_header(), self.proposal_rows())
 
     # --- JSON -------------------------------------------------------------------------------
 
@@ -238,8 +268,18 @@ class ReviewExport:
                     "comment": review.comment,
                     "feedback": review.feedback,
                     "updated_at": exports.local_iso(review.updated_at, self.event),
+                    "answers": [
+                        answers.json_value(review.export_answers[q.pk], q)
+                        for q in self.review_questions
+                        if q.pk in review.export_answers
+                    ],
                 }
                 for review in proposal.reviews.all()
+            ],
+            "answers": [
+                answers.json_value(proposal.export_answers[q.pk], q)
+                for q in self.questions
+                if q.pk in proposal.export_answers
             ],
         }
 

@@ -6,12 +6,14 @@ from django.db import IntegrityError, transaction
 
 from cfp.models import Event, Proposal
 from reviews import assignment, scores, selectors
+from reviews import questions as reviewer_questions
 from reviews.enums import ConflictSource
 from reviews.models import (
     Assignment,
     Conflict,
     Criterion,
     Review,
+    ReviewAnswer,
     ReviewerTeam,
     ReviewSettings,
     Score,
@@ -54,8 +56,12 @@ def review_save(
     values: dict[int, int],
     comment: str = "",
     feedback: str = "",
+    answers: dict[int, tuple[str, list[int]] | None] | None = None,
 ) -> Review:
-    """Create or update the reviewer's review of the proposal, with one score per criterion."""
+    """Create or update the reviewer's review of the proposal, with one score per criterion
+    and its answers to the event's questions to reviewers ({question id: (value, option
+    ids)}, None for no answer: reviews.questions stores values so; a question left out
+    keeps its answer)."""
     if not selectors.reviewable_proposals(reviewer, proposal.event).filter(pk=proposal.pk).exists():
         raise ReviewRefused("You cannot review this proposal.")
     if not selectors.settings_for(proposal.event).is_open():
@@ -82,8 +88,33 @@ def review_save(
         Score.objects.update_or_create(
             review=review, criterion=criterion, defaults={"value": values[criterion.pk]}
         )
+    _review_answers_save(review, proposal.event, answers or {})
     scores.scores_mark_stale(proposal=proposal)
     return review
+
+
+def _review_answers_save(review: Review, event: Event, answers: dict) -> None:
+    asked = {q.pk: q for q in reviewer_questions.reviewer_questions(event)}
+    kept = set(review.answers.values_list("question_id", flat=True))
+    for question in asked.values():
+        given = answers.get(question.pk, "kept" if question.pk in kept else None)
+        if question.required and given is None:
+            raise ReviewRefused(f"Please answer “{question.question}”.")
+    for question_id, given in answers.items():
+        question = asked.get(question_id)
+        if question is None:
+            raise ReviewRefused("This question is not asked of reviewers.")
+        if given is None:
+            ReviewAnswer.objects.filter(review=review, question=question).delete()
+            continue
+        value, option_ids = given
+        allowed = {option.pk for option in question.option_list}
+        if not set(option_ids) <= allowed:
+            raise ReviewRefused(f"Please choose one of the choices of “{question.question}”.")
+        answer, _ = ReviewAnswer.objects.update_or_create(
+            review=review, question=question, defaults={"value": value}
+        )
+        answer.options.set(option_ids)
 
 
 @transaction.atomic

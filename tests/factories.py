@@ -183,3 +183,43 @@ class ReviewerFactory(SpeakerFactory):
     """A staff user with a profile; put them in a ReviewerTeamFactory to make them a reviewer."""
 
     is_staff = True
+
+
+# --- issue 14, answers slice: questions, their options and answers -------------------------
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A proposal question of one line of text; pass `kind`, `target` and the rest."""
+
+    class Meta:
+        model = "cfp.Question"
+
+    event = factory.SubFactory(EventFactory)
+    question = factory.Sequence(lambda n: f"Question {n}?")
+    position = factory.Sequence(lambda n: n)
+
+
+class QuestionOptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cfp.QuestionOption"
+
+    question = factory.SubFactory(QuestionFactory, kind="choice")
+    text = factory.Sequence(lambda n: f"Option {n}")
+    position = factory.Sequence(lambda n: n)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    """An answer of a proposal (pass `proposal`) or of a speaker (pass `speaker` and no
+    proposal); `options=[…]` for choices, `file=ContentFile(…, name=…)` for files."""
+
+    class Meta:
+        model = "cfp.Answer"
+        skip_postgeneration_save = True
+
+    question = factory.SubFactory(QuestionFactory)
+    value = "An answer"
+
+    @factory.post_generation
+    def options(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.options.add(*extracted)

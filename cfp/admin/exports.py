@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 
 from cfp import exports
-from cfp.enums import ACCEPTED_STATES, ProposalState
+from cfp.enums import ACCEPTED_STATES, ProposalState, QuestionTarget
 from cfp.models import Event, Proposal, SubmissionType, Track
 
 TEMPLATES = "admin/cfp/exports/"
@@ -131,8 +131,10 @@ def exports_page(model_admin, request, object_id: str, form: TalkFilterForm | No
             "accepted": counts.get(ProposalState.ACCEPTED, 0),
             "confirmed": counts.get(ProposalState.CONFIRMED, 0),
             # What each file's columns hold, from the definitions the exporters write.
-            "talk_columns": exports.TALK_COLUMN_SPECS,
-            "speaker_columns": exports.SPEAKER_COLUMN_SPECS,
+            "talk_columns": exports.TALK_COLUMN_SPECS
+            + exports.answer_columns(event, QuestionTarget.PROPOSAL),
+            "speaker_columns": exports.SPEAKER_COLUMN_SPECS
+            + exports.answer_columns(event, QuestionTarget.SPEAKER),
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
     )

@@ -1,10 +1,12 @@
 """The proposal's page and list for organizers: speakers, invitations and the audit trail."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.utils.translation import gettext_lazy as _
 
-from cfp import availability, tags
+from cfp import answers, availability, tags
 from cfp.admin import exports
+from cfp.admin.answer_filter import AnswerFilter
 from cfp.admin.base import EventChildInlineMixin, EventTimezoneMixin, OrganizerScopedAdmin
 from cfp.admin.tags import ProposalTagsMixin, TagFilter, add_tag, remove_tag
 from cfp.models import Invitation, Proposal, ProposalSpeaker, ProposalTransition
@@ -75,6 +77,7 @@ class ProposalAdmin(ProposalTagsMixin, EventTimezoneMixin, OrganizerScopedAdmin)
         ("track", admin.RelatedOnlyFieldListFilter),
         "experience_level",
         TagFilter,
+        AnswerFilter,
     ]
     list_select_related = ["event", "submission_type", "track"]
     search_fields = ["title", "code", "abstract"]
@@ -106,6 +109,7 @@ class ProposalAdmin(ProposalTagsMixin, EventTimezoneMixin, OrganizerScopedAdmin)
         "speaker_availability",
     ]
     inlines = [SpeakerInline, InvitationInline, TransitionInline]
+    change_form_template = "admin/cfp/proposal/change_form.html"
     actions = [exports.export_selected_csv, exports.export_selected_json, add_tag, remove_tag]
 
     def has_add_permission(self, request):
@@ -118,6 +122,14 @@ class ProposalAdmin(ProposalTagsMixin, EventTimezoneMixin, OrganizerScopedAdmin)
     def get_queryset(self, request):
         queryset = super().get_queryset(request).annotate(first_tag=tags.first_tag_name())
         return tags.with_tags(queryset)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        proposal = self.get_object(request, unquote(object_id)) if object_id else None
+        if proposal is not None and self.has_view_permission(request, proposal):
+            viewer = answers.Viewer(answers.ORGANIZER, user_id=request.user.pk)
+            shown = answers.proposal_answers([proposal], viewer, event=proposal.event)
+            extra_context = {**(extra_context or {}), "answers": shown[proposal.pk]}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         object_id = request.resolver_match.kwargs.get("object_id")

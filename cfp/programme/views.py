@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from cfp import selectors, slides
+from cfp import answers, selectors, slides
 from cfp.forms import SlidesForm
 from cfp.models import Event, Proposal
 from cfp.programme import feeds, published
@@ -81,6 +81,9 @@ def talk_detail(request, event: str, code: str):
         # An event without tracks has no "Category" to give, so the page does not ask.
         "has_tracks": bool(talk.track) or event.tracks.exists(),
         "zone": _zone_label(event, published.Programme(event, version, [talk])),
+        "answers": answers.proposal_answers(
+            [talk], answers.PUBLISHED, event=event, with_speakers=False
+        )[talk.pk].proposal,
     }
     return render(request, "cfp/public/talk.html", context)
 
@@ -96,6 +99,9 @@ def speaker_detail(request, event: str, pk: int):
         "speaker": speaker,
         "talks": talks,
         "zone": _zone_label(event, published.Programme(event, None, talks)),
+        "answers": answers.speaker_answers([speaker.pk], answers.PUBLISHED, event=event)[
+            speaker.pk
+        ],
     }
     return render(request, "cfp/public/speaker.html", context)
 

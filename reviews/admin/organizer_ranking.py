@@ -20,6 +20,7 @@ from cfp import tags
 from cfp.admin.tags import NO_TAG, add_tag, remove_tag
 from cfp.models import Proposal
 from cfp.selectors import with_decision_mail
+from reviews import questions as reviewer_questions
 from reviews import scores, selectors
 from reviews.admin.listing import (
     Column,
@@ -338,6 +339,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
                 ],
             },
         ]
+        rows += reviewer_questions.answer_rows(reviews, event)
         reviewed = {r.reviewer_id for r in reviews}
         waiting = [
             person(a.reviewer)

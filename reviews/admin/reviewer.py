@@ -19,9 +19,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy
 
-from cfp import tags
+from cfp import answers, tags
 from cfp.enums import ExperienceLevel
-from cfp.models import Proposal
+from cfp.models import Answer, Proposal
+from reviews import questions as reviewer_questions
 from reviews import selectors, services
 from reviews.admin.listing import Column, Filter, Listing, int_param, page_slice
 from reviews.admin.listing import render as listing_render
@@ -304,6 +305,11 @@ class ReviewQueueAdmin(admin.ModelAdmin):
                 self.admin_site.admin_view(self.conflict_view),
                 name="{}_{}_conflict".format(*info),
             ),
+            path(
+                "<path:object_id>/answers/<int:answer_id>/file/",
+                self.admin_site.admin_view(self.answer_file_view),
+                name="{}_{}_answer_file".format(*info),
+            ),
             *super().get_urls(),
         ]
 
@@ -330,12 +336,18 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             .first()
         )
         is_open = review_settings.is_open()
+        asked = {
+            "criteria": criteria,
+            "questions": reviewer_questions.reviewer_questions(proposal.event),
+            "answers": reviewer_questions.own_answers(own),
+            "event": proposal.event,
+        }
         if request.method != "POST":
-            form = ReviewForm(criteria=criteria, instance=own, read_only=not is_open)
+            form = ReviewForm(**asked, instance=own, read_only=not is_open)
         elif "_skip" in request.POST:
             return self._next_unreviewed(request, after=proposal)
         else:
-            form = ReviewForm(request.POST, criteria=criteria, instance=own)
+            form = ReviewForm(request.POST, **asked, instance=own)
             if form.is_valid():
                 try:
                     services.review_save(
@@ -344,6 +356,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
                         values=form.score_values(),
                         comment=form.cleaned_data["comment"],
                         feedback=form.cleaned_data["feedback"],
+                        answers=form.question_values(),
                     )
                 except services.ReviewRefused as exc:
                     # The deadline passed while they typed, or the rules changed under them.
@@ -358,7 +371,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             if not is_open:
                 # Read-only from now on; the typed text comes back so that nothing is lost.
                 form = ReviewForm(
-                    criteria=criteria, instance=own, read_only=True, initial=request.POST.dict()
+                    **asked, instance=own, read_only=True, initial=request.POST.dict()
                 )
         return self._review_page(request, proposal, review_settings, criteria, form, own)
 
@@ -370,6 +383,10 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         others, others_hidden = self._other_reviews(
             request, proposal, review_settings, criteria, has_own=own is not None
         )
+        viewer = answers.Viewer(answers.REVIEWER, user_id=request.user.pk, blind=blind)
+        shown = answers.proposal_answers(
+            [proposal], viewer, event=proposal.event, url_for=self._answer_file_url(proposal)
+        )[proposal.pk]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -386,6 +403,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             "own_score": format_score(own.score if own else None),
             "others": others,
             "others_hidden": others_hidden,
+            "answers": shown,
             "has_view_permission": True,
             "preserved_filters": self.get_preserved_filters(request),
             "media": self.media + form.media,
@@ -407,6 +425,8 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         if review_settings.hide_others_until_scored and not has_own:
             return [], bool(reviews)
         names = {c.pk: c.name for c in criteria}
+        # Shown with the reviews they belong to, where this reviewer sees those reviews.
+        their_answers = reviewer_questions.review_answers(reviews, proposal.event)
         rows = []
         for number, review in enumerate(reviews, start=1):
             rows.append(
@@ -422,10 +442,36 @@ class ReviewQueueAdmin(admin.ModelAdmin):
                         if s.criterion_id in names
                     ],
                     "comment": review.comment,
+                    "answers": their_answers.get(review.pk, []),
                     "updated_at": review.updated_at,
                 }
             )
         return rows, False
+
+    def _answer_file_url(self, proposal: Proposal):
+        def url_for(answer, event) -> str:
+            return reverse(self._url_name("answer_file"), args=[proposal.pk, answer.pk])
+
+        return url_for
+
+    def answer_file_view(self, request, object_id, answer_id: int):
+        """A file a speaker gave, where its question lets reviewers open files (and, in blind
+        review, is not identifying); anything else "does not exist"."""
+        proposal = self._proposal_or_404(request, object_id)
+        blind = selectors.settings_for(proposal.event).blind
+        viewer = answers.Viewer(answers.REVIEWER, user_id=request.user.pk, blind=blind)
+        speakers = proposal.speakers.all().values("pk")
+        found = (
+            Answer.objects.select_related("question")
+            .filter(pk=answer_id, question__event=proposal.event)
+            .filter(Q(proposal=proposal) | Q(proposal__isnull=True, speaker__in=speakers))
+            .first()
+        )
+        if found is None or not found.file:
+            raise Http404("No such file.")
+        if not answers.may_open_file(found.question, viewer, speaker_id=found.speaker_id):
+            raise Http404("No such file.")
+        return answers.file_response(found)
 
     def history_view(self, request, object_id, extra_context=None):
         # The log names whoever changed the proposal, speakers included: not for reviewers.

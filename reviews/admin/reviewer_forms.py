@@ -1,7 +1,11 @@
 """The reviewer's forms: scoring a proposal, and declaring a conflict of interest."""
 
+from collections.abc import Sequence
+
 from django import forms
 
+from cfp.models import Event, Question
+from reviews import questions as reviewer_questions
 from reviews.models import Conflict, Criterion, Review
 from speakers.fields import MultilineTextField
 
@@ -25,9 +29,20 @@ class ReviewForm(forms.ModelForm):
         }
         help_texts = {"comment": "Organizers and the other reviewers read it; speakers never do."}
 
-    def __init__(self, *args, criteria: list[Criterion], read_only: bool = False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        criteria: list[Criterion],
+        questions: Sequence[Question] = (),
+        answers: dict | None = None,
+        event: Event | None = None,
+        read_only: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
+        self.questions = list(questions)
+        self.event = event
         given = {}
         if self.instance.pk:
             given = {s.criterion_id: s.value for s in self.instance.scores.all()}
@@ -35,7 +50,16 @@ class ReviewForm(forms.ModelForm):
             self.fields[self.score_field_name(criterion)] = self._score_field(
                 criterion, given.get(criterion.pk)
             )
-        self.order_fields([self.score_field_name(c) for c in criteria])
+        for question in self.questions:
+            field = reviewer_questions.question_field(question, event)
+            field.initial = reviewer_questions.initial(
+                question, (answers or {}).get(question.pk), event
+            )
+            self.fields[reviewer_questions.field_name(question)] = field
+        self.order_fields(
+            [self.score_field_name(c) for c in criteria]
+            + [reviewer_questions.field_name(q) for q in self.questions]
+        )
         if read_only:
             for field in self.fields.values():
                 field.disabled = True
@@ -74,6 +98,15 @@ class ReviewForm(forms.ModelForm):
 
     def text_fields(self) -> list[forms.BoundField]:
         return [self["comment"], self["feedback"]]
+
+    def question_values(self) -> dict[int, tuple[str, list[int]] | None]:
+        """{question id: (value, option ids), or None for no answer}, as review_save takes."""
+        return {
+            q.pk: reviewer_questions.stored(
+                q, self.cleaned_data.get(reviewer_questions.field_name(q)), self.event
+            )
+            for q in self.questions
+        }
 
     def score_values(self) -> dict[int, int]:
         return {c.pk: self.cleaned_data[self.score_field_name(c)] for c in self.criteria}

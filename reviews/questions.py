@@ -1,47 +1,24 @@
 """The event's questions to reviewers, asked on the review form and read with the reviews.
 
-The fields follow the rules of the speakers' question fields (each kind's limits, clean
-one-line text, numbers and dates in range); reviewers answer no file questions. Values are
-stored as cfp.answers reads them: text as typed, numbers normalised ("42", "3.5"), dates
-ISO, moments ISO in UTC, yes/no as "yes"/"no", choices as options.
+The fields are the speakers' question fields (cfp.questions: each kind's limits and
+messages); reviewers answer no file questions. Values are stored as every other answer
+(cfp.questions.stored_value), and read by cfp.answers.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC
-from decimal import Decimal
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cfp import answers
+from cfp import questions as cfp_questions
 from cfp.enums import CHOICE_KINDS, QuestionKind, QuestionTarget
 from cfp.models import Event, Question, QuestionOption
-from cfp.models.questions import ANSWER_MAX
 from reviews.models import Review, ReviewAnswer
-from speakers.fields import MultilineTextField
-from speakers.validators import (
-    validate_clean_text,
-    validate_no_markup,
-    validate_one_line_text,
-)
 
-TEXT_MAX = 300
 FIELD_PREFIX = "question_"
-
-
-class EventDateTimeField(forms.DateTimeField):
-    """A date and time typed on the event's clock (not the browser's, not the server's)."""
-
-    def __init__(self, zone, **kwargs):
-        super().__init__(**kwargs)
-        self.zone = zone
-
-    def to_python(self, value):
-        # Django reads a typed time in the current time zone: here, the event's.
-        with timezone.override(self.zone):
-            return super().to_python(value)
 
 
 def reviewer_questions(event: Event) -> list[Question]:
@@ -78,109 +55,12 @@ def field_name(question: Question) -> str:
     return f"{FIELD_PREFIX}{question.pk}"
 
 
-def _required(question: Question) -> dict:
-    return {"required": _("Please answer “%(question)s”.") % {"question": question.question}}
-
-
 def question_field(question: Question, event: Event) -> forms.Field:
-    """A form field for a non-file question, with the question's limits."""
-    common = {
-        "label": question.question,
-        "required": question.required,
-        "help_text": question.help_text,
-    }
-    messages = _required(question)
-    kind = question.kind
-    if kind == QuestionKind.LONG_TEXT:
-        longest = min(question.max_length or ANSWER_MAX, ANSWER_MAX)
-        return MultilineTextField(
-            **common,
-            min_length=question.min_length,
-            max_length=longest,
-            validators=[validate_clean_text],
-            widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-            error_messages=messages,
-        )
-    if kind in (QuestionKind.TEXT, QuestionKind.URL):
-        longest = min(question.max_length or TEXT_MAX, TEXT_MAX)
-        field_class = forms.URLField if kind == QuestionKind.URL else forms.CharField
-        extra = {"assume_scheme": "https"} if kind == QuestionKind.URL else {}
-        field = field_class(
-            **common,
-            min_length=question.min_length if kind == QuestionKind.TEXT else None,
-            max_length=longest,
-            validators=[validate_one_line_text, validate_clean_text]
-            + ([validate_no_markup] if kind == QuestionKind.TEXT else []),
-            error_messages=messages,
-            **extra,
-        )
-        field.widget.attrs["size"] = 60
-        return field
-    if kind == QuestionKind.NUMBER:
-        return forms.DecimalField(
-            **common,
-            min_value=question.min_number,
-            max_value=question.max_number,
-            max_digits=15,
-            decimal_places=4,
-            error_messages=messages,
-        )
-    if kind == QuestionKind.DATE:
-        field = forms.DateField(
-            **common, widget=forms.DateInput(attrs={"type": "date"}), error_messages=messages
-        )
-        _date_limits(field, question)
-        return field
-    if kind == QuestionKind.DATETIME:
-        zone = event.timezone
-        help_text = f"{question.help_text} ({zone})" if question.help_text else zone
-        return EventDateTimeField(
-            event.tz,
-            **{**common, "help_text": help_text},
-            widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            error_messages=messages,
-        )
-    if kind == QuestionKind.BOOLEAN:
-        choices = [("yes", _("Yes")), ("no", _("No"))]
-        return forms.ChoiceField(
-            **common,
-            choices=choices if question.required else [("", _("No answer")), *choices],
-            widget=forms.RadioSelect(attrs={"class": "radiolist inline"}),
-            error_messages=messages,
-        )
-    listed = getattr(question, "option_list", None)
-    if listed is None:
-        listed = list(question.options.all())
-    options = [(str(option.pk), option.text) for option in listed]
-    if kind == QuestionKind.MULTIPLE_CHOICE:
-        return forms.MultipleChoiceField(
-            **common,
-            choices=options,
-            widget=forms.CheckboxSelectMultiple,
-            error_messages=messages,
-        )
-    return forms.ChoiceField(
-        **common,
-        choices=options if question.required else [("", _("No answer")), *options],
-        widget=forms.RadioSelect(attrs={"class": "radiolist"}),
-        error_messages=messages,
-    )
-
-
-def _date_limits(field: forms.DateField, question: Question) -> None:
-    def in_window(value):
-        if value is None:
-            return
-        if question.min_date and value < question.min_date:
-            raise forms.ValidationError(
-                _("Please give a date on or after %(date)s.") % {"date": question.min_date}
-            )
-        if question.max_date and value > question.max_date:
-            raise forms.ValidationError(
-                _("Please give a date on or before %(date)s.") % {"date": question.max_date}
-            )
-
-    field.validators.append(in_window)
+    """A form field for a non-file question: the speakers' field of its kind, with the
+    question's limits and the same messages (cfp.questions)."""
+    field = cfp_questions.question_field(question, tz=event.tz)
+    field.required = question.required
+    return field
 
 
 def stored(question: Question, cleaned, event: Event) -> tuple[str, list[int]] | None:
@@ -191,16 +71,9 @@ def stored(question: Question, cleaned, event: Event) -> tuple[str, list[int]] |
     if kind in CHOICE_KINDS:
         chosen = cleaned if isinstance(cleaned, list) else [cleaned]
         return "", [int(pk) for pk in chosen]
-    if kind == QuestionKind.NUMBER:
-        return answers.format_number(str(Decimal(cleaned))), []
-    if kind == QuestionKind.DATE:
-        return cleaned.isoformat(), []
-    if kind == QuestionKind.DATETIME:
-        moment = cleaned
-        if timezone.is_naive(moment):
-            moment = timezone.make_aware(moment, event.tz)
-        return moment.astimezone(UTC).isoformat(), []
-    return str(cleaned), []
+    if kind == QuestionKind.DATETIME and timezone.is_naive(cleaned):
+        cleaned = timezone.make_aware(cleaned, event.tz)
+    return cfp_questions.stored_value(question, cleaned), []
 
 
 def initial(question: Question, answer: ReviewAnswer | None, event: Event):

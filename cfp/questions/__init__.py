@@ -29,7 +29,12 @@ from cfp.questions.selectors import (
     questions_load,
     questions_with_limits,
 )
-from cfp.questions.services import KEEP_FILE, answers_save, speaker_answers_save
+from cfp.questions.services import (
+    KEEP_FILE,
+    answers_save,
+    speaker_answers_save,
+    stored_value,
+)
 
 __all__ = [
     "FIELD_PREFIX",
@@ -51,4 +56,5 @@ __all__ = [
     "questions_load",
     "questions_with_limits",
     "speaker_answers_save",
+    "stored_value",
 ]

@@ -13,7 +13,8 @@ from cfp.questions.fields import plain_number
 KEEP_FILE = object()  # a file question answered before and not changed
 
 
-def _stored_value(question: Question, value) -> str:
+def stored_value(question: Question, value) -> str:
+    """A cleaned field value (not a choice or a file) in its stored form."""
     kind = question.kind
     if kind == QuestionKind.NUMBER:
         return plain_number(value)
@@ -70,7 +71,7 @@ def _write_all(
             answer.file_name = (value.name or "")[:200]
             answer.file.save(value.name or "file", value, save=False)
         else:
-            answer.value = _stored_value(q, value)
+            answer.value = stored_value(q, value)
     deleted += [existing[qid] for qid in drop if qid in existing]
     for answer in deleted:
         _forget_file(answer)

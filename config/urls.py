@@ -2,18 +2,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from cfp.admin.question_stats import statistics as question_statistics
 from config.media import media as media_view
 from config.views import healthz
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
-    # A staff panel page of its own (cfp.admin.question_stats), before the panel's catch-all.
-    path(
-        "admin/cfp/question/<int:pk>/statistics/",
-        question_statistics,
-        name="question_statistics",
-    ),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("speakers.urls")),

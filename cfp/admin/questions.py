@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from cfp.admin import question_stats
 from cfp.admin.base import EventChildInlineMixin, OrganizerScopedAdmin
 from cfp.enums import CHOICE_KINDS, QuestionKind, QuestionTarget
 from cfp.models.questions import ANSWER_MAX, FILE_TYPES, Question, QuestionOption
@@ -171,6 +172,7 @@ class QuestionAdmin(OrganizerScopedAdmin):
         "active",
         "position",
         "missing",
+        "statistics",
     ]
     list_editable = ["position"]
     list_filter = [("event", admin.RelatedOnlyFieldListFilter), "target", "active"]
@@ -204,6 +206,8 @@ class QuestionAdmin(OrganizerScopedAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None:
+            fieldsets.append((gettext_lazy("Answers"), {"fields": ["statistics"]}))
         if obj is not None and obj.required and obj.target != QuestionTarget.REVIEWER:
             fieldsets.insert(
                 1, (gettext_lazy("Submitted proposals lacking an answer"), {"fields": ["lacking"]})
@@ -212,7 +216,25 @@ class QuestionAdmin(OrganizerScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # A question stays with its event: its answers were given there.
-        return ["event", "lacking"] if obj is not None else ["lacking"]
+        return ["event", "lacking", "statistics"] if obj is not None else ["lacking"]
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/statistics/",
+                self.admin_site.admin_view(question_stats.statistics_view),
+                name="cfp_question_statistics",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=gettext_lazy("answers"))
+    def statistics(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:cfp_question_statistics", args=[obj.pk]),
+            _("Statistics"),
+        )
 
     def get_inlines(self, request, obj):
         if obj is not None and obj.kind not in CHOICE_KINDS:

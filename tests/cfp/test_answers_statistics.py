@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def stats_url(question) -> str:
-    return reverse("question_statistics", args=[question.pk])
+    return reverse("admin:cfp_question_statistics", args=[question.pk])
 
 
 @pytest.fixture
@@ -178,3 +178,14 @@ def test_the_statistics_cost_the_same_queries_with_few_and_many_answers(client, 
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 25, counts
+
+
+def test_the_question_list_and_page_link_to_the_statistics(client, organizer, event):
+    question = QuestionFactory(event=event, kind=QuestionKind.BOOLEAN)
+    client.force_login(organizer)
+
+    listed = page(client.get(reverse("admin:cfp_question_changelist")))
+    changed = page(client.get(reverse("admin:cfp_question_change", args=[question.pk])))
+
+    assert f'href="{stats_url(question)}"' in listed
+    assert f'href="{stats_url(question)}"' in changed

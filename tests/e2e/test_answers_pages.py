@@ -119,7 +119,7 @@ def test_the_statistics_page_draws_its_chart_and_keeps_the_table(
         other = ProposalFactory(event=world.event, state="submitted")
         AnswerFactory(question=topics, proposal=other, value="", options=[world.topics[1]])
     page = new_page()
-    url = reverse("question_statistics", args=[topics.pk])
+    url = reverse("admin:cfp_question_statistics", args=[topics.pk])
 
     sign_in(page, site, world.organizer.email, url)
 

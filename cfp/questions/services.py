@@ -89,7 +89,8 @@ def _write_all(
     )
 
 
-@transaction.atomic
+# Inside the proposal's own transaction (the views, the services): no savepoint of their own.
+@transaction.atomic(savepoint=False)
 def answers_save(
     *,
     proposal: Proposal,
@@ -104,7 +105,7 @@ def answers_save(
     _write_all(questions, values, existing, {"proposal": proposal}, list(not_applying))
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def speaker_answers_save(
     *, event: Event, speaker, questions: list[Question], values: dict[int, object]
 ) -> None:

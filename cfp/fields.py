@@ -10,6 +10,8 @@ reviewer's pages, the public pages and the exports of that event.
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 
 from cfp.enums import FieldState
 
@@ -123,3 +125,23 @@ def settings_of(values: dict[str, dict]) -> dict[str, dict]:
 def not_asked(event) -> frozenset[str]:
     """The names of the built-in fields this event does not ask."""
     return frozenset(name for name, c in event_fields(event).items() if not c.asked)
+
+
+@transaction.atomic
+def cfp_fields_update(
+    *,
+    cfp,
+    by,
+    settings: dict[str, dict],
+    abstract_min_length: int,
+    abstract_max_length: int,
+) -> None:
+    """Set how the CfP's form asks its built-in fields, and the abstract's limits. Only the
+    event's organizers may. Proposals already made keep their values; a field no longer
+    asked is no longer shown."""
+    if not by.has_perm("cfp.organize_event", cfp.event):
+        raise PermissionDenied
+    cfp.field_settings = settings_of(settings)
+    cfp.abstract_min_length = abstract_min_length
+    cfp.abstract_max_length = abstract_max_length
+    cfp.save(update_fields=["field_settings", "abstract_min_length", "abstract_max_length"])

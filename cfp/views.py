@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from cfp import access, decisions, selectors, services
 from cfp.adapters import remember_invitation
 from cfp.enums import InvitationState, ProposalState
+from cfp.fields import event_fields
 from cfp.forms import InvitationForm, MarkdownPreviewForm, ProposalForm
 from cfp.markdown import render_markdown
 from cfp.models import Event, Invitation, Proposal, ProposalSpeaker
@@ -265,6 +266,7 @@ def proposal_detail(request, event: str, code: str):
         "invitations": invitations,
         "invitation_form": InvitationForm(),
         "editable": proposal.is_editable(),
+        "fields": event_fields(proposal.event),
         "transitions": proposal.speaker_history(proposal.transitions.select_related("by__profile")),
     }
     return render(request, "cfp/proposal_detail.html", context)

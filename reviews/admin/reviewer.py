@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from cfp.enums import ExperienceLevel
+from cfp.fields import event_fields
 from cfp.models import Proposal
 from reviews import selectors, services
 from reviews.admin.listing import Column, Filter, Listing, int_param, page_slice
@@ -370,6 +371,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             "proposal": proposal,
             "event": proposal.event,
             "blind": blind,
+            "fields": event_fields(proposal.event),
             "speakers": speakers,
             "form": form,
             "review_settings": review_settings,

@@ -27,6 +27,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from cfp.enums import ACCEPTED_STATES
+from cfp.fields import not_asked
 from cfp.models import Event, Proposal, SubmissionType, TalkSlot, Track
 from cfp.models.proposal import speakers_in_order
 from speakers.models import User
@@ -328,6 +329,45 @@ SPEAKER_COLUMN_SPECS = [
 TALK_COLUMNS = _column_names(TALK_COLUMN_SPECS)
 SPEAKER_COLUMNS = _column_names(SPEAKER_COLUMN_SPECS)
 
+# The built-in field a column holds, where an event may not ask it (cfp.fields): the
+# column is then left out of that event's files. The reviews' exports share these names.
+COLUMN_FIELDS = {
+    "submission type": "submission_type",
+    "track": "track",
+    "experience level": "experience_level",
+    "audience": "audience",
+    "benefits": "benefits",
+    "technical requirements": "technical_requirements",
+    "notes for organizers": "notes",
+    "speaker affiliations": "affiliation",
+    "affiliation": "affiliation",
+    "links": "links",
+}
+# The same for the JSON keys of a talk and of its speakers.
+JSON_FIELDS = ("submission_type", "track", "experience_level", *COLUMN_FIELDS.values())
+
+
+def asked_columns(columns: Sequence[Column], event: Event) -> list[int]:
+    """The positions of the columns this event's files hold: all but its unasked fields'."""
+    hidden = not_asked(event)
+    return [i for i, column in enumerate(columns) if COLUMN_FIELDS.get(column.name) not in hidden]
+
+
+def kept(row: Sequence[Any], positions: Sequence[int]) -> list[Any]:
+    return [row[i] for i in positions]
+
+
+def event_columns(columns: Sequence[Column], event: Event) -> list[Column]:
+    """The columns of this event's file (for the Exports page)."""
+    return kept(columns, asked_columns(columns, event))
+
+
+def without_unasked(item: dict[str, Any], hidden: frozenset[str]) -> dict[str, Any]:
+    """A JSON object without the keys of the fields its event does not ask."""
+    for name in hidden.intersection(item):
+        del item[name]
+    return item
+
 
 def _slot_cells(proposal: Proposal, event: Event) -> list[str | None]:
     slot = slot_of(proposal)
@@ -436,13 +476,16 @@ def talk_json(proposal: Proposal, event: Event) -> dict[str, Any]:
 
 def talks_csv(event: Event, proposals: QuerySet[Proposal]) -> Iterator[bytes]:
     """One row per talk, its speakers joined. The proposals are the event's."""
-    return csv_chunks(TALK_COLUMNS, (talk_row(p, event) for p in in_chunks(proposals)))
+    shown = asked_columns(TALK_COLUMN_SPECS, event)
+    rows = (kept(talk_row(p, event), shown) for p in in_chunks(proposals))
+    return csv_chunks(kept(TALK_COLUMNS, shown), rows)
 
 
 def speakers_csv(event: Event, proposals: QuerySet[Proposal]) -> Iterator[bytes]:
     """One row per speaker of each talk. The proposals are the event's."""
-    rows = (row for p in in_chunks(proposals) for row in speaker_rows(p, event))
-    return csv_chunks(SPEAKER_COLUMNS, rows)
+    shown = asked_columns(SPEAKER_COLUMN_SPECS, event)
+    rows = (kept(row, shown) for p in in_chunks(proposals) for row in speaker_rows(p, event))
+    return csv_chunks(kept(SPEAKER_COLUMNS, shown), rows)
 
 
 def talks_json(event: Event, proposals: QuerySet[Proposal]) -> Iterator[bytes]:
@@ -451,7 +494,15 @@ def talks_json(event: Event, proposals: QuerySet[Proposal]) -> Iterator[bytes]:
         "event": event_json(event),
         "generated_at": timezone.now().isoformat(),
     }
-    return json_chunks(head, "talks", (talk_json(p, event) for p in in_chunks(proposals)))
+    hidden = not_asked(event)
+    items = (_talk_json_asked(talk_json(p, event), hidden) for p in in_chunks(proposals))
+    return json_chunks(head, "talks", items)
+
+
+def _talk_json_asked(item: dict[str, Any], hidden: frozenset[str]) -> dict[str, Any]:
+    for speaker in item["speakers"]:
+        without_unasked(speaker, hidden)
+    return without_unasked(item, hidden)
 
 
 FORMATS = {

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cfp import exports
 from cfp.exports import Column
+from cfp.fields import not_asked
 from cfp.models import Event, Proposal
 from reviews import selectors
 from reviews.models import Criterion, Review
@@ -178,9 +179,14 @@ class ReviewExport:
                     *tail,
                 ]
 
+    def _csv(self, columns: list[Column], rows: Iterator[list[Any]]) -> Iterator[bytes]:
+        """Without the columns of the fields the event does not ask (cfp.fields)."""
+        shown = exports.asked_columns(columns, self.event)
+        header = exports.kept([column.name for column in columns], shown)
+        return exports.csv_chunks(header, (exports.kept(row, shown) for row in rows))
+
     def reviews_csv(self) -> Iterator[bytes]:
-        header = [column.name for column in review_columns(self.criteria)]
-        return exports.csv_chunks(header, self.review_rows())
+        return self._csv(review_columns(self.criteria), self.review_rows())
 
     # --- one row per proposal ---------------------------------------------------------------
 
@@ -197,8 +203,7 @@ class ReviewExport:
             yield [*self._proposal_cells(proposal), *self._aggregates(proposal), *means]
 
     def proposals_csv(self) -> Iterator[bytes]:
-        header = [column.name for column in proposal_columns(self.criteria)]
-        return exports.csv_chunks(header, self.proposal_rows())
+        return self._csv(proposal_columns(self.criteria), self.proposal_rows())
 
     # --- JSON -------------------------------------------------------------------------------
 
@@ -254,9 +259,9 @@ class ReviewExport:
                 for c in self.criteria
             ],
         }
-        return exports.json_chunks(
-            head, "proposals", (self.proposal_json(p) for p in self._chunked())
-        )
+        hidden = not_asked(self.event)
+        items = (exports.without_unasked(self.proposal_json(p), hidden) for p in self._chunked())
+        return exports.json_chunks(head, "proposals", items)
 
 
 FORMATS = {

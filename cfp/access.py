@@ -123,7 +123,10 @@ def _offered(queryset: QuerySet, relation: str, code: AccessCode | None, keep) -
 
 
 def ensure_code_opens(
-    *, code: AccessCode | None, track: Track | None, submission_type: SubmissionType | None
+    *,
+    code: AccessCode | None,
+    track: Track | None = None,
+    submission_type: SubmissionType | None = None,
 ) -> None:
     """Refuse a track or submission type that only a code opens, without a code naming it."""
     for chosen, relation, message in (

@@ -172,6 +172,17 @@ def proposal_update(
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if not proposal.is_editable():
         raise ActionRefused("This proposal can no longer be edited.")
+    # A track or type that only a code opens: the code the proposal was made with, if any.
+    changed = {
+        name: values[name]
+        for name in ("track", "submission_type")
+        if name in values and getattr(values[name], "pk", None) != getattr(proposal, f"{name}_id")
+    }
+    if changed:
+        try:
+            access.ensure_code_opens(code=proposal.access_code, **changed)
+        except access.CodeRefused as exc:
+            raise ActionRefused(str(exc)) from None
     proposal.save(update_fields=[*assign(proposal, values, SPEAKER_FIELDS), "updated_at"])
     if submit and proposal.state == ProposalState.DRAFT:
         proposal_submit(proposal=proposal, by=by)

@@ -449,3 +449,14 @@ def test_my_proposals_with_codes_cost_the_same(client):
             client.get(proposal.get_absolute_url())
         counts.append((len(ctx.captured_queries), len(detail.captured_queries)))
     assert counts[0] == counts[1], counts
+
+
+def test_edit_cannot_move_a_proposal_into_a_hidden_track_without_its_code(speaker, event):
+    keynotes = TrackFactory(event=event, name="Keynotes", requires_access_code=True)
+    proposal = ProposalFactory(event=event, speakers=[speaker])
+
+    with pytest.raises(ActionRefused, match="“Keynotes” is open only with an access code"):
+        services.proposal_update(
+            proposal=proposal, by=speaker, values={"track": keynotes}, submit=False
+        )
+    assert Proposal.objects.get().track is None

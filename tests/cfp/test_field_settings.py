@@ -579,3 +579,17 @@ def test_proposal_form_and_page_cost_the_same_with_field_settings(client):
             client.get(proposal.get_absolute_url())
         counts.append((len(form_queries.captured_queries), len(page_queries.captured_queries)))
     assert counts[0] == counts[1], counts
+
+
+def test_reviewer_page_costs_the_same_with_field_settings(client):
+    counts = []
+    for index, settings in enumerate(({}, {"track": {"state": "not_asked"}})):
+        event, reviewer, _proposal, url, _scores = assigned_review_form(f"Summit {index}")
+        event.cfp.field_settings = settings
+        event.cfp.save()
+        client.force_login(reviewer)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1] <= 25, counts

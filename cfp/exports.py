@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cfp import answers
 from cfp.enums import ACCEPTED_STATES, QuestionTarget
+from cfp.fields import not_asked
 from cfp.models import Event, Proposal, Question, SubmissionType, Tag, TalkSlot, Track
 from cfp.models.proposal import speakers_in_order
 from speakers.models import User
@@ -378,6 +379,45 @@ SPEAKER_COLUMN_SPECS = [
 TALK_COLUMNS = _column_names(TALK_COLUMN_SPECS)
 SPEAKER_COLUMNS = _column_names(SPEAKER_COLUMN_SPECS)
 
+# The built-in field a column holds, where an event may not ask it (cfp.fields): the
+# column is then left out of that event's files. The reviews' exports share these names.
+COLUMN_FIELDS = {
+    "submission type": "submission_type",
+    "track": "track",
+    "experience level": "experience_level",
+    "audience": "audience",
+    "benefits": "benefits",
+    "technical requirements": "technical_requirements",
+    "notes for organizers": "notes",
+    "speaker affiliations": "affiliation",
+    "affiliation": "affiliation",
+    "links": "links",
+}
+# The same for the JSON keys of a talk and of its speakers.
+JSON_FIELDS = ("submission_type", "track", "experience_level", *COLUMN_FIELDS.values())
+
+
+def asked_columns(columns: Sequence[Column], event: Event) -> list[int]:
+    """The positions of the columns this event's files hold: all but its unasked fields'."""
+    hidden = not_asked(event)
+    return [i for i, column in enumerate(columns) if COLUMN_FIELDS.get(column.name) not in hidden]
+
+
+def kept(row: Sequence[Any], positions: Sequence[int]) -> list[Any]:
+    return [row[i] for i in positions]
+
+
+def event_columns(columns: Sequence[Column], event: Event) -> list[Column]:
+    """The columns of this event's file (for the Exports page)."""
+    return kept(columns, asked_columns(columns, event))
+
+
+def without_unasked(item: dict[str, Any], hidden: frozenset[str]) -> dict[str, Any]:
+    """A JSON object without the keys of the fields its event does not ask."""
+    for name in hidden.intersection(item):
+        del item[name]
+    return item
+
 
 def _slot_cells(proposal: Proposal, event: Event) -> list[str | None]:
     slot = slot_of(proposal)
@@ -505,27 +545,30 @@ def answer_columns(event: Event, target: str) -> list[Column]:
 
 def talks_csv(event: Event, proposals: QuerySet[Proposal]) -> Iterator[bytes]:
     """One row per talk, its speakers joined, then one column per proposal question of the
-    event. The proposals are the event's."""
+    event; without the columns of the fields the event does not ask. The proposals are the
+    event's."""
     questions = answers.export_questions(event, QuestionTarget.PROPOSAL)
+    shown = asked_columns(TALK_COLUMN_SPECS, event)
     rows = (
-        [*talk_row(p, event), *answer_cells(found.get(p.pk, {}), questions, event)]
+        [*kept(talk_row(p, event), shown), *answer_cells(found.get(p.pk, {}), questions, event)]
         for p, found in with_answers(proposals, event, questions)
     )
-    return csv_chunks(TALK_COLUMNS + [q.question for q in questions], rows)
+    return csv_chunks(kept(TALK_COLUMNS, shown) + [q.question for q in questions], rows)
 
 
 def speakers_csv(event: Event, proposals: QuerySet[Proposal]) -> Iterator[bytes]:
-    """One row per speaker of each talk, then one column per speaker question of the event.
-    The proposals are the event's."""
+    """One row per speaker of each talk, then one column per speaker question of the event;
+    without the columns of the fields the event does not ask. The proposals are the event's."""
     questions = answers.export_questions(event, QuestionTarget.SPEAKER)
+    shown = asked_columns(SPEAKER_COLUMN_SPECS, event)
     rows = (
-        [*row, *answer_cells(found.get(speaker_id, {}), questions, event)]
+        [*kept(row, shown), *answer_cells(found.get(speaker_id, {}), questions, event)]
         for p, found in with_answers(proposals, event, questions, speakers=True)
         for speaker_id, row in zip(
             [s.pk for s in p.speakers.all()], speaker_rows(p, event), strict=True
         )
     )
-    return csv_chunks(SPEAKER_COLUMNS + [q.question for q in questions], rows)
+    return csv_chunks(kept(SPEAKER_COLUMNS, shown) + [q.question for q in questions], rows)
 
 
 def talks_json(event: Event, proposals: QuerySet[Proposal]) -> Iterator[bytes]:
@@ -535,11 +578,18 @@ def talks_json(event: Event, proposals: QuerySet[Proposal]) -> Iterator[bytes]:
         "generated_at": timezone.now().isoformat(),
     }
     questions = answers.export_questions(event, QuestionTarget.PROPOSAL)
+    hidden = not_asked(event)
     talks = (
-        talk_json(p, event, found.get(p.pk, {}), questions)
+        _talk_json_asked(talk_json(p, event, found.get(p.pk, {}), questions), hidden)
         for p, found in with_answers(proposals, event, questions)
     )
     return json_chunks(head, "talks", talks)
+
+
+def _talk_json_asked(item: dict[str, Any], hidden: frozenset[str]) -> dict[str, Any]:
+    for speaker in item["speakers"]:
+        without_unasked(speaker, hidden)
+    return without_unasked(item, hidden)
 
 
 FORMATS = {

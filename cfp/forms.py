@@ -4,17 +4,16 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Layout, Submit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from cfp.models import Event, Proposal
+from cfp.access import offered_tracks, offered_types
+from cfp.fields import PROPOSAL_FIELDS, event_fields
+from cfp.models import AccessCode, Event, Proposal
 from speakers.fields import MultilineTextField
-
-# Fields a submission needs; a draft needs only a title.
-REQUIRED_TO_SUBMIT = ("submission_type", "experience_level", "abstract")
 
 
 def _grouped(number: int) -> str:
@@ -93,7 +92,13 @@ class ProposalForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields if name in self.fields}
 
     def __init__(
-        self, *args, event: Event, submitting: bool = True, read_only: bool = False, **kwargs
+        self,
+        *args,
+        event: Event,
+        submitting: bool = True,
+        read_only: bool = False,
+        access_code: AccessCode | None = None,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.event = event
@@ -102,33 +107,42 @@ class ProposalForm(forms.ModelForm):
             self.fields["creation_token"].initial = self.initial.get("creation_token", uuid4)
         else:
             del self.fields["creation_token"]
-        abstract = self.fields["abstract"]
-        abstract.max_length = event.cfp.abstract_max_length
-        abstract.validators = [
-            *(v for v in abstract.validators if not isinstance(v, MaxLengthValidator)),
-            MaxLengthValidator(abstract.max_length),
-        ]
+            access_code = access_code or self.instance.access_code
+        self._limit_abstract(event.cfp.abstract_min_length, event.cfp.abstract_max_length)
         for field in self.fields.values():
             if isinstance(field, forms.CharField):
                 count_characters_live(field)
-        self.fields["submission_type"].queryset = event.submission_types.all()
+        config = event_fields(event)
+        # A proposal's own track and type stay choosable, whatever opened them.
+        self.fields["submission_type"].queryset = offered_types(
+            event, access_code, self.instance.submission_type_id
+        )
         self.fields["submission_type"].empty_label = _("Choose a submission type")
         self.fields["submission_type"].label_from_instance = lambda t: (
             f"{t.name} ({t.default_duration} min)"
         )
-        tracks = event.tracks.all()
-        self.fields["track"].queryset = tracks
+        self.fields["track"].queryset = offered_tracks(event, access_code, self.instance.track_id)
         self.fields["track"].empty_label = _("Choose a category")
         self.fields["experience_level"].choices = [
             ("", _("Choose a level")),
             *self.fields["experience_level"].choices[1:],
         ]
-        # Marked required for the browser and the label; enforced only when submitting.
-        required = list(REQUIRED_TO_SUBMIT)
-        if self.fields["track"].queryset.exists():
-            required.append("track")
-        else:
+        if not self.fields["track"].queryset.exists():
             del self.fields["track"]
+        # Marked required for the browser and the label; enforced only when submitting.
+        required = ["abstract"]
+        for name in PROPOSAL_FIELDS:
+            if name not in self.fields:
+                continue
+            field, asked = self.fields[name], config[name]
+            if not asked.asked:
+                del self.fields[name]
+                continue
+            field.label, field.help_text = asked.label, asked.help_text
+            if asked.required:
+                required.append(name)
+            else:
+                field.required = False
         for name in required:
             self.fields[name].required = submitting
             self.fields[name].widget.attrs["data-required-to-submit"] = "1"
@@ -140,9 +154,11 @@ class ProposalForm(forms.ModelForm):
             *(["creation_token"] if "creation_token" in self.fields else []),
             Field("title"),
             Div(
-                Div("submission_type", css_class="col-md-4"),
-                *([Div("track", css_class="col-md-4")] if "track" in self.fields else []),
-                Div("experience_level", css_class="col-md-4"),
+                *(
+                    Div(name, css_class="col-md-4")
+                    for name in ("submission_type", "track", "experience_level")
+                    if name in self.fields
+                ),
                 css_class="row",
             ),
             Field(
@@ -166,10 +182,11 @@ class ProposalForm(forms.ModelForm):
                     _("Start typing to see the preview."),
                 )
             ),
-            Field("audience"),
-            Field("benefits"),
-            Field("technical_requirements"),
-            Field("notes"),
+            *(
+                Field(name)
+                for name in ("audience", "benefits", "technical_requirements", "notes")
+                if name in self.fields
+            ),
         )
 
     def _make_read_only(self) -> None:
@@ -181,6 +198,47 @@ class ProposalForm(forms.ModelForm):
                 widget.attrs["disabled"] = True
             else:
                 widget.attrs["readonly"] = True
+
+    def _limit_abstract(self, shortest: int, longest: int) -> None:
+        """The event's limits: the live counter and the messages name them."""
+        abstract = self.fields["abstract"]
+        abstract.max_length = longest
+        abstract.validators = [
+            *(
+                v
+                for v in abstract.validators
+                if not isinstance(v, MaxLengthValidator | MinLengthValidator)
+            ),
+            MaxLengthValidator(longest),
+        ]
+        if shortest:
+            abstract.widget.attrs["data-min-length"] = shortest
+            abstract.help_text = format_html(
+                "{} {}",
+                abstract.help_text,
+                _("At least %(shortest)s and at most %(longest)s characters.")
+                % {"shortest": _grouped(shortest), "longest": _grouped(longest)},
+            )
+
+    def clean_abstract(self) -> str:
+        abstract = self.cleaned_data["abstract"]
+        shortest = self.event.cfp.abstract_min_length
+        length = len(abstract.strip())
+        # A draft may be short; a submission (or a submitted proposal) may not.
+        if self.submitting and length and length < shortest:
+            raise ValidationError(
+                _(
+                    "This abstract has %(length)s characters; at least %(shortest)s are "
+                    "needed. Please add %(more)s."
+                ),
+                code="min_length",
+                params={
+                    "length": _grouped(length),
+                    "shortest": _grouped(shortest),
+                    "more": _grouped(shortest - length),
+                },
+            )
+        return abstract
 
     def clean_title(self) -> str:
         title = self.cleaned_data["title"].strip()

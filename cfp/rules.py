@@ -23,7 +23,10 @@ def organized_events(user) -> list[Event]:
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return []
     if not hasattr(user, "_lectern_organized_events"):
-        events = list(Event.objects.organized_by(user).order_by("-start_date", "name"))
+        # With the CfP: its field settings shape the event's exports and pages (cfp.fields).
+        events = list(
+            Event.objects.organized_by(user).select_related("cfp").order_by("-start_date", "name")
+        )
         user._lectern_organized_events = events
         user._lectern_organized_event_ids = frozenset(event.pk for event in events)
     return user._lectern_organized_events

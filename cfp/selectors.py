@@ -54,7 +54,7 @@ def listed_proposals(queryset: QuerySet[Proposal]) -> QuerySet[Proposal]:
     """Everything a list of proposals shows, in a fixed number of queries."""
     return (
         with_decision_mail(queryset)
-        .select_related("event", "event__cfp", "submission_type", "track")
+        .select_related("event", "event__cfp", "submission_type", "track", "access_code")
         .prefetch_related(speakers_in_order())
     )
 

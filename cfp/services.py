@@ -11,9 +11,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cfp import access
 from cfp.enums import InvitationState, ProposalState
+from cfp.fields import PROFILE_FIELDS, event_fields
 from cfp.mail import emails
 from cfp.models import (
+    AccessCode,
     Event,
     Invitation,
     Proposal,
@@ -55,31 +58,91 @@ class AlreadyCreated(ActionRefused):
         self.proposal = proposal
 
 
+def profile_needed(event: Event) -> list[tuple[str, str]]:
+    """(field, label) of what a speaker's profile needs to submit to this event: the name
+    and biography always, and the affiliation, photo or links where the event requires
+    them (cfp.fields)."""
+    config = event_fields(event)
+    needed = [("name", _("name")), ("biography", _("biography"))]
+    needed += [
+        (name, config[name].label.lower()) for name in PROFILE_FIELDS if config[name].required
+    ]
+    return needed
+
+
+def profile_missing(*, event: Event, user: User) -> list[str]:
+    """The labels of what the profile needs for this event and lacks."""
+    profile = getattr(user, "profile", None)
+    missing = []
+    for name, label in profile_needed(event):
+        value = getattr(profile, name, None)
+        if not (value.strip() if isinstance(value, str) else value):
+            missing.append(label)
+    return missing
+
+
+def _joined(words: list[str]) -> str:
+    """ "name", "name and biography", "name, biography and photo"."""
+    if len(words) < 2:
+        return "".join(words)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(words[:-1]), "last": words[-1]}
+
+
 def _ensure_can_submit(*, proposal: Proposal, by: User) -> None:
-    profile = getattr(by, "profile", None)
-    if profile is None or not profile.is_complete:
-        raise ActionRefused("Please complete your profile (name and biography) before you submit.")
+    if profile_missing(event=proposal.event, user=by):
+        needed = [label for _name, label in profile_needed(proposal.event)]
+        raise ActionRefused(
+            _("Please complete your profile (%(needed)s) before you submit.")
+            % {"needed": _joined(needed)}
+        )
     if not proposal.is_editable():
         raise ActionRefused("The call for papers is closed: the deadline has passed.")
 
 
 @transaction.atomic
 def proposal_create(
-    *, event: Event, by: User, values: ProposalValues, submit: bool, token: UUID | None = None
+    *,
+    event: Event,
+    by: User,
+    values: ProposalValues,
+    submit: bool,
+    token: UUID | None = None,
+    access_code: AccessCode | None = None,
 ) -> Proposal:
     """A new proposal with these values, with `by` as its speaker.
 
     `token` is the form's one-time token: the same form sent again (the back button, a retry,
     a double click) raises AlreadyCreated with the proposal it created, even when both
     requests run at once (the unique column decides; the loser waits for the winner).
+
+    `access_code` (of the event) opens what it opens (cfp.access) and counts the proposal as
+    one of its uses: it is read again under a lock, so two speakers at once cannot use it
+    beyond its maximum.
     """
-    if not event.cfp.is_open():
-        raise ActionRefused("The call for papers is not open.")
     if token is not None:
         existing = Proposal.objects.for_speaker(by).created_with(token).first()
         if existing is not None:
             raise AlreadyCreated(existing)
-    proposal = Proposal(event=event, creation_token=token)
+    if access_code is not None:
+        access_code = (
+            AccessCode.objects.select_for_update()
+            .select_related("event")
+            .get(pk=access_code.pk, event=event)
+        )
+        problem = access.code_problem(access_code)
+        if problem:
+            raise ActionRefused(problem)
+    if not access.form_is_open(event.cfp, access_code):
+        raise ActionRefused(_("The call for papers is not open."))
+    try:
+        access.ensure_code_opens(
+            code=access_code,
+            track=values.get("track"),
+            submission_type=values.get("submission_type"),
+        )
+    except access.CodeRefused as exc:
+        raise ActionRefused(str(exc)) from None
+    proposal = Proposal(event=event, creation_token=token, access_code=access_code)
     assign(proposal, values, SPEAKER_FIELDS)
     try:
         with transaction.atomic():
@@ -109,6 +172,17 @@ def proposal_update(
     proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if not proposal.is_editable():
         raise ActionRefused("This proposal can no longer be edited.")
+    # A track or type that only a code opens: the code the proposal was made with, if any.
+    changed = {
+        name: values[name]
+        for name in ("track", "submission_type")
+        if name in values and getattr(values[name], "pk", None) != getattr(proposal, f"{name}_id")
+    }
+    if changed:
+        try:
+            access.ensure_code_opens(code=proposal.access_code, **changed)
+        except access.CodeRefused as exc:
+            raise ActionRefused(str(exc)) from None
     proposal.save(update_fields=[*assign(proposal, values, SPEAKER_FIELDS), "updated_at"])
     if submit and proposal.state == ProposalState.DRAFT:
         proposal_submit(proposal=proposal, by=by)

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cfp import answers, availability, decisions, selectors, services
+from cfp import access, answers, availability, decisions, selectors, services
 from cfp.adapters import remember_invitation
 from cfp.enums import ACCEPTED_STATES, InvitationState, ProposalState
+from cfp.fields import event_fields
 from cfp.forms import InvitationForm, MarkdownPreviewForm, ProposalForm
 from cfp.markdown import render_markdown
 from cfp.models import Answer, Event, Invitation, Proposal, ProposalSpeaker
@@ -64,12 +65,16 @@ def event_cfp(request, event: str):
         )
     # COUNT(*) on (event, state): an index-only scan, where COUNT(pk) read every row.
     counts = {"submitted": event.proposals.exclude(state=ProposalState.DRAFT).count()}
+    code = _access_code(request, event) if request.GET.get("access_code") else None
     context = {
+        "access_code": code,
+        "code_opens_form": code is not None and access.form_is_open(event.cfp, code),
         "event": event,
         "cfp": event.cfp,
         "status": event.cfp.status(),
-        "submission_types": event.submission_types.all(),
-        "tracks": event.tracks.all(),
+        # What the public form offers: a code's own tracks and types stay its holders'.
+        "submission_types": access.offered_types(event, code),
+        "tracks": access.offered_tracks(event, code),
         "own_proposals": own,
         "counts": counts,
     }
@@ -80,10 +85,11 @@ NOT_SAVED = gettext_lazy("Your proposal was not saved: please correct the fields
 KEEP_A_COPY = gettext_lazy("Nothing was saved; your text is still below so you can keep a copy.")
 
 
-def _form_page(request, form, event, proposal=None, sent=None, questions=None):
+def _form_page(request, form, event, proposal=None, sent=None, questions=None, access_code=None):
     """The proposal form; once editing has ended, the same page as a read-only record
     that says so, without buttons that would only be refused."""
-    editable = proposal.is_editable() if proposal else event.cfp.is_open()
+    open_ = access.form_is_open(event.cfp, access_code) if proposal is None else None
+    editable = proposal.is_editable() if proposal else open_
     if not editable:
         # Unbound: what was typed is shown as it came, without validation errors beside it.
         form = ProposalForm(
@@ -91,6 +97,7 @@ def _form_page(request, form, event, proposal=None, sent=None, questions=None):
             initial=form.data.dict() if form.is_bound else None,
             event=event,
             read_only=True,
+            access_code=access_code,
         )
         questions = proposal_questions(
             event=event, proposal=proposal, speaker=request.user, read_only=True
@@ -100,6 +107,10 @@ def _form_page(request, form, event, proposal=None, sent=None, questions=None):
             event=event, proposal=proposal, speaker=request.user, submitting=form.submitting
         )
     context = {
+        "access_code": access_code,
+        "edit_until": proposal.edit_deadline()
+        if proposal
+        else access.deadline(event.cfp, access_code),
         "form": form,
         "questions": questions,
         "event": event,
@@ -124,12 +135,27 @@ def _form_token(request):
         return None  # not one of ours: nothing to recognise the form by
 
 
+def _access_code(request, event: Event):
+    """The access code given with the form (the link's `?access_code=`, or the form's hidden
+    field): usable, or None after a message saying why not."""
+    given = request.POST.get("access_code") or request.GET.get("access_code")
+    check = access.access_code_check(event, given)
+    if check.error:
+        messages.error(request, check.error)
+    return check.code
+
+
+def _with_code(url: str, code) -> str:
+    return f"{url}&{urlencode({'access_code': code.code})}" if code is not None else url
+
+
 @login_required
 def proposal_create(request, event: str):
     event = _get_event(request, event)
     token = _form_token(request)
+    code = _access_code(request, event)
     if request.method != "POST":
-        if not event.cfp.is_open():
+        if not access.form_is_open(event.cfp, code):
             messages.error(
                 request, _("The call for papers is not open, so no new proposals for now.")
             )
@@ -137,18 +163,18 @@ def proposal_create(request, event: str):
         if token is None:
             # The token goes into the address too: the back button reloads this very form
             # (browsers often fetch it again), so a second "Submit" is recognised.
-            return redirect(f"{request.path}?form={uuid4()}")
+            return redirect(_with_code(f"{request.path}?form={uuid4()}", code))
         sent = Proposal.objects.created_with(token).first()
         if sent is not None and not sent.speakers.filter(pk=request.user.pk).exists():
             # Someone else's form (a shared address): a new one, and not a word about theirs.
-            return redirect(f"{request.path}?form={uuid4()}")
-        form = ProposalForm(event=event, initial={"creation_token": token})
-        return _form_page(request, form, event, sent=sent)
+            return redirect(_with_code(f"{request.path}?form={uuid4()}", code))
+        form = ProposalForm(event=event, initial={"creation_token": token}, access_code=code)
+        return _form_page(request, form, event, sent=sent, access_code=code)
     submitting = "submit" in request.POST
     again = Proposal.objects.for_speaker(request.user).created_with(token).first()
     if again is not None:
         return _posted_again(request, again, submitting)
-    form = ProposalForm(request.POST, event=event, submitting=submitting)
+    form = ProposalForm(request.POST, event=event, submitting=submitting, access_code=code)
     questions = proposal_questions(
         request.POST,
         request.FILES,
@@ -157,14 +183,19 @@ def proposal_create(request, event: str):
         speaker=request.user,
         submitting=submitting,
     )
-    if not event.cfp.is_open():
+    if not access.form_is_open(event.cfp, code):
         # The deadline may pass while someone types: refuse, but give the text back.
         messages.error(request, f"{_('The call for papers is not open.')} {KEEP_A_COPY}")
     elif all([form.is_valid(), questions.is_valid()]):
         try:
             with transaction.atomic():
                 proposal = services.proposal_create(
-                    event=event, by=request.user, values=form.values(), submit=False, token=token
+                    event=event,
+                    by=request.user,
+                    values=form.values(),
+                    submit=False,
+                    token=token,
+                    access_code=code,
                 )
                 _save_answers(proposal, request.user, questions)
         except AlreadyCreated as exc:
@@ -175,7 +206,7 @@ def proposal_create(request, event: str):
             return _after_save(request, proposal, submitting)
     else:
         messages.error(request, NOT_SAVED)
-    return _form_page(request, form, event, questions=questions)
+    return _form_page(request, form, event, questions=questions, access_code=code)
 
 
 def _save_answers(proposal: Proposal, speaker, questions: ProposalQuestions) -> None:
@@ -287,6 +318,7 @@ def proposal_detail(request, event: str, code: str):
         "invitations": invitations,
         "invitation_form": InvitationForm(),
         "editable": proposal.is_editable(),
+        "fields": event_fields(proposal.event),
         "transitions": proposal.speaker_history(proposal.transitions.select_related("by__profile")),
         "answers": answers.proposal_answers(
             [proposal],

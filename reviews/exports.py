@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from cfp import answers, exports, tags
 from cfp.enums import QuestionTarget
 from cfp.exports import Column
+from cfp.fields import not_asked
 from cfp.models import Event, Proposal
 from reviews import questions as reviewer_questions
 from reviews import selectors
@@ -203,12 +204,25 @@ class ReviewExport:
                     *self._answer_cells(proposal),
                 ]
 
+    def _csv(
+        self, columns: list[Column], rows: Iterator[list[Any]], *, review_answers: bool = False
+    ) -> Iterator[bytes]:
+        """The columns, with the reviewers' answers after "reviewed at" (one row per review)
+        and the proposal's answers at the end; without the columns of the fields the event
+        does not ask (cfp.fields)."""
+        names = [column.name for column in columns]
+        hidden = set(range(len(names))) - set(exports.asked_columns(columns, self.event))
+        asked = [question.question for question in self.review_questions] if review_answers else []
+        at = names.index("reviewed at") + 1 if review_answers else len(names)
+        header = names[:at] + asked + names[at:] + self._answer_header()
+        dropped = {i if i < at else i + len(asked) for i in hidden}
+        keep = [i for i in range(len(header)) if i not in dropped]
+        return exports.csv_chunks(
+            exports.kept(header, keep), (exports.kept(row, keep) for row in rows)
+        )
+
     def reviews_csv(self) -> Iterator[bytes]:
-        header = [column.name for column in review_columns(self.criteria)]
-        # The reviewers' answers go with each review, before the proposal's figures.
-        at = header.index("reviewed at") + 1
-        header[at:at] = [question.question for question in self.review_questions]
-        return exports.csv_chunks(header + self._answer_header(), self.review_rows())
+        return self._csv(review_columns(self.criteria), self.review_rows(), review_answers=True)
 
     # --- one row per proposal ---------------------------------------------------------------
 
@@ -230,8 +244,7 @@ class ReviewExport:
             ]
 
     def proposals_csv(self) -> Iterator[bytes]:
-        header = [column.name for column in proposal_columns(self.criteria)]
-        return exports.csv_chunks(header + self._answer_header(), self.proposal_rows())
+        return self._csv(proposal_columns(self.criteria), self.proposal_rows())
 
     # --- JSON -------------------------------------------------------------------------------
 
@@ -298,9 +311,9 @@ class ReviewExport:
                 for c in self.criteria
             ],
         }
-        return exports.json_chunks(
-            head, "proposals", (self.proposal_json(p) for p in self._chunked())
-        )
+        hidden = not_asked(self.event)
+        items = (exports.without_unasked(self.proposal_json(p), hidden) for p in self._chunked())
+        return exports.json_chunks(head, "proposals", items)
 
 
 FORMATS = {

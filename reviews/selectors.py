@@ -165,7 +165,8 @@ def review_queue(user, event: Event | None = None, *, teams=None) -> QuerySet[Pr
     """The reviewer's queue with their own score and each proposal's review count."""
     return (
         reviewable_proposals(user, event, teams=teams)
-        .select_related("event", "submission_type", "track")
+        # The event's CfP says which fields the review page shows (cfp.fields).
+        .select_related("event", "event__cfp", "submission_type", "track")
         .annotate(own_score=own_score(user), review_count=review_count())
     )
 

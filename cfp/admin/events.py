@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cfp.admin import exports, schedule
+from cfp.admin import exports, form_fields, schedule
 from cfp.admin.base import (
     EventChildInlineMixin,
     EventTimezoneMixin,
@@ -18,6 +18,8 @@ from cfp.models import CfP, Event, Room, SubmissionType, Track
 
 class CfPInline(EventChildInlineMixin, admin.StackedInline):
     model = CfP
+    # The form's fields and the abstract's limits have their own page (form_fields.py).
+    exclude = ["field_settings", "abstract_min_length", "abstract_max_length"]
     verbose_name_plural = "call for papers (dates and times in the event's time zone)"
 
     def has_delete_permission(self, request, obj=None):
@@ -109,6 +111,7 @@ class EventAdmin(EventTimezoneMixin, OrganizerScopedAdmin):
     def get_urls(self):
         return [
             *exports.urls(self),  # the event's Exports page
+            *form_fields.urls(self),  # the event's Form fields page
             *schedule.schedule_urls(self),  # the event's Schedule page
             *super().get_urls(),
         ]

@@ -72,7 +72,8 @@ def organized_event(request, object_id: str) -> Event:
     """The event, if the user organizes it: 403 for who organizes nothing, else 404."""
     if not request.user.has_perm("cfp.organize_event"):
         raise PermissionDenied
-    event = Event.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+    events = Event.objects.select_related("cfp")  # the fields it asks shape its files
+    event = events.filter(pk=object_id).first() if object_id.isdigit() else None
     if event is None or not request.user.has_perm("cfp.organize_event", event):
         raise Http404("You organize no such event.")
     return event
@@ -131,9 +132,9 @@ def exports_page(model_admin, request, object_id: str, form: TalkFilterForm | No
             "accepted": counts.get(ProposalState.ACCEPTED, 0),
             "confirmed": counts.get(ProposalState.CONFIRMED, 0),
             # What each file's columns hold, from the definitions the exporters write.
-            "talk_columns": exports.TALK_COLUMN_SPECS
+            "talk_columns": exports.event_columns(exports.TALK_COLUMN_SPECS, event)
             + exports.answer_columns(event, QuestionTarget.PROPOSAL),
-            "speaker_columns": exports.SPEAKER_COLUMN_SPECS
+            "speaker_columns": exports.event_columns(exports.SPEAKER_COLUMN_SPECS, event)
             + exports.answer_columns(event, QuestionTarget.SPEAKER),
         },
         status=400 if form.is_bound and not form.is_valid() else 200,
@@ -165,7 +166,7 @@ def _selected(modeladmin, request, queryset) -> tuple[Event, QuerySet[Proposal]]
         )
         return None
     proposals = exports.for_export(Proposal.objects.filter(pk__in=queryset.order_by().values("pk")))
-    return Event.objects.get(pk=event_ids[0]), proposals
+    return Event.objects.select_related("cfp").get(pk=event_ids[0]), proposals
 
 
 @admin.action(description="Export selected proposals as CSV")

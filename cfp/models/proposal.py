@@ -18,6 +18,7 @@ from cfp.enums import (
     MessageState,
     ProposalState,
 )
+from cfp.fields import event_fields
 from cfp.models.event import Event, SubmissionType, Track
 from speakers.validators import validate_clean_text, validate_no_markup, validate_one_line_text
 
@@ -239,9 +240,15 @@ class Proposal(models.Model):
     # --- the deadline -----------------------------------------------------------------
 
     def edit_deadline(self) -> datetime:
+        """The CfP's deadline, or later: an organizer's extension, or the valid-until of the
+        access code the proposal was made with (read with it: select_related)."""
         deadline = self.event.cfp.deadline
         if self.deadline_extension and self.deadline_extension > deadline:
-            return self.deadline_extension
+            deadline = self.deadline_extension
+        if self.access_code_id is not None:
+            until = self.access_code.valid_until
+            if until is not None and until > deadline:
+                deadline = until
         return deadline
 
     def is_editable(self, now: datetime | None = None) -> bool:
@@ -250,20 +257,39 @@ class Proposal(models.Model):
         return self.state in EDITABLE_STATES and now < self.edit_deadline()
 
     def missing_for_submission(self) -> list[str]:
-        """The labels of required fields that a draft still lacks."""
+        """The labels of required fields that a draft still lacks: the title and abstract,
+        and the fields the event's form requires (cfp.fields)."""
+        fields = event_fields(self.event)
         missing = []
         if not self.title.strip():
-            missing.append("Title")
-        if self.submission_type_id is None:
-            missing.append("Submission type")
-        if self.track_id is None and self.event.tracks.exists():
-            missing.append("Category")
-        if not self.experience_level:
-            missing.append("Experience level")
-        if not self.abstract.strip():
-            missing.append("Abstract")
+            missing.append(_("Title"))
+        if fields["submission_type"].required and self.submission_type_id is None:
+            missing.append(fields["submission_type"].label)
+        if fields["track"].required and self.track_id is None and self._has_tracks_to_choose():
+            missing.append(fields["track"].label)
+        if fields["experience_level"].required and not self.experience_level:
+            missing.append(fields["experience_level"].label)
+        abstract = self.abstract.strip()
+        shortest = self.event.cfp.abstract_min_length
+        if not abstract:
+            missing.append(_("Abstract"))
+        elif len(abstract) < shortest:
+            missing.append(
+                _("Abstract (at least %(count)s characters; it has %(length)s)")
+                % {"count": shortest, "length": len(abstract)}
+            )
+        for name in ("audience", "benefits", "technical_requirements", "notes"):
+            if fields[name].required and not getattr(self, name).strip():
+                missing.append(fields[name].label)
         missing.extend(q.question for q in self.event.questions.unanswered_for(self))
         return missing
+
+    def _has_tracks_to_choose(self) -> bool:
+        """Whether the form offered this proposal a track: a public one, or one its code opens."""
+        offered = models.Q(requires_access_code=False)
+        if self.access_code_id is not None:
+            offered |= models.Q(access_codes=self.access_code_id)
+        return self.event.tracks.filter(offered).exists()
 
     # --- the lifecycle: the only code that changes `state` -------------------------------
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cfp.enums import ExperienceLevel
+from cfp.fields import not_asked
 from cfp.models import Event, PublishedSlot, ScheduleVersion
 from cfp.models.proposal import speakers_in_order
 from cfp.programme.schedule import (
@@ -157,17 +158,19 @@ def _public_links(text: str) -> tuple[Link, ...]:
     )
 
 
-def public_speaker(user: User) -> PublicSpeaker:
+def public_speaker(user: User, not_asked: frozenset[str] = frozenset()) -> PublicSpeaker:
+    """A speaker as the public sees them; what the event does not ask (`not_asked`: the
+    affiliation, photo or links) is left out."""
     profile = getattr(user, "profile", None)
     if profile is None:
         return PublicSpeaker(user.pk, "", "", "", "", ())
     return PublicSpeaker(
         pk=user.pk,
         name=profile.name.strip(),
-        affiliation=profile.affiliation,
+        affiliation="" if "affiliation" in not_asked else profile.affiliation,
         biography=profile.biography,
-        photo_url=profile.photo.url if profile.photo else "",
-        links=_public_links(profile.links),
+        photo_url=profile.photo.url if profile.photo and "photo" not in not_asked else "",
+        links=() if "links" in not_asked else _public_links(profile.links),
     )
 
 
@@ -182,22 +185,25 @@ def _levels(level: str) -> tuple[str, str]:
 
 
 def _public_talk(row: PublishedSlot, event: Event) -> PublicTalk:
+    """A talk as the public sees it, without the fields its event does not ask."""
     proposal = row.proposal
-    track = proposal.track
-    level, level_phrase = _levels(proposal.experience_level)
+    hidden = not_asked(event)
+    track = None if "track" in hidden else proposal.track
+    kind = None if "submission_type" in hidden else proposal.submission_type
+    level, level_phrase = _levels("" if "experience_level" in hidden else proposal.experience_level)
     slides_url = proposal.slides_url if proposal.slides_url.startswith(SAFE_LINK_SCHEMES) else ""
     return PublicTalk(
         pk=proposal.pk,
         code=proposal.code,
         title=proposal.title,
-        submission_type=proposal.submission_type.name if proposal.submission_type else "",
+        submission_type=kind.name if kind else "",
         experience_level=level,
         level_phrase=level_phrase,
         track=track.name if track else "",
         # Talks without a track come after every track.
         track_order=(track.position, track.name) if track else (1 << 16, ""),
         abstract=proposal.abstract,
-        speakers=tuple(public_speaker(user) for user in proposal.speakers.all()),
+        speakers=tuple(public_speaker(user, hidden) for user in proposal.speakers.all()),
         room=row.room_name,
         room_id=row.room_id,
         room_position=row.room_position,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from cfp import answers, selectors, slides
+from cfp.fields import event_fields
 from cfp.forms import SlidesForm
 from cfp.models import Event, Proposal
 from cfp.programme import feeds, published
@@ -26,7 +27,8 @@ from cfp.services import ActionRefused
 
 
 def _public_event(slug: str) -> Event:
-    return get_object_or_404(Event.objects.public(), slug=slug)
+    # With its CfP: the fields it asks decide what the pages show (cfp.fields).
+    return get_object_or_404(Event.objects.public().select_related("cfp"), slug=slug)
 
 
 def _zone_label(event: Event, prog: published.Programme) -> str:
@@ -48,6 +50,7 @@ def _programme_context(event: Event, **more) -> dict:
     version = published.current_version(event)
     return {
         "event": event,
+        "fields": event_fields(event),
         "programme": prog,
         "zone": SimpleLazyObject(lambda: _zone_label(event, prog)),
         "version_key": version.pk if version else 0,
@@ -74,12 +77,14 @@ def talk_detail(request, event: str, code: str):
     if found is None:
         raise Http404("No such talk in the programme.")
     version, talk = found
+    fields = event_fields(event)
     context = {
         "event": event,
         "version": version,
         "talk": talk,
+        "fields": fields,
         # An event without tracks has no "Category" to give, so the page does not ask.
-        "has_tracks": bool(talk.track) or event.tracks.exists(),
+        "has_tracks": fields["track"].asked and (bool(talk.track) or event.tracks.exists()),
         "zone": _zone_label(event, published.Programme(event, version, [talk])),
         "answers": answers.proposal_answers(
             [talk], answers.PUBLISHED, event=event, with_speakers=False

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from cfp import answers, tags
 from cfp.enums import ExperienceLevel
+from cfp.fields import event_fields
 from cfp.models import Answer, Proposal
 from reviews import questions as reviewer_questions
 from reviews import selectors, services
@@ -394,6 +395,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             "proposal": proposal,
             "event": proposal.event,
             "blind": blind,
+            "fields": event_fields(proposal.event),
             "speakers": speakers,
             "tags": tags.badges(proposal.tags.filter(visible_to_reviewers=True).order_by("name")),
             "form": form,

@@ -3,6 +3,7 @@ reach up to the reviews app where code may not)."""
 
 from django import template
 
+from cfp.exports import event_columns
 from reviews import exports, selectors
 
 register = template.Library()
@@ -14,6 +15,6 @@ def review_export_columns(event) -> dict[str, list[exports.Column]]:
     # The event's criteria as the files will name them.
     criteria = selectors.criteria_for(event)
     return {
-        "reviews": exports.review_columns(criteria),
-        "proposals": exports.proposal_columns(criteria),
+        "reviews": event_columns(exports.review_columns(criteria), event),
+        "proposals": event_columns(exports.proposal_columns(criteria), event),
     }

@@ -40,7 +40,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, event: str, fmt: str, per_speaker: bool, state: str | None, **opts):
-        found = Event.objects.filter(slug=event).first()
+        found = Event.objects.select_related("cfp").filter(slug=event).first()
         if found is None:
             known = ", ".join(Event.objects.order_by("slug").values_list("slug", flat=True)[:20])
             raise CommandError(

@@ -45,6 +45,21 @@ class OptionFormSet(BaseInlineFormSet):
         ]
         if not kept:
             raise ValidationError(_("A choice question needs at least one choice."))
+        dropped = [
+            f.instance.pk
+            for f in self.forms
+            if f.cleaned_data.get("DELETE", False) and f.instance.pk is not None
+        ]
+        chosen = QuestionOption.objects.filter(pk__in=dropped, answers__isnull=False).distinct()
+        if chosen.exists():
+            names = ", ".join(f"“{option.text}”" for option in chosen)
+            raise ValidationError(
+                _(
+                    "%(choices)s cannot be deleted: speakers chose them, and their answers "
+                    "would change. Rename a choice instead, or retire the question."
+                )
+                % {"choices": names}
+            )
 
 
 class QuestionOptionInline(EventChildInlineMixin, admin.StackedInline):

@@ -4,6 +4,7 @@ speakers can speak."""
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
@@ -75,7 +76,10 @@ class AccessCode(models.Model):
         verbose_name = _("access code")
         verbose_name_plural = _("access codes")
         constraints = [
-            models.UniqueConstraint(fields=["event", "code"], name="accesscode_unique_per_event")
+            # Codes are typed from emails and letters: "Keynote" and "keynote" are one code.
+            models.UniqueConstraint(
+                "event", Lower("code"), name="accesscode_unique_per_event_any_case"
+            )
         ]
 
     def __str__(self) -> str:

@@ -338,6 +338,15 @@ def test_code_is_unique_per_event_whatever_the_case(client, event, organizer):
     assert AccessCode.objects.count() == 1
 
 
+def test_the_database_keeps_codes_unique_in_any_case(event):
+    from django.db import IntegrityError, transaction
+
+    code_for(event, code="SPONSOR-27")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AccessCode.objects.create(event=event, code="sponsor-27")
+    AccessCode.objects.create(event=EventFactory(), code="sponsor-27")  # another event's
+
+
 def test_code_cannot_open_another_events_track(client, event, organizer):
     foreign = TrackFactory(event=EventFactory(organizers=[organizer]), name="Elsewhere")
     client.force_login(organizer)

@@ -287,3 +287,30 @@ def test_the_question_list_counts_with_a_fixed_number_of_queries(staff, own_even
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1], counts
     assert counts[1] <= 25
+
+
+def test_a_chosen_choice_cannot_be_deleted_and_nothing_changes(staff, own_event):
+    q = question(own_event, QuestionKind.CHOICE, text="T-shirt size?", options=["S", "M", "L"])
+    small, medium, large = q.options.all()
+    answer = Answer.objects.create(
+        question=q, proposal=ProposalFactory(event=own_event, state=ProposalState.SUBMITTED)
+    )
+    answer.options.add(medium)
+    data = _form_data(staff, _change_url(q))
+    data["options-1-DELETE"] = "on"  # M, chosen
+    data["options-2-DELETE"] = "on"  # L, never chosen
+    data["question"] = "Shirt size?"
+
+    response = staff.post(_change_url(q), data)
+
+    assert "“M” cannot be deleted: speakers chose them" in page(response)
+    q.refresh_from_db()
+    assert q.question == "T-shirt size?"
+    assert [o.text for o in q.options.all()] == ["S", "M", "L"]
+    assert list(answer.options.all()) == [medium]
+
+    data["options-1-DELETE"] = ""
+    response = staff.post(_change_url(q), data)
+
+    assert response.status_code == 302, form_errors(response)
+    assert [o.text for o in q.options.all()] == ["S", "M"]

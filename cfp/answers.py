@@ -260,8 +260,9 @@ def _attach_options(answers: QuerySet[Answer]) -> list[Answer]:
     prefetch would skip its query when no answer was found, and counts must not vary)."""
     found = list(answers)
     chosen: dict[int, list[QuestionOption]] = defaultdict(list)
+    # The ids found, not the answers' query again: that query may be costly to run twice.
     through = Answer.options.through.objects.filter(
-        answer_id__in=answers.order_by().values("pk")
+        answer_id__in=[answer.pk for answer in found] or [0]
     ).select_related("questionoption")
     for row in through:
         chosen[row.answer_id].append(row.questionoption)
@@ -311,21 +312,15 @@ def proposal_answers(
     speakers_of: dict[int, list] = defaultdict(list)
     for row in speaker_rows:
         speakers_of[row.proposal_id].append(row.user)
-    speaker_filter = Q(
-        speaker_id__in=ProposalSpeaker.objects.filter(proposal_id__in=ids).values("user_id")
-    )
+    # Both conditions on the answer's own columns, so that the database reads each from its
+    # index (an OR across the question's columns would read every answer of the table).
+    speaker_ids = [row.user_id for row in speaker_rows]
     if viewer.role == SPEAKER:
-        speaker_filter = Q(speaker_id=viewer.user_id)
-    if not with_speakers:
-        speaker_filter = Q(pk__in=[])
+        speaker_ids = [viewer.user_id] if with_speakers else []
     rows = _attach_options(
         _ordered(
-            Answer.objects.filter(visible(viewer)).filter(
-                Q(proposal_id__in=ids)
-                | (
-                    Q(question__event=event, question__target=QuestionTarget.SPEAKER)
-                    & speaker_filter
-                )
+            Answer.objects.filter(visible(viewer), question__event=event).filter(
+                Q(proposal_id__in=ids) | Q(speaker_id__in=speaker_ids)
             )
         )
     )

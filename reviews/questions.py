@@ -38,17 +38,25 @@ def reviewer_questions(event: Event) -> list[Question]:
 
 
 def own_answers(review: Review | None) -> dict[int, ReviewAnswer]:
-    """A review's answers by question, with their options: two queries (none without a
-    review)."""
+    """A review's answers by question, each with its chosen option ids in `chosen_ids`: one
+    query (a row per chosen option), none without a review."""
     if review is None:
         return {}
-    rows = list(ReviewAnswer.objects.filter(review=review))
-    chosen = defaultdict(list)
-    for row in ReviewAnswer.options.through.objects.filter(reviewanswer__review=review):
-        chosen[row.reviewanswer_id].append(row.questionoption_id)
-    for row in rows:
-        row.chosen_ids = chosen[row.pk]
-    return {row.question_id: row for row in rows}
+    found: dict[int, ReviewAnswer] = {}
+    rows = (
+        ReviewAnswer.objects.filter(review=review)
+        .order_by("pk")
+        .values_list("pk", "question_id", "value", "options")
+    )
+    for pk, question_id, value, option_id in rows:
+        answer = found.get(question_id)
+        if answer is None:
+            answer = ReviewAnswer(pk=pk, review=review, question_id=question_id, value=value)
+            answer.chosen_ids = []
+            found[question_id] = answer
+        if option_id is not None:
+            answer.chosen_ids.append(option_id)
+    return found
 
 
 def field_name(question: Question) -> str:
@@ -102,27 +110,45 @@ class ShownReviewAnswer:
 
 def review_answers(reviews: list[Review], event: Event) -> dict[int, list[ShownReviewAnswer]]:
     """The answers of some reviews to the event's reviewer questions, as people read them:
-    two queries, whatever the number of reviews and questions."""
-    rows = list(
+    one query (a row per chosen option), whatever the number of reviews and questions."""
+    rows = (
         ReviewAnswer.objects.filter(review_id__in=[r.pk for r in reviews] or [0])
-        .select_related("question")
-        .order_by("question__position", "question_id")
+        .order_by("question__position", "question_id", "options__position", "options__pk")
+        .values_list(
+            "pk",
+            "review_id",
+            "question_id",
+            "value",
+            "options",
+            "options__text",
+            "options__position",
+            "question__question",
+            "question__kind",
+            "question__active",
+        )
     )
-    chosen = defaultdict(list)
-    through = ReviewAnswer.options.through.objects.filter(
-        reviewanswer__review_id__in=[r.pk for r in reviews] or [0]
-    ).select_related("questionoption")
-    for row in through:
-        chosen[row.reviewanswer_id].append(row.questionoption)
+    questions: dict[int, Question] = {}
+    found: dict[tuple[int, int], ReviewAnswer] = {}
+    for pk, review_id, question_id, value, option_id, text, place, asked, kind, active in rows:
+        question = questions.setdefault(
+            question_id, Question(pk=question_id, question=asked, kind=kind, active=active)
+        )
+        answer = found.get((review_id, question_id))
+        if answer is None:
+            answer = ReviewAnswer(pk=pk, review_id=review_id, question=question, value=value)
+            answer.chosen_options = []
+            found[(review_id, question_id)] = answer
+        if option_id is not None:
+            answer.chosen_options.append(QuestionOption(pk=option_id, text=text, position=place))
     shown: dict[int, list[ShownReviewAnswer]] = defaultdict(list)
-    for row in rows:
-        row.chosen_options = chosen.get(row.pk, [])
-        shown[row.review_id].append(
+    for (review_id, question_id), answer in found.items():
+        question = questions[question_id]
+        shown[review_id].append(
             ShownReviewAnswer(
-                question_id=row.question_id,
-                question=row.question.question,
-                text=answers.display_value(row, row.question, event),
-                retired=not row.question.active,
+                question_id=question_id,
+                question=question.question,
+                text=answers.display_value(answer, question, event),
+                retired=not question.active,
             )
         )
     return shown

@@ -185,7 +185,11 @@ class Proposal(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["event", "state"])]
+        indexes = [
+            models.Index(fields=["event", "state"]),
+            # The organizers' list, newest first: its first page without sorting the event.
+            models.Index(fields=["event", "-created_at", "-id"], name="proposal_event_newest"),
+        ]
 
     def __str__(self) -> str:
         return self.title

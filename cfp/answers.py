@@ -122,14 +122,18 @@ def visible(viewer: Viewer, prefix: str = "question__") -> Q:
 # --- how an answer reads ------------------------------------------------------------------
 
 
+def plain_number(value) -> str:
+    """A decimal as people write it, and as answers store it: "42", "3.5" (not "42.0000"
+    nor "4.2E+1")."""
+    return format(Decimal(value).normalize(), "f")
+
+
 def format_number(value: str) -> str:
-    """ "42.000" → "42", "3.50" → "3.5"; anything that is not a number as it is."""
+    """A stored number as people read it; anything that is not a number as it is."""
     try:
-        number = Decimal(value)
+        return plain_number(value)
     except InvalidOperation:
         return value
-    text = f"{number:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def parse_date(value: str) -> date | None:

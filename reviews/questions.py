@@ -37,26 +37,48 @@ def reviewer_questions(event: Event) -> list[Question]:
     return questions
 
 
+def _read(review_ids: list[int]) -> dict[tuple[int, int], ReviewAnswer]:
+    """The answers of these reviews by (review id, question id), each with its `question`
+    (text, kind, active: enough to show it) and `chosen_options`: one query, a row per
+    chosen option, whatever the numbers."""
+    rows = (
+        ReviewAnswer.objects.filter(review_id__in=review_ids or [0])
+        .order_by("question__position", "question_id", "options__position", "options__pk")
+        .values_list(
+            "pk",
+            "review_id",
+            "question_id",
+            "value",
+            "options",
+            "options__text",
+            "options__position",
+            "question__question",
+            "question__kind",
+            "question__active",
+        )
+    )
+    questions: dict[int, Question] = {}
+    found: dict[tuple[int, int], ReviewAnswer] = {}
+    for pk, review_id, question_id, value, option_id, text, place, asked, kind, active in rows:
+        answer = found.get((review_id, question_id))
+        if answer is None:
+            question = questions.setdefault(
+                question_id, Question(pk=question_id, question=asked, kind=kind, active=active)
+            )
+            answer = ReviewAnswer(pk=pk, review_id=review_id, question=question, value=value)
+            answer.chosen_options = []
+            found[(review_id, question_id)] = answer
+        if option_id is not None:
+            answer.chosen_options.append(QuestionOption(pk=option_id, text=text, position=place))
+    return found
+
+
 def own_answers(review: Review | None) -> dict[int, ReviewAnswer]:
-    """A review's answers by question, each with its chosen option ids in `chosen_ids`: one
-    query (a row per chosen option), none without a review."""
+    """A review's answers by question, with their chosen options: one query, none without a
+    review."""
     if review is None:
         return {}
-    found: dict[int, ReviewAnswer] = {}
-    rows = (
-        ReviewAnswer.objects.filter(review=review)
-        .order_by("pk")
-        .values_list("pk", "question_id", "value", "options")
-    )
-    for pk, question_id, value, option_id in rows:
-        answer = found.get(question_id)
-        if answer is None:
-            answer = ReviewAnswer(pk=pk, review=review, question_id=question_id, value=value)
-            answer.chosen_ids = []
-            found[question_id] = answer
-        if option_id is not None:
-            answer.chosen_ids.append(option_id)
-    return found
+    return {question_id: answer for (_, question_id), answer in _read([review.pk]).items()}
 
 
 def field_name(question: Question) -> str:
@@ -90,7 +112,7 @@ def initial(question: Question, answer: ReviewAnswer | None, event: Event):
         return None
     kind = question.kind
     if kind in CHOICE_KINDS:
-        chosen = [str(pk) for pk in answer.chosen_ids]
+        chosen = [str(option.pk) for option in answer.chosen_options]
         if kind == QuestionKind.MULTIPLE_CHOICE:
             return chosen
         return chosen[0] if chosen else None
@@ -111,38 +133,10 @@ class ShownReviewAnswer:
 def review_answers(reviews: list[Review], event: Event) -> dict[int, list[ShownReviewAnswer]]:
     """The answers of some reviews to the event's reviewer questions, as people read them:
     one query (a row per chosen option), whatever the number of reviews and questions."""
-    rows = (
-        ReviewAnswer.objects.filter(review_id__in=[r.pk for r in reviews] or [0])
-        .order_by("question__position", "question_id", "options__position", "options__pk")
-        .values_list(
-            "pk",
-            "review_id",
-            "question_id",
-            "value",
-            "options",
-            "options__text",
-            "options__position",
-            "question__question",
-            "question__kind",
-            "question__active",
-        )
-    )
-    questions: dict[int, Question] = {}
-    found: dict[tuple[int, int], ReviewAnswer] = {}
-    for pk, review_id, question_id, value, option_id, text, place, asked, kind, active in rows:
-        question = questions.setdefault(
-            question_id, Question(pk=question_id, question=asked, kind=kind, active=active)
-        )
-        answer = found.get((review_id, question_id))
-        if answer is None:
-            answer = ReviewAnswer(pk=pk, review_id=review_id, question=question, value=value)
-            answer.chosen_options = []
-            found[(review_id, question_id)] = answer
-        if option_id is not None:
-            answer.chosen_options.append(QuestionOption(pk=option_id, text=text, position=place))
+    found = _read([review.pk for review in reviews])
     shown: dict[int, list[ShownReviewAnswer]] = defaultdict(list)
     for (review_id, question_id), answer in found.items():
-        question = questions[question_id]
+        question = answer.question
         shown[review_id].append(
             ShownReviewAnswer(
                 question_id=question_id,
@@ -189,28 +183,9 @@ def attach_review_answers(proposals: list, questions: list[Question]) -> None:
     by_pk = {question.pk: question for question in questions}
     reviews = {review.pk: review for p in proposals for review in p.reviews.all()}
     found: dict[int, dict[int, ReviewAnswer]] = defaultdict(dict)
-    rows = (
-        ReviewAnswer.objects.filter(review_id__in=list(reviews) or [0])
-        .order_by()
-        .values_list(
-            "pk",
-            "review_id",
-            "question_id",
-            "value",
-            "options",
-            "options__text",
-            "options__position",
-        )
-    )
-    for pk, review_id, question_id, value, option_id, text, position in rows:
-        if question_id not in by_pk:
-            continue
-        answer = found[review_id].get(question_id)
-        if answer is None:
-            answer = ReviewAnswer(pk=pk, question=by_pk[question_id], value=value)
-            answer.chosen_options = []
+    for (review_id, question_id), answer in _read(list(reviews)).items():
+        if question_id in by_pk:
+            answer.question = by_pk[question_id]
             found[review_id][question_id] = answer
-        if option_id is not None:
-            answer.chosen_options.append(QuestionOption(pk=option_id, text=text, position=position))
     for pk, review in reviews.items():
         review.export_answers = found.get(pk, {})

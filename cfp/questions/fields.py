@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cfp.answers import plain_number
 from cfp.enums import CHOICE_KINDS, QuestionKind
 from cfp.forms import count_characters_live
 from cfp.models.questions import ANSWER_MAX, FILE_TYPES, Answer, Question
@@ -24,11 +25,6 @@ URL_MAX = 500
 
 
 YES, NO = "yes", "no"
-
-
-def plain_number(value) -> str:
-    """A decimal as people write it: "42", "3.5" (not "42.0000" nor "4.2E+1")."""
-    return format(Decimal(value).normalize(), "f")
 
 
 class EventDateTimeField(forms.DateTimeField):

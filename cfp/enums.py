@@ -78,6 +78,8 @@ class MessageKind(models.TextChoices):
     CONFIRMATION_REMINDER = "confirmation_reminder", "Confirmation reminder"
     REVIEW_REMINDER = "review_reminder", "Review reminder"
     SCHEDULE_CHANGED = "schedule_changed", "Schedule changed"
+    SLIDES_REMINDER = "slides_reminder", _("Slides reminder")
+    GROUP = "group", _("Email to a group")
     ACCOUNT = "account", "Account (sign-up, password)"
 
 

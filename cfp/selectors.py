@@ -7,9 +7,19 @@ read here, from the outbox, and handed to the proposal as two values: `decision_
 (one of them has been released to the speakers).
 """
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
-from cfp.enums import DECISION_KINDS, MessageState
+from cfp.enums import DECIDED_STATES, DECISION_KINDS, MessageState, ProposalState
 from cfp.models import Message, Proposal
 from cfp.models.proposal import speakers_in_order
 
@@ -73,3 +83,24 @@ def decision_mail(proposal: Proposal) -> tuple[str | None, bool]:
         )
         proposal.decision_mail_state, proposal.decision_mail_released = row or (None, False)
     return proposal.decision_mail_state, proposal.decision_mail_released
+
+
+def in_speaker_state(queryset: QuerySet[Proposal], state: str) -> QuerySet[Proposal]:
+    """The proposals whose speakers know them to be in `state` (Proposal.speaker_state): a
+    decision whose email is still a draft reads "submitted", in the same query."""
+    if state not in DECIDED_STATES and state != ProposalState.SUBMITTED:
+        return queryset.filter(state=state)
+    unannounced = Q(
+        state__in=DECIDED_STATES,
+        decision_mail_released=False,
+        decision_mail_state=MessageState.DRAFT,
+    )
+    if state == ProposalState.SUBMITTED:
+        return with_decision_mail(queryset).filter(Q(state=state) | unannounced)
+    not_draft = [s for s in MessageState if s != MessageState.DRAFT]
+    announced = (
+        Q(decision_mail_released=True)
+        | Q(decision_mail_state__isnull=True)
+        | Q(decision_mail_state__in=not_draft)
+    )
+    return with_decision_mail(queryset).filter(Q(state=state) & announced)

@@ -5,18 +5,29 @@ A PDF must start like one, open in pypdf without a password, have at least one p
 hold no script (JavaScript, or an action that starts a program); anything else (a renamed
 image, an HTML page, an empty or oversized file) is refused with a message that says why,
 and nothing changes. The site serves the PDFs as downloads (config.media) in any case.
+
+Speakers of confirmed talks without slides get one reminder each, a number of days before the
+event that its organizers choose (CfP.slides_reminder_days); the outbox's unique constraint
+and the lock on the talk keep it to one per speaker and talk, however often beat runs.
 """
+
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
-from cfp.enums import ACCEPTED_STATES
-from cfp.models import Proposal
+from cfp.enums import ACCEPTED_STATES, MessageKind, ProposalState
+from cfp.mail import emails, outbox, texts
+from cfp.models import Event, Message, Proposal, ProposalSpeaker
 from cfp.services import ActionRefused
 from speakers.models import User
 
@@ -185,3 +196,95 @@ def slides_remove(*, proposal: Proposal, by: User) -> Proposal:
     if old:
         _delete_after_commit(old.name, old.storage)
     return proposal
+
+
+# --- reminding speakers of confirmed talks without slides -----------------------------------
+
+
+def slides_reminder_due(event: Event, now: datetime) -> bool:
+    """Whether the event's slides reminders are due: from `slides_reminder_days` before its
+    first day until its last day, as dates in the event's time zone (empty: never)."""
+    days = event.cfp.slides_reminder_days
+    if days is None:
+        return False
+    today = timezone.localdate(now, event.tz)
+    return event.start_date - timedelta(days=days) <= today <= event.end_date
+
+
+def _has_no_slides() -> Q:
+    return Q(state=ProposalState.CONFIRMED, slides="", slides_url="")
+
+
+def _remind_slides(proposal_id: int) -> int:
+    """Queue a reminder to each speaker of the talk not reminded of it yet; returns how many."""
+    with transaction.atomic():
+        # The lock makes the check and the insert one step: a second run waits, then sees
+        # the reminders of the first (and the unique constraint would refuse a second one).
+        locked = Proposal.objects.select_for_update(of=("self",)).select_related(
+            "event__cfp", "access_code"
+        )
+        proposal = locked.filter(_has_no_slides(), pk=proposal_id).first()
+        if proposal is None:
+            return 0
+        reminded = set(
+            proposal.messages.filter(kind=MessageKind.SLIDES_REMINDER).values_list(
+                "user_id", flat=True
+            )
+        )
+        extra = {
+            "slides_url": emails.absolute(
+                reverse(
+                    "cfp:proposal_slides",
+                    kwargs={"event": proposal.event.slug, "code": proposal.code},
+                )
+            ),
+            "event_start": date_format(proposal.event.start_date, "DATE_FORMAT"),
+        }
+        queued = 0
+        for speaker in proposal.speakers_in_order():
+            if speaker.pk in reminded:
+                continue
+            values = {**emails.proposal_values(proposal, speaker), **extra}
+            subject, body = texts.render(MessageKind.SLIDES_REMINDER, values, proposal.event)
+            outbox.message_queue(
+                to=speaker.email,
+                subject=subject,
+                body=body,
+                kind=MessageKind.SLIDES_REMINDER,
+                event=proposal.event,
+                proposal=proposal,
+                user=speaker,
+            )
+            queued += 1
+        return queued
+
+
+def slides_reminders_send(*, now: datetime | None = None) -> int:
+    """Remind each speaker of a confirmed talk without slides (no PDF, no link) once, from the
+    event's `slides_reminder_days` before it (beat, hourly: each time zone's day starts at
+    its own hour). Returns how many reminders were queued; running it again queues none."""
+    now = now or timezone.now()
+    reminded = Message.objects.filter(
+        proposal_id=OuterRef("proposal_id"),
+        user_id=OuterRef("user_id"),
+        kind=MessageKind.SLIDES_REMINDER,
+    )
+    unreminded = ProposalSpeaker.objects.filter(proposal_id=OuterRef("pk")).exclude(
+        Exists(reminded)
+    )
+    candidates = (
+        Proposal.objects.filter(
+            _has_no_slides(),
+            Exists(unreminded),
+            event__cfp__slides_reminder_days__isnull=False,
+            # The earliest an event anywhere on Earth may still be on (dates, not moments).
+            event__end_date__gte=(now - timedelta(days=1)).date(),
+        )
+        .select_related("event__cfp")
+        .order_by("pk")
+    )
+    return sum(
+        _remind_slides(proposal.pk)
+        for proposal in candidates
+        if slides_reminder_due(proposal.event, now)
+    )

@@ -7,3 +7,11 @@ def send_confirmation_reminders() -> int:
     from cfp import decisions
 
     return decisions.confirmation_reminders_send()
+
+
+@shared_task(name="cfp.tasks.send_slides_reminders")
+def send_slides_reminders() -> int:
+    """Hourly (beat): remind speakers of confirmed talks without slides; once per speaker."""
+    from cfp import slides
+
+    return slides.slides_reminders_send()

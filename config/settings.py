@@ -282,6 +282,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cfp.tasks.send_confirmation_reminders",
         "schedule": crontab(hour=9, minute=0),
     },
+    # Speakers of confirmed talks without slides, once each; hourly, so that the reminder
+    # comes soon after midnight in each event's own time zone.
+    "send-slides-reminders": {
+        "task": "cfp.tasks.send_slides_reminders",
+        "schedule": crontab(minute=20),
+    },
 }
 
 EMAIL_URL = env_str("EMAIL_URL", "console:" if DEBUG else "smtp://127.0.0.1:25")

@@ -12,6 +12,10 @@ class ReviewsConfig(AppConfig):
         from cfp.models import Event
 
         post_save.connect(event_saved, sender=Event, dispatch_uid="reviews.event_defaults")
+        # The reviewers' group of cfp's email to groups.
+        from reviews import mail_groups
+
+        mail_groups.register()
 
 
 def event_saved(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:

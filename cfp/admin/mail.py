@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
@@ -61,6 +62,10 @@ def sample_values(event: Event) -> dict[str, str]:
         "reviewer_name": "Rita Reviewer",
         "unreviewed": "7",
         "review_url": emails.absolute(reverse("admin:reviews_reviewqueueitem_changelist")),
+        "slides_url": emails.absolute(
+            reverse("cfp:proposal_slides", kwargs={"event": event.slug, "code": "SAMPLE"})
+        ),
+        "event_start": date_format(event.start_date, "DATE_FORMAT"),
     }
 
 

@@ -62,6 +62,27 @@ class BatchFilter(admin.SimpleListFilter):
         return queryset
 
 
+class GroupEmailFilter(BatchFilter):
+    """The drafts and messages of one email to a group; reached from its page."""
+
+    title = _lazy("email to a group")
+    parameter_name = "group_email"
+
+    def lookups(self, request, model_admin):
+        value = self.value()
+        return (
+            [(value, _("Email to a group %(id)s") % {"id": value})]
+            if value and value.isdigit()
+            else []
+        )
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value:
+            return queryset.filter(group_email_id=value) if value.isdigit() else queryset.none()
+        return queryset
+
+
 def short_time(value) -> str:
     """Like "Nov 21, 14:05": a list of an event's emails spans months, not years."""
     return date_format(timezone.localtime(value), "M j, H:i") if value else "–"
@@ -97,7 +118,7 @@ def drafts_of(event: Event):
 class MessageAdmin(EventMailAdmin):
     form = DraftForm
     list_display = ["recipient", "subject_line", "state_label", "error", "times"]
-    list_filter = ["state", "kind", ("event", EventFilter), BatchFilter]
+    list_filter = ["state", "kind", ("event", EventFilter), BatchFilter, GroupEmailFilter]
     list_select_related = ["event"]
     search_fields = ["to", "subject"]
     search_help_text = "Searches recipients and subjects."

@@ -5,7 +5,7 @@ from django.contrib.admin.utils import unquote
 from django.utils.translation import gettext_lazy as _
 
 from cfp import answers, availability, tags
-from cfp.admin import exports
+from cfp.admin import exports, group_mail
 from cfp.admin.answer_filter import AnswerFilter
 from cfp.admin.base import EventChildInlineMixin, EventTimezoneMixin, OrganizerScopedAdmin
 from cfp.admin.tags import ProposalTagsMixin, TagFilter, add_tag, remove_tag
@@ -130,10 +130,22 @@ class ProposalAdmin(ProposalTagsMixin, EventTimezoneMixin, OrganizerScopedAdmin)
     ]
     inlines = [SpeakerInline, InvitationInline, TransitionInline]
     change_form_template = "admin/cfp/proposal/change_form.html"
-    actions = [exports.export_selected_csv, exports.export_selected_json, add_tag, remove_tag]
+    actions = [
+        exports.export_selected_csv,
+        exports.export_selected_json,
+        add_tag,
+        remove_tag,
+        "write_to_speakers",
+    ]
 
     def has_add_permission(self, request):
         return False  # Proposals come from speakers.
+
+    @admin.action(
+        description=_("Write to the speakers of the selected proposals"), permissions=["change"]
+    )
+    def write_to_speakers(self, request, queryset):
+        return group_mail.write_to_selection(self, request, queryset)
 
     @admin.display(description=_("when the speakers can speak"))
     def speaker_availability(self, obj):

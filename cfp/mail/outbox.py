@@ -267,6 +267,18 @@ def outbox_flush(*, now=None) -> dict[str, int]:
 # --- drafts: edited, then sent in batches --------------------------------------------------
 
 
+def drafts_create(messages: list[Message]) -> list[Message]:
+    """Store many drafts in a few INSERTs (an email to a group of thousands): each unsaved
+    Message gets its one-line subject, its HTML alternative and the draft state. Nothing is
+    delivered until an organizer sends them (batch_send)."""
+    for message in messages:
+        message.subject = " ".join(message.subject.split())
+        message.html = text_to_html(message.body)
+        message.state = MessageState.DRAFT
+        message.queued_at = None
+    return Message.objects.bulk_create(messages, batch_size=500)
+
+
 def draft_edit(*, message: Message, subject: str, body: str) -> bool:
     """Change a draft's text (and its HTML alternative); False if it is no longer a draft."""
     return bool(

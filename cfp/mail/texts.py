@@ -28,6 +28,7 @@ PLACEHOLDERS: dict[str, set[str]] = {
     MessageKind.CONFIRMATION_REMINDER: PROPOSAL | {"confirm_url"},
     MessageKind.REVIEW_REMINDER: COMMON | {"reviewer_name", "unreviewed", "review_url", "deadline"},
     MessageKind.SCHEDULE_CHANGED: PROPOSAL | {"talk_slot", "schedule_url", "schedule_version"},
+    MessageKind.SLIDES_REMINDER: PROPOSAL | {"slides_url", "event_start"},
 }
 
 DEFAULTS: dict[str, tuple[str, str]] = {
@@ -100,12 +101,25 @@ DEFAULTS: dict[str, tuple[str, str]] = {
         "The whole schedule: {schedule_url}\n\n"
         "The organizers of {event_name}\n",
     ),
+    MessageKind.SLIDES_REMINDER: (
+        "Your slides for {event_name}: {proposal_title}",
+        "Hello {speaker_name},\n\n"
+        "{event_name} starts on {event_start}, and we have no slides yet for "
+        "“{proposal_title}”. Please upload them as a PDF, or give a link to them, here:\n"
+        "{slides_url}\n\n"
+        "Thank you!\n"
+        "The organizers of {event_name}\n",
+    ),
 }
 
 
 def validate(text: str, kind: str) -> None:
     """Refuse placeholders that this kind of email does not know, and unbalanced braces."""
-    allowed = PLACEHOLDERS[kind]
+    validate_placeholders(text, PLACEHOLDERS[kind])
+
+
+def validate_placeholders(text: str, allowed: set[str] | frozenset[str]) -> None:
+    """Refuse placeholders other than `allowed`, and unbalanced braces."""
     unknown = sorted({name for name in PLACEHOLDER.findall(text) if name not in allowed})
     if unknown:
         names = ", ".join("{" + n + "}" for n in unknown)

@@ -1,6 +1,6 @@
 from cfp.models.event import CfP, Event, SubmissionType, Track
 from cfp.models.invitation import Invitation
-from cfp.models.mail import EmailTemplate, SendBatch
+from cfp.models.mail import EmailTemplate, GroupEmail, SendBatch
 from cfp.models.organizing import AccessCode, SpeakerAvailability, Tag
 from cfp.models.outbox import Message
 from cfp.models.proposal import (
@@ -22,6 +22,7 @@ __all__ = [
     "CfP",
     "EmailTemplate",
     "Event",
+    "GroupEmail",
     "Invitation",
     "Message",
     "Proposal",

@@ -107,6 +107,16 @@ class CfP(models.Model):
         default=7,
         help_text="Remind accepted speakers who have not confirmed after this many days. 0: never.",
     )
+    slides_reminder_days = models.PositiveSmallIntegerField(
+        _("slides reminder (days before the event)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(365)],
+        help_text=_(
+            "Remind the speakers of confirmed talks without slides this many days before the "
+            "event starts (in its time zone), once. Empty: never."
+        ),
+    )
     intro = models.TextField(
         "introduction",
         blank=True,

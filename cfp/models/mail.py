@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cfp.enums import MessageKind
 from cfp.models.event import Event
@@ -42,3 +43,28 @@ class SendBatch(models.Model):
 
     def __str__(self) -> str:
         return f"Batch {self.pk} of {self.event} ({self.total} messages)"
+
+
+class GroupEmail(models.Model):
+    """An organizer's email to a group of an event's people (cfp.mail.groups): written once,
+    stored as one draft per recipient, sent as a batch. The form's one-time token makes a
+    second submit of the same form find this row instead of writing the drafts again."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="group_emails")
+    group = models.CharField(_("group"), max_length=40)
+    recipients = models.CharField(_("recipients"), max_length=500)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"), max_length=20000)
+    token = models.UUIDField(unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("email to a group")
+        verbose_name_plural = _("emails to groups")
+
+    def __str__(self) -> str:
+        return self.subject

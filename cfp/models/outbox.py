@@ -39,6 +39,13 @@ class Message(models.Model):
     batch = models.ForeignKey(
         "cfp.SendBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
     )
+    group_email = models.ForeignKey(
+        "cfp.GroupEmail",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
     to = models.EmailField("to", max_length=254)
     subject = models.CharField(max_length=998)
     body = models.TextField()
@@ -63,6 +70,14 @@ class Message(models.Model):
         indexes = [
             models.Index(fields=["state", "next_attempt_at"]),
             models.Index(fields=["proposal", "kind", "state"]),
+        ]
+        constraints = [
+            # Each speaker of a talk is reminded of its slides once (cfp.slides): the record.
+            models.UniqueConstraint(
+                fields=["proposal", "user"],
+                condition=models.Q(kind=MessageKind.SLIDES_REMINDER),
+                name="message_one_slides_reminder",
+            )
         ]
 
     def __str__(self) -> str:

@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
@@ -151,15 +152,15 @@ class GroupEmailAdmin(EventMailAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_("emails"), ordering="email_count")
+    @admin.display(description=_lazy("emails"), ordering="email_count")
     def emails(self, obj) -> int:
         return obj.email_count
 
-    @admin.display(description=_("drafts"), ordering="waiting_count")
+    @admin.display(description=_lazy("drafts"), ordering="waiting_count")
     def waiting(self, obj) -> int:
         return obj.waiting_count
 
-    @admin.display(description=_("sent"), ordering="sent_count")
+    @admin.display(description=_lazy("sent"), ordering="sent_count")
     def sent(self, obj) -> int:
         return obj.sent_count
 

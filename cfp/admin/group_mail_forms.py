@@ -58,8 +58,9 @@ class GroupEmailForm(forms.Form):
         help_text=_lazy("Plain text; links stay as they are. The HTML version is made from it."),
     )
     token = forms.UUIDField(widget=forms.HiddenInput)
-    # The recipient whose email the preview shows (the key of a groups.Recipient).
-    recipient = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The recipient whose email the preview shows (the key of a groups.Recipient); the
+    # preview's own <select> posts it.
+    recipient = forms.CharField(required=False)
 
     def __init__(self, *args, event: Event, selected: tuple[int, ...] = (), **kwargs):
         super().__init__(*args, **kwargs)

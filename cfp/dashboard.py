@@ -10,7 +10,7 @@ reviews.dashboard's (reviews imports cfp, not the other way round).
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Value
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,8 +90,8 @@ class ProposalCounts:
 
 
 def proposal_counts(event: Event) -> ProposalCounts:
-    """The event's proposals by state, track and type (drafts apart): three queries, the
-    counts in one GROUP BY and the event's tracks and types (those with none count too)."""
+    """The event's proposals by state, track and type (drafts apart): two queries, the
+    counts in one GROUP BY and the event's tracks and types."""
     rows = (
         Proposal.objects.filter(event=event)
         .order_by()
@@ -109,16 +109,31 @@ def proposal_counts(event: Event) -> ProposalCounts:
         states[state] = states.get(state, 0) + n
         tracks[track_id] = tracks.get(track_id, 0) + n
         types[type_id] = types.get(type_id, 0) + n
+    # The event's tracks and types in one read: those without proposals are figures too.
+    named = (
+        Track.objects.filter(event=event)
+        .annotate(kind=Value("track"))
+        .values_list("pk", "name", "kind")
+        .union(
+            SubmissionType.objects.filter(event=event)
+            .annotate(kind=Value("type"))
+            .values_list("pk", "name", "kind"),
+            all=True,
+        )
+    )
+    names: dict[str, list[tuple[int, str]]] = {"track": [], "type": []}
+    for pk, name, kind in named:
+        names[kind].append((pk, name))
     return ProposalCounts(
         by_state=[Figure(ProposalState(s).label, states.get(s, 0), s) for s in LISTED_STATES],
-        by_track=_named(Track.objects.filter(event=event), tracks, _("No category")),
-        by_type=_named(SubmissionType.objects.filter(event=event), types, _("No type")),
+        by_track=_named(names["track"], tracks, _("No category")),
+        by_type=_named(names["type"], types, _("No type")),
         drafts=drafts,
     )
 
 
-def _named(things, counts: dict, missing: str) -> list[Figure]:
-    figures = [Figure(t.name, counts.get(t.pk, 0), t.pk) for t in things.order_by()]
+def _named(things: list[tuple[int, str]], counts: dict, missing: str) -> list[Figure]:
+    figures = [Figure(name, counts.get(pk, 0), pk) for pk, name in things]
     figures.sort(key=lambda f: (-f.count, f.label.casefold()))
     if counts.get(None):
         figures.append(Figure(missing, counts[None], None))

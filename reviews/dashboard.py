@@ -12,7 +12,20 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Sum, Value, Window
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
 from django.db.models.functions import FirstValue, Floor
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,7 +34,7 @@ from cfp import dashboard as cfp_dashboard
 from cfp.enums import ProposalState
 from cfp.models import Event, ProposalSpeaker
 from reviews import selectors
-from reviews.models import Assignment, Conflict, ProposalScore, Review
+from reviews.models import Assignment, Conflict, Criterion, ProposalScore, Review, ReviewSettings
 from speakers.models import User
 
 MOST_BINS = 10
@@ -157,14 +170,32 @@ def _hidden_from(viewer: User) -> tuple:
     return speaks, declared
 
 
+def _review_setup(event: Event) -> tuple[ReviewSettings, int, int]:
+    """The event's review settings and its criteria's lowest and highest score: one query
+    (two for an event made around the app, without its settings row or criteria)."""
+    criteria = Criterion.objects.filter(event_id=OuterRef("event_id")).order_by().values("event_id")
+    found = (
+        ReviewSettings.objects.filter(event=event)
+        .annotate(
+            low=Subquery(criteria.annotate(v=Min("min_score")).values("v")),
+            high=Subquery(criteria.annotate(v=Max("max_score")).values("v")),
+        )
+        .first()
+    )
+    if found is not None and found.low is not None:
+        return found, found.low, found.high
+    criteria = selectors.criteria_for(event)
+    low, high = min(c.min_score for c in criteria), max(c.max_score for c in criteria)
+    return found or selectors.settings_for(event), low, high
+
+
 def review_figures(
     event: Event, viewer: User, proposals: cfp_dashboard.ProposalCounts
 ) -> ReviewFigures:
-    """Six queries: settings, criteria, reviewers, assignments per reviewer, each reviewer's
-    scores by value, and the stored mean scores by track and value."""
-    review_settings = selectors.settings_for(event)
-    criteria = selectors.criteria_for(event)
-    bins = score_bins(min(c.min_score for c in criteria), max(c.max_score for c in criteria))
+    """Five queries: the settings with the criteria's scale, the reviewers, assignments per
+    reviewer, each reviewer's scores by value, and the stored mean scores by track and value."""
+    review_settings, low, high = _review_setup(event)
+    bins = score_bins(low, high)
     starts = [start for _label, start in bins]
     speaks, declared = _hidden_from(viewer)
     k = review_settings.reviews_per_proposal
@@ -290,7 +321,7 @@ class OrganizerDashboard:
 
 
 def organizer_dashboard(event: Event, viewer: User) -> OrganizerDashboard:
-    """Everything the organizer's dashboard shows of one event: thirteen queries."""
+    """Everything the organizer's dashboard shows of one event: eleven queries."""
     state = cfp_dashboard.cfp_state(event)
     proposals = cfp_dashboard.proposal_counts(event)
     return OrganizerDashboard(

@@ -238,7 +238,9 @@ def review_figures(
     )
     for reviewer_id, value, n, total in given:
         row = reviewers.get(reviewer_id)
-        if row is None:  # no longer in a team: their reviews still count
+        if row is None:
+            # Left the event's teams: out of the table, as on the reviewers' progress page
+            # (their reviews still count in the ranked list).
             continue
         row.reviews += n
         row.total += total

@@ -54,6 +54,14 @@ class LecternAdminSite(admin.AdminSite):
 
         return update_wrapper(inner, checked)
 
+    def index(self, request, extra_context=None):
+        """The first page: a dashboard per role, not Django's list of models (which stays
+        on the page, as "All sections")."""
+        # Imported here: this site is made while the apps load, before their models are ready.
+        from reviews.admin.dashboard import dashboard_view
+
+        return dashboard_view(self, request, extra_context)
+
     def view_on_site_closed(self, request, content_type_id, object_id):
         raise Http404
 

@@ -37,8 +37,7 @@ class Links:
         self.assignments = _url("reviews_assignment_changelist", **{EVENT_PARAM: pk})
         self.assign = _url("reviews_assignment_run", **{EVENT_PARAM: pk})
         self.outbox = _url("cfp_message_changelist", event__id__exact=pk)
-        # The group-email page is being built; until it is there, email starts at the outbox.
-        self.email = self.outbox
+        self.email = _url("cfp_groupemail_write", **{EVENT_PARAM: pk})
         self.schedule = _url("cfp_event_schedule", pk)
         self.exports = _url("cfp_event_exports", pk)
         self.settings = _url("cfp_event_change", pk)

@@ -62,6 +62,17 @@ class LecternAdminSite(admin.AdminSite):
 
         return dashboard_view(self, request, extra_context)
 
+    def _build_app_dict(self, request, label=None):
+        """The sections the user may open, built once per request: the side navigation
+        (each_context) and the page itself (the index, an app's index) both ask for them,
+        and each build asks every section for its permissions and reverses its URLs."""
+        apps = request.__dict__.get("_staff_sections")
+        if apps is None:
+            apps = request._staff_sections = super()._build_app_dict(request)
+        if label:
+            return {label: apps[label]} if label in apps else {}
+        return apps
+
     def view_on_site_closed(self, request, content_type_id, object_id):
         raise Http404
 

@@ -49,7 +49,15 @@ class OrganizerScopedAdmin(admin.ModelAdmin):
         return obj
 
     def _is_organizer(self, request, obj=None) -> bool:
-        target = None if obj is None else self.event_of(obj)
+        if obj is None:
+            # Asked for every section of the side navigation, four times each: answered once
+            # per request (a request's user and events do not change while it runs).
+            known = request.__dict__.get("_organizes_some_event")
+            if known is None:
+                known = request.user.is_staff and request.user.has_perm("cfp.organize_event")
+                request._organizes_some_event = known
+            return known
+        target = self.event_of(obj)
         return request.user.is_staff and request.user.has_perm("cfp.organize_event", target)
 
     def has_module_permission(self, request):

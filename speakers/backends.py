@@ -1,0 +1,49 @@
+"""Signing in, and who a request's user is: Django's and allauth's backends, minus Django's
+model permissions.
+
+Every permission in Lectern is a rule (cfp/rules.py, asked first); superusers pass Django's
+own check before any backend. Django's ModelBackend would still answer every permission a
+rule refused, and every stock admin's "may this user see the app?", by reading the user's
+and their groups' permission rows: two queries on every staff page, for rows Lectern never
+writes. Here those answers are "no" without a query.
+
+A request's user comes with their speaker profile in the same query: the staff panel's header
+and most pages show the user's name, which lives on the profile.
+"""
+
+from allauth.account.auth_backends import AuthenticationBackend
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+
+
+class NoModelPermissions:
+    def get_user_permissions(self, user_obj, obj=None):
+        return set()
+
+    def get_group_permissions(self, user_obj, obj=None):
+        return set()
+
+    def get_all_permissions(self, user_obj, obj=None):
+        return set()
+
+    def has_perm(self, user_obj, perm, obj=None):
+        return False
+
+    def has_module_perms(self, user_obj, app_label):
+        return False
+
+    def get_user(self, user_id):
+        users = get_user_model()._default_manager.select_related("profile")
+        try:
+            user = users.get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+
+class PasswordBackend(NoModelPermissions, ModelBackend):
+    """Django's sign-in by email and password (the admin's own form never renders)."""
+
+
+class AccountBackend(NoModelPermissions, AuthenticationBackend):
+    """allauth's sign-in (rate limited), which every login form goes through."""

@@ -1,0 +1,107 @@
+"""What every staff page pays before its own work (issue 15, "speed of the staff side"): the
+session, the user with their profile, the events they organize and the teams they review for.
+No permission rows (Lectern's permissions are rules), and the sections of the side navigation
+built once per request."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import EventFactory, ProfileFactory, ProposalFactory, UserFactory
+
+
+@pytest.fixture
+def organizer(db):
+    user = UserFactory(is_staff=True)
+    ProfileFactory(user=user, name="Olga Organizer")
+    EventFactory(organizers=[user])
+    return user
+
+
+def captured(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, [q["sql"] for q in ctx.captured_queries]
+
+
+@pytest.mark.django_db
+def test_a_staff_page_reads_no_permission_rows_and_the_name_with_the_user(client, organizer):
+    client.force_login(organizer)
+
+    response, queries = captured(client, reverse("admin:app_list", args=["cfp"]))
+
+    assert "Olga Organizer" in response.content.decode()  # the header's name
+    assert not [q for q in queries if "auth_permission" in q or "auth_group" in q]
+    assert not [q for q in queries if q.startswith('SELECT "speakers_speakerprofile"')]
+    # The session, the user with the profile, the events organized, the reviewer teams.
+    assert len(queries) == 4, queries
+
+
+@pytest.mark.django_db
+def test_the_sections_are_built_once_for_the_navigation_and_the_page(client, organizer):
+    from django.contrib import admin
+
+    from config.admin import LecternAdminSite
+
+    builds = []
+    original = admin.AdminSite._build_app_dict
+
+    def counting(site, request, label=None):
+        builds.append(label)
+        return original(site, request, label)
+
+    client.force_login(organizer)
+    admin.AdminSite._build_app_dict = counting
+    try:
+        index, _ = captured(client, reverse("admin:app_list", args=["cfp"]))
+        index_builds, builds[:] = list(builds), []
+        tags, _ = captured(client, reverse("admin:cfp_tag_changelist"))
+    finally:
+        admin.AdminSite._build_app_dict = original
+
+    assert isinstance(admin.site, LecternAdminSite)
+    assert index_builds == [None] and builds == [None]
+    # The app's page lists its sections; a list's side navigation every app the user may open.
+    assert reverse("admin:cfp_proposal_changelist") in index.content.decode()
+    navigation = tags.content.decode().split('id="nav-sidebar"')[1]
+    assert reverse("admin:cfp_proposal_changelist") in navigation
+    assert reverse("admin:reviews_rankedproposal_changelist") in navigation
+
+
+@pytest.mark.django_db
+def test_django_permission_rows_grant_nothing(client):
+    """A permission row (given by hand in the database, say) is not a way into the panel:
+    only the rules' roles are. The user is staff but organizes nothing."""
+    staff = UserFactory(is_staff=True)
+    group = Group.objects.create(name="editors")
+    perms = Permission.objects.filter(
+        content_type__app_label__in=["cfp", "auth"],
+        codename__in=["view_proposal", "change_proposal", "view_group", "change_group"],
+    )
+    group.permissions.set(perms)
+    staff.groups.add(group)
+    staff.user_permissions.set(perms)
+    proposal = ProposalFactory()
+    client.force_login(staff)
+
+    assert not staff.has_perm("cfp.change_proposal")
+    assert not staff.has_module_perms("auth")
+    assert client.get(reverse("admin:cfp_proposal_changelist")).status_code == 403
+    assert client.get(reverse("admin:cfp_proposal_change", args=[proposal.pk])).status_code in (
+        403,
+        404,
+        302,
+    )
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_superuser_still_opens_every_section(client):
+    root = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(root)
+
+    assert client.get(reverse("admin:auth_group_changelist")).status_code == 200
+    assert client.get(reverse("admin:cfp_proposal_changelist")).status_code == 200

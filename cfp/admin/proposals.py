@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.utils.translation import gettext_lazy as _
 
-from cfp import answers, availability, tags
+from cfp import answers, availability, moments, tags
 from cfp.admin import exports
 from cfp.admin.answer_filter import AnswerFilter
 from cfp.admin.base import EventChildInlineMixin, EventTimezoneMixin, OrganizerScopedAdmin
@@ -17,11 +17,31 @@ class TransitionInline(EventChildInlineMixin, admin.TabularInline):
     model = ProposalTransition
     extra = 0
     can_delete = False
-    fields = ["at", "from_state", "to_state", "by"]
+    fields = ["when", "from_state", "to_state", "who"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("proposal__event", "by__profile")
+
+    @admin.display(description=_("at"))
+    def when(self, obj) -> str:
+        return moments.moment(obj.at, obj.proposal.event)
+
+    # A name, not the admin's link to the account: accounts are the superusers' pages, and
+    # the link answered an organizer with 403.
+    @admin.display(description=_("by"))
+    def who(self, obj) -> str:
+        return person(obj.by)
+
+
+def person(user) -> str:
+    """Who did something, by name and address; nobody (a system change) as "–"."""
+    if user is None:
+        return "–"
+    return user.email if user.display_name == user.email else f"{user.display_name} <{user.email}>"
 
 
 class SpeakerInline(EventChildInlineMixin, admin.TabularInline):
@@ -42,7 +62,7 @@ class SpeakerInline(EventChildInlineMixin, admin.TabularInline):
 
     @admin.display(description="Speaker")
     def speaker(self, obj) -> str:
-        return f"{obj.user.display_name} <{obj.user.email}>"
+        return person(obj.user)
 
 
 class InvitationInline(EventChildInlineMixin, admin.TabularInline):
@@ -50,11 +70,28 @@ class InvitationInline(EventChildInlineMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     view_on_site = False  # an invitation's page is its token: for the invited person only
-    fields = ["email", "state", "created_at", "expires_at", "invited_by"]
+    fields = ["email", "state", "sent", "expires", "inviter"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("proposal__event", "invited_by__profile")
+        )
+
+    @admin.display(description=_("sent"))
+    def sent(self, obj) -> str:
+        return moments.moment(obj.created_at, obj.proposal.event)
+
+    @admin.display(description=_("expires"))
+    def expires(self, obj) -> str:
+        return moments.moment(obj.expires_at, obj.proposal.event)
+
+    @admin.display(description=_("invited by"))
+    def inviter(self, obj) -> str:
+        return person(obj.invited_by)
 
 
 class OrganizedRelatedFilter(admin.RelatedFieldListFilter):
@@ -86,7 +123,7 @@ class ProposalAdmin(ProposalTagsMixin, EventTimezoneMixin, OrganizerScopedAdmin)
         "state",
         "submission_type",
         "track",
-        "created_at",
+        "created",
         "tag_badges",
     ]
     # Related filters list only the organizer's own events' choices: no other event's names.
@@ -105,8 +142,8 @@ class ProposalAdmin(ProposalTagsMixin, EventTimezoneMixin, OrganizerScopedAdmin)
         "code",
         "event",
         "state",
-        "created_at",
-        "submitted_at",
+        "created_when",
+        "submitted_when",
         "speaker_availability",
     ]
     fields = [
@@ -124,8 +161,8 @@ class ProposalAdmin(ProposalTagsMixin, EventTimezoneMixin, OrganizerScopedAdmin)
         "technical_requirements",
         "notes",
         "deadline_extension",
-        "created_at",
-        "submitted_at",
+        "created_when",
+        "submitted_when",
         "speaker_availability",
     ]
     inlines = [SpeakerInline, InvitationInline, TransitionInline]
@@ -134,6 +171,19 @@ class ProposalAdmin(ProposalTagsMixin, EventTimezoneMixin, OrganizerScopedAdmin)
 
     def has_add_permission(self, request):
         return False  # Proposals come from speakers.
+
+    # The list names the zone in its header: one label per cell would crowd the column.
+    @admin.display(description=_("created (on the event's clock)"), ordering="created_at")
+    def created(self, obj) -> str:
+        return moments.moment(obj.created_at, obj.event, labelled=False)
+
+    @admin.display(description=_("created"))
+    def created_when(self, obj) -> str:
+        return moments.moment(obj.created_at, obj.event)
+
+    @admin.display(description=_("submitted"))
+    def submitted_when(self, obj) -> str:
+        return moments.moment(obj.submitted_at, obj.event)
 
     @admin.display(description=_("when the speakers can speak"))
     def speaker_availability(self, obj):

@@ -38,6 +38,13 @@ def moment_plain(value, where) -> str:
 
 
 @register.filter
+def without(things, one) -> list:
+    """The things but one (the event a page is about, among the user's events): a list the
+    template can join with commas, none left dangling after the last."""
+    return [thing for thing in things if thing != one]
+
+
+@register.filter
 def zone_name(where) -> str:
     return moments.zone_name(where)
 

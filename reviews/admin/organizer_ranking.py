@@ -183,6 +183,8 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
                     EVENT_PARAM,
                     [(str(e.pk), e.name) for e in events],
                     resets=("track", "type", "tag"),
+                    # The list is always of one event (chosen_event: the first by default).
+                    default=str(event.pk) if event else None,
                 )
             )
         if event is not None:

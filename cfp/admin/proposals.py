@@ -2,15 +2,16 @@
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from cfp import answers, availability, moments, tags
+from cfp import answers, availability, moments, rules, tags
 from cfp.admin import exports
 from cfp.admin.answer_filter import AnswerFilter
 from cfp.admin.base import EventChildInlineMixin, EventTimezoneMixin, OrganizerScopedAdmin
 from cfp.admin.tags import ProposalTagsMixin, TagFilter, add_tag, remove_tag
+from cfp.enums import ProposalState
 from cfp.models import Event, Invitation, Proposal, ProposalSpeaker, ProposalTransition
-from cfp.rules import organized_event_ids
 
 
 class TransitionInline(EventChildInlineMixin, admin.TabularInline):
@@ -94,13 +95,22 @@ class InvitationInline(EventChildInlineMixin, admin.TabularInline):
         return person(obj.invited_by)
 
 
+class StateFilter(admin.ChoicesFieldListFilter):
+    """The states a proposal on these pages can be in: drafts are their speakers' alone."""
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            if choice.get("display") != ProposalState.DRAFT.label:
+                yield choice
+
+
 class OrganizedRelatedFilter(admin.RelatedFieldListFilter):
     """The events the user organizes, or their tracks or submission types: read from those
     small tables, not from every proposal of the list (as RelatedOnlyFieldListFilter would,
     with a DISTINCT over thousands of rows)."""
 
     def field_choices(self, field, request, model_admin):
-        events = organized_event_ids(request.user)
+        events = rules.organized_event_ids(request.user)
         model = field.related_model
         found = model.objects.filter(**{"pk__in" if model is Event else "event_id__in": events})
         ordering = self.field_admin_ordering(field, request, model_admin)
@@ -129,7 +139,7 @@ class ProposalAdmin(ProposalTagsMixin, EventTimezoneMixin, OrganizerScopedAdmin)
     # Related filters list only the organizer's own events' choices: no other event's names.
     list_filter = [
         ("event", OrganizedRelatedFilter),
-        "state",
+        ("state", StateFilter),
         ("submission_type", OrganizedRelatedFilter),
         ("track", OrganizedRelatedFilter),
         "experience_level",
@@ -190,11 +200,24 @@ class ProposalAdmin(ProposalTagsMixin, EventTimezoneMixin, OrganizerScopedAdmin)
         return availability.speakers_summary(obj)
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).annotate(first_tag=tags.first_tag_name())
-        return tags.with_tags(queryset)
+        # Drafts are their speakers' (pretalx keeps them from organizers too): not listed,
+        # not exported, and their pages "do not exist"; the list says how many there are.
+        queryset = super().get_queryset(request).beyond_drafts()
+        return tags.with_tags(queryset.annotate(first_tag=tags.first_tag_name()))
+
+    def changelist_view(self, request, extra_context=None):
+        drafts = 0
+        if self.has_view_permission(request):
+            events = rules.organized_event_ids(request.user)
+            drafts = Proposal.objects.drafts().filter(event_id__in=events).count()
+        return super().changelist_view(request, {"drafts": drafts, **(extra_context or {})})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         proposal = self.get_object(request, unquote(object_id)) if object_id else None
+        if proposal is None and self.has_view_permission(request):
+            # A speaker's draft, or none of the user's events': it "does not exist" (Django
+            # would redirect to the index with a message).
+            raise Http404(_("No such proposal."))
         if proposal is not None and self.has_view_permission(request, proposal):
             viewer = answers.Viewer(answers.ORGANIZER, user_id=request.user.pk)
             shown = answers.proposal_answers([proposal], viewer, event=proposal.event)

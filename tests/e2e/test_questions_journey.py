@@ -53,7 +53,7 @@ def log_in(page, site, user, landing: str) -> None:
     page.goto(site.url + "/accounts/login/")
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(site.url + landing)
 
 

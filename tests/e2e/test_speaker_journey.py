@@ -69,7 +69,7 @@ def _log_in(page, site, email: str, password: str, screenshot) -> None:
     screenshot(page, "co-speaker-login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(site.url + "/me/proposals/")
 
 

@@ -171,12 +171,22 @@ class MessageAdmin(EventMailAdmin):
         # On the clock of the message's event (account email: the installation's), named
         # once under the times: the events of one list may keep different clocks.
         event = obj.event if obj.event_id else None
-        created = moments.moment(obj.created_at, event, labelled=False)
+
+        def when(value):
+            # "Dec. 7, 2026," and "6:15 a.m." each kept whole: the column may break between.
+            day, comma, clock = moments.moment(value, event, labelled=False).rpartition(", ")
+            return format_html(
+                '<span class="lectern-moment">{}</span> <span class="lectern-moment">{}</span>',
+                day + comma.strip(),
+                clock,
+            )
+
         zone = format_html('<div class="lectern-muted">{}</div>', moments.zone_name(event))
         if obj.sent_at is None:
-            return format_html("{}{}", created, zone)
-        sent = moments.moment(obj.sent_at, event, labelled=False)
-        return format_html("{}<br>{} {}{}", created, _("sent"), sent, zone)
+            return format_html("{}{}", when(obj.created_at), zone)
+        return format_html(
+            "{}<br>{} {}{}", when(obj.created_at), _("sent"), when(obj.sent_at), zone
+        )
 
     def _moment(self, obj, value) -> str:
         return moments.moment(value, obj.event if obj.event_id else None)

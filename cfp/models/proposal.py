@@ -109,7 +109,7 @@ class Proposal(models.Model):
     )
     track = models.ForeignKey(
         Track,
-        verbose_name="Category",
+        verbose_name="Track",
         on_delete=models.PROTECT,
         related_name="proposals",
         null=True,

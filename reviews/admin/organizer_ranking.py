@@ -162,7 +162,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
             Column("title", "Title", attrgetter("title"), "title"),
             Column(
                 "track",
-                "Category",
+                _("Track"),
                 lambda p: p.track.name if p.track else None,
                 "track__name",
                 nowrap=True,
@@ -189,7 +189,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
             )
         if event is not None:
             filters.append(
-                Filter("category", "track", [(str(t.pk), t.name) for t in event.tracks.all()])
+                Filter("track", "track", [(str(t.pk), t.name) for t in event.tracks.all()])
             )
             filters.append(
                 Filter(

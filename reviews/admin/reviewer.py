@@ -217,7 +217,9 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         Column("title", "Title", itemgetter("title"), "title"),
         Column("event", "Event", itemgetter("event_name"), "event__name", nowrap=True),
         Column("kind", "Type", itemgetter("type_name"), "submission_type__name"),
-        Column("track", "Category", itemgetter("track_name"), "track__name", nowrap=True),
+        Column(
+            "track", gettext_lazy("Track"), itemgetter("track_name"), "track__name", nowrap=True
+        ),
         Column(
             "level", "Level", lambda row: LEVELS.get(row["experience_level"]), "experience_level"
         ),
@@ -234,7 +236,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         filters = [
             Filter("event", "event__id__exact", [], resets=TRACK_AND_TYPE),
             Filter("type", "submission_type__id__exact", [], also=("submission_type__isnull",)),
-            Filter("category", "track__id__exact", [], also=("track__isnull",)),
+            Filter("track", "track__id__exact", [], also=("track__isnull",)),
             Filter("your review", REVIEWED, []),
         ]
         return Listing.from_request(request, columns, filters)
@@ -263,7 +265,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             return made
 
         type_filter.choices = choices(present["types"], "submission_type", "No type")
-        track_filter.choices = choices(present["tracks"], "track", "No category")
+        track_filter.choices = choices(present["tracks"], "track", gettext("No track"))
         reviewed_filter.choices = [("yes", "Reviewed"), ("no", "Not yet")]
         return listing.filters
 

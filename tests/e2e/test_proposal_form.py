@@ -293,7 +293,7 @@ def test_public_talk_pages_without_tracks_label_the_level(
 
     facts = page.locator(".talk-dl")
     expect(facts).to_contain_text("All levels")
-    expect(facts).not_to_contain_text("Category")
+    expect(facts).not_to_contain_text("Track")
     expect(facts).not_to_contain_text("not given")
     screenshot(page, "public-talk-390")
     _fits(page)

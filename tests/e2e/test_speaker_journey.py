@@ -159,7 +159,7 @@ def test_speaker_signs_up_submits_invites_and_withdraws(
 
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label("Submission type").select_option(label="Talk (30 min)")
-    page.get_by_label("Category").select_option(label=track.name)
+    page.get_by_label("Track").select_option(label=track.name)
     page.get_by_label("Experience level").select_option(label="Intermediate")
     abstract = page.get_by_label("Abstract")
     abstract.click()

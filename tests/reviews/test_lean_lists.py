@@ -322,15 +322,15 @@ def test_queue_filters_offer_no_category_and_an_event_change_starts_afresh(clien
 
     response = client.get(QUEUE, {"event__id__exact": event.pk, "track__id__exact": tracks[0].pk})
 
-    categories = filter_choices(response, "category")
-    assert [label for label, _ in categories] == ["All", "Kernel", "Web", "No category"]
+    categories = filter_choices(response, "track")
+    assert [label for label, _ in categories] == ["All", "Kernel", "Web", "No track"]
     assert dict(filter_choices(response, "event"))["Second Summit"] == (
         f"?event__id__exact={second.pk}"
     )
     no_category = client.get(QUEUE, {"event__id__exact": event.pk, "track__isnull": "True"})
     assert list_rows(no_category)
     assert {row["track"] for row in list_rows(no_category)} == {"–"}
-    assert re.search(r'<li class="selected">\s*<a href="[^"]*">No category</a>', page(no_category))
+    assert re.search(r'<li class="selected">\s*<a href="[^"]*">No track</a>', page(no_category))
 
 
 def test_row_links_carry_the_list_so_that_next_follows_it(client, big):

@@ -73,6 +73,8 @@ def test_the_send_progress_and_the_batches_show_the_events_clock(client, outbox_
 
 def test_the_proposal_page_shows_its_history_on_the_events_clock(client, outbox_world):
     tokyo(outbox_world.event)
+    outbox_world.accepted.state = "accepted"  # a draft has no staff page
+    outbox_world.accepted.save(update_fields=["state"])
     ProposalTransition.objects.create(
         proposal=outbox_world.accepted, from_state="draft", to_state="submitted", at=AT
     )

@@ -130,7 +130,7 @@ def ensure_code_opens(
 ) -> None:
     """Refuse a track or submission type that only a code opens, without a code naming it."""
     for chosen, relation, message in (
-        (track, "tracks", _("The category “%(name)s” is open only with an access code.")),
+        (track, "tracks", _("The track “%(name)s” is open only with an access code.")),
         (
             submission_type,
             "submission_types",

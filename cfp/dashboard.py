@@ -126,7 +126,7 @@ def proposal_counts(event: Event) -> ProposalCounts:
         names[kind].append((pk, name))
     return ProposalCounts(
         by_state=[Figure(ProposalState(s).label, states.get(s, 0), s) for s in LISTED_STATES],
-        by_track=_named(names["track"], tracks, _("No category")),
+        by_track=_named(names["track"], tracks, _("No track")),
         by_type=_named(names["type"], types, _("No type")),
         drafts=drafts,
     )

@@ -187,7 +187,7 @@ def proposals_accept_top(
     if n < 1:
         raise ActionRefused("Accept at least one proposal.")
     if track is not None and track.event_id != event.pk:
-        raise ActionRefused(f"{track.name} is not a category of {event.name}.")
+        raise ActionRefused(f"{track.name} is not a track of {event.name}.")
     result = TopAccepted()
     for proposal in top_of_track(event=event, track=track, n=n, ranked_queryset=ranked_queryset):
         if proposal.state == ProposalState.SUBMITTED:

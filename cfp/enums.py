@@ -17,6 +17,14 @@ class ProposalState(models.TextChoices):
 EDITABLE_STATES = (ProposalState.DRAFT, ProposalState.SUBMITTED)
 DECIDED_STATES = (ProposalState.ACCEPTED, ProposalState.REJECTED)
 ACCEPTED_STATES = (ProposalState.ACCEPTED, ProposalState.CONFIRMED)
+# A decision was made (and perhaps answered): reviews of these proposals are read-only.
+SETTLED_STATES = (
+    ProposalState.ACCEPTED,
+    ProposalState.REJECTED,
+    ProposalState.CONFIRMED,
+    ProposalState.DECLINED,
+    ProposalState.CANCELED,
+)
 ACTIVE_STATES = (
     ProposalState.SUBMITTED,
     ProposalState.ACCEPTED,

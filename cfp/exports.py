@@ -324,7 +324,7 @@ TALK_COLUMN_SPECS = [
         "duration (minutes)",
         _("The slot's length when the talk is scheduled, else the submission type's default."),
     ),
-    Column("track", _("The name of the track (the form's “Category”).")),
+    Column("track", _("The name of the track.")),
     Column("experience level", _("Beginner, Intermediate, Advanced or Any.")),
     Column("abstract", _("As the speakers wrote it (Markdown); public once accepted.")),
     Column("audience", _("Who the audience is and what they will gain (Markdown).")),

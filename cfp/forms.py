@@ -122,7 +122,7 @@ class ProposalForm(forms.ModelForm):
             f"{t.name} ({t.default_duration} min)"
         )
         self.fields["track"].queryset = offered_tracks(event, access_code, self.instance.track_id)
-        self.fields["track"].empty_label = _("Choose a category")
+        self.fields["track"].empty_label = _("Choose a track")
         self.fields["experience_level"].choices = [
             ("", _("Choose a level")),
             *self.fields["experience_level"].choices[1:],

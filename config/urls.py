@@ -3,10 +3,11 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from config.media import media as media_view
-from config.views import healthz
+from config.views import favicon, healthz
 
 urlpatterns = [
     path("healthz/", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("speakers.urls")),

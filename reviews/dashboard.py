@@ -81,7 +81,7 @@ class TrackScores:
     """How the proposals of a track that have a review are scored (their stored means)."""
 
     label: str
-    key: int | None  # the track's id; None: no category
+    key: int | None  # the track's id; None: no track
     counts: list[int]
     proposals: int = 0
     total: float = 0.0
@@ -263,7 +263,7 @@ def review_figures(
     reviewed = fully = 0
     for track_id, value, n, enough, total in stored:
         reviewed, fully = reviewed + n, fully + enough
-        track = scored.setdefault(track_id, TrackScores(_("No category"), None, [0] * len(bins)))
+        track = scored.setdefault(track_id, TrackScores(_("No track"), None, [0] * len(bins)))
         track.counts[_bin_index(int(value), starts)] += n
         track.proposals += n
         track.total += total

@@ -33,7 +33,7 @@ PROPOSAL_COLUMN_SPECS = [
     Column("title", _("The proposal's title.")),
     Column("state", _("Where the proposal is: Submitted, Accepted, Rejected, …")),
     Column("tags", _("The tags the organizers show reviewers, joined with “; ”.")),
-    Column("track", _("The name of its track (the form's “Category”).")),
+    Column("track", _("The name of its track.")),
     Column("submission type", _("The name of its submission type.")),
 ]
 AGGREGATE_COLUMN_SPECS = [

@@ -3,7 +3,9 @@
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
+from cfp.enums import SETTLED_STATES
 from cfp.models import Event, Proposal
 from reviews import assignment, scores, selectors
 from reviews import questions as reviewer_questions
@@ -23,6 +25,13 @@ from speakers.models import User
 
 class ReviewRefused(Exception):
     """A review action the rules do not allow; the message says why."""
+
+
+def decided_message(proposal: Proposal) -> str:
+    return _("“%(title)s” is decided (%(state)s): its reviews are read-only.") % {
+        "title": proposal.title,
+        "state": proposal.get_state_display(),
+    }
 
 
 @transaction.atomic
@@ -64,6 +73,8 @@ def review_save(
     keeps its answer)."""
     if not selectors.reviewable_proposals(reviewer, proposal.event).filter(pk=proposal.pk).exists():
         raise ReviewRefused("You cannot review this proposal.")
+    if proposal.state in SETTLED_STATES:
+        raise ReviewRefused(decided_message(proposal))
     if not selectors.settings_for(proposal.event).is_open():
         raise ReviewRefused("The review deadline has passed: reviews are read-only now.")
     criteria = selectors.criteria_for(proposal.event)

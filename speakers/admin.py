@@ -1,3 +1,4 @@
+from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
@@ -23,6 +24,20 @@ class SuperuserOnlyMixin:
         return request.user.is_superuser
 
 
+class EmailAddressInline(admin.TabularInline):
+    """allauth's addresses of the account, on the account's page: the staff index showed them
+    as a section of their own, "Accounts", beside "Accounts and speakers"."""
+
+    model = EmailAddress
+    extra = 0
+    fields = ["email", "verified", "primary"]
+
+
+# allauth registers them first (it comes before speakers in INSTALLED_APPS).
+if admin.site.is_registered(EmailAddress):
+    admin.site.unregister(EmailAddress)
+
+
 class ProfileInline(admin.StackedInline):
     model = SpeakerProfile
     can_delete = False
@@ -40,4 +55,4 @@ class UserAdmin(SuperuserOnlyMixin, BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
     filter_horizontal = ["groups"]
-    inlines = [ProfileInline]
+    inlines = [ProfileInline, EmailAddressInline]

@@ -12,8 +12,10 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from cfp import moments
 from cfp.admin.mail import TEMPLATES, EventMailAdmin, plural
 from cfp.enums import MessageState
 from cfp.mail import outbox
@@ -22,7 +24,7 @@ from cfp.models import SendBatch
 
 @admin.register(SendBatch)
 class SendBatchAdmin(EventMailAdmin):
-    list_display = ["batch", "event", "created_at", "sender", "total", "sent", "failed", "waiting"]
+    list_display = ["batch", "event", "started", "sender", "total", "sent", "failed", "waiting"]
     list_select_related = ["event", "created_by__profile"]
     list_filter = [("event", admin.RelatedOnlyFieldListFilter)]
     actions = None
@@ -61,6 +63,10 @@ class SendBatchAdmin(EventMailAdmin):
     def batch(self, obj) -> str:
         url = reverse("admin:cfp_sendbatch_progress", args=[obj.pk])
         return format_html('<a href="{}">Batch {}</a>', url, obj.pk)
+
+    @admin.display(description=_("started"), ordering="created_at")
+    def started(self, obj) -> str:
+        return moments.moment(obj.created_at, obj.event)
 
     @admin.display(description="sent by", ordering="created_by__email")
     def sender(self, obj) -> str:

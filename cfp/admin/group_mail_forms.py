@@ -38,7 +38,7 @@ class GroupEmailForm(forms.Form):
         ),
     )
     track = forms.ModelChoiceField(
-        label=_lazy("In the category"), required=False, queryset=None, empty_label=_lazy("any")
+        label=_lazy("In the track"), required=False, queryset=None, empty_label=_lazy("any")
     )
     tag = forms.ModelChoiceField(
         label=_lazy("With the tag"), required=False, queryset=None, empty_label=_lazy("any")
@@ -81,7 +81,7 @@ class GroupEmailForm(forms.Form):
             self.fields["group"].initial = groups.SELECTED
         self.fields["track"].queryset = event.tracks.all()
         self.fields["tag"].queryset = event.tags.all()
-        for name in ("track", "tag"):  # an event without categories or tags is not asked
+        for name in ("track", "tag"):  # an event without tracks or tags is not asked
             if self.selected_mode or not self.fields[name].queryset.exists():
                 del self.fields[name]
 

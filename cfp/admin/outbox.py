@@ -18,8 +18,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.text import Truncator
@@ -28,6 +26,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from cfp import moments
 from cfp.admin.base import organized_events
 from cfp.admin.mail import (
     EVENT_PARAM,
@@ -83,11 +82,6 @@ class GroupEmailFilter(BatchFilter):
         return queryset
 
 
-def short_time(value) -> str:
-    """Like "Nov 21, 14:05": a list of an event's emails spans months, not years."""
-    return date_format(timezone.localtime(value), "M j, H:i") if value else "–"
-
-
 SMTP_REPLY = re.compile(r"\((\d{3}), b?['\"](.*?)['\"]\)")
 
 
@@ -135,15 +129,15 @@ class MessageAdmin(EventMailAdmin):
         "batch_link",
         "attempts",
         "last_error",
-        "created_at",
-        "queued_at",
-        "sent_at",
+        "created",
+        "queued",
+        "sent",
         "preview",
     ]
 
     def get_fieldsets(self, request, obj=None):
         head = ["to", "kind", "state", "event", "proposal_link", "batch_link"]
-        delivery = ["attempts", "last_error", "created_at", "queued_at", "sent_at"]
+        delivery = ["attempts", "last_error", "created", "queued", "sent"]
         fieldsets = [(None, {"fields": head}), ("Preview", {"fields": ["preview"]})]
         if obj is not None and obj.state == MessageState.DRAFT:
             fieldsets.append(("Edit this draft", {"fields": ["subject", "body"]}))
@@ -195,9 +189,40 @@ class MessageAdmin(EventMailAdmin):
 
     @admin.display(description="created / sent", ordering="created_at")
     def times(self, obj) -> str:
+        # On the clock of the message's event (account email: the installation's), named
+        # once under the times: the events of one list may keep different clocks.
+        event = obj.event if obj.event_id else None
+
+        def when(value):
+            # "Dec. 7, 2026," and "6:15 a.m." each kept whole: the column may break between.
+            day, comma, clock = moments.moment(value, event, labelled=False).rpartition(", ")
+            return format_html(
+                '<span class="lectern-moment">{}</span> <span class="lectern-moment">{}</span>',
+                day + comma.strip(),
+                clock,
+            )
+
+        zone = format_html('<div class="lectern-muted">{}</div>', moments.zone_name(event))
         if obj.sent_at is None:
-            return short_time(obj.created_at)
-        return format_html("{}<br>sent {}", short_time(obj.created_at), short_time(obj.sent_at))
+            return format_html("{}{}", when(obj.created_at), zone)
+        return format_html(
+            "{}<br>{} {}{}", when(obj.created_at), _("sent"), when(obj.sent_at), zone
+        )
+
+    def _moment(self, obj, value) -> str:
+        return moments.moment(value, obj.event if obj.event_id else None)
+
+    @admin.display(description=_lazy("created"))
+    def created(self, obj) -> str:
+        return self._moment(obj, obj.created_at)
+
+    @admin.display(description=_lazy("queued"))
+    def queued(self, obj) -> str:
+        return self._moment(obj, obj.queued_at)
+
+    @admin.display(description=_lazy("sent"))
+    def sent(self, obj) -> str:
+        return self._moment(obj, obj.sent_at)
 
     @admin.display(description="last error")
     def error(self, obj) -> str:

@@ -2,26 +2,47 @@
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from cfp import answers, availability, tags
+from cfp import answers, availability, moments, rules, tags
 from cfp.admin import exports, group_mail
 from cfp.admin.answer_filter import AnswerFilter
 from cfp.admin.base import EventChildInlineMixin, EventTimezoneMixin, OrganizerScopedAdmin
 from cfp.admin.tags import ProposalTagsMixin, TagFilter, add_tag, remove_tag
+from cfp.enums import ProposalState
 from cfp.models import Event, Invitation, Proposal, ProposalSpeaker, ProposalTransition
-from cfp.rules import organized_event_ids
 
 
 class TransitionInline(EventChildInlineMixin, admin.TabularInline):
     model = ProposalTransition
     extra = 0
     can_delete = False
-    fields = ["at", "from_state", "to_state", "by"]
+    fields = ["when", "from_state", "to_state", "who"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("proposal__event", "by__profile")
+
+    @admin.display(description=_("at"))
+    def when(self, obj) -> str:
+        return moments.moment(obj.at, obj.proposal.event)
+
+    # A name, not the admin's link to the account: accounts are the superusers' pages, and
+    # the link answered an organizer with 403.
+    @admin.display(description=_("by"))
+    def who(self, obj) -> str:
+        return person(obj.by)
+
+
+def person(user) -> str:
+    """Who did something, by name and address; nobody (a system change) as "–"."""
+    if user is None:
+        return "–"
+    return user.email if user.display_name == user.email else f"{user.display_name} <{user.email}>"
 
 
 class SpeakerInline(EventChildInlineMixin, admin.TabularInline):
@@ -42,7 +63,7 @@ class SpeakerInline(EventChildInlineMixin, admin.TabularInline):
 
     @admin.display(description="Speaker")
     def speaker(self, obj) -> str:
-        return f"{obj.user.display_name} <{obj.user.email}>"
+        return person(obj.user)
 
 
 class InvitationInline(EventChildInlineMixin, admin.TabularInline):
@@ -50,11 +71,37 @@ class InvitationInline(EventChildInlineMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     view_on_site = False  # an invitation's page is its token: for the invited person only
-    fields = ["email", "state", "created_at", "expires_at", "invited_by"]
+    fields = ["email", "state", "sent", "expires", "inviter"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("proposal__event", "invited_by__profile")
+        )
+
+    @admin.display(description=_("sent"))
+    def sent(self, obj) -> str:
+        return moments.moment(obj.created_at, obj.proposal.event)
+
+    @admin.display(description=_("expires"))
+    def expires(self, obj) -> str:
+        return moments.moment(obj.expires_at, obj.proposal.event)
+
+    @admin.display(description=_("invited by"))
+    def inviter(self, obj) -> str:
+        return person(obj.invited_by)
+
+
+class StateFilter(admin.ChoicesFieldListFilter):
+    """The states a proposal on these pages can be in: drafts are their speakers' alone."""
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            if choice.get("display") != ProposalState.DRAFT.label:
+                yield choice
 
 
 class OrganizedRelatedFilter(admin.RelatedFieldListFilter):
@@ -63,7 +110,7 @@ class OrganizedRelatedFilter(admin.RelatedFieldListFilter):
     with a DISTINCT over thousands of rows)."""
 
     def field_choices(self, field, request, model_admin):
-        events = organized_event_ids(request.user)
+        events = rules.organized_event_ids(request.user)
         model = field.related_model
         found = model.objects.filter(**{"pk__in" if model is Event else "event_id__in": events})
         ordering = self.field_admin_ordering(field, request, model_admin)
@@ -86,13 +133,13 @@ class ProposalAdmin(ProposalTagsMixin, EventTimezoneMixin, OrganizerScopedAdmin)
         "state",
         "submission_type",
         "track",
-        "created_at",
+        "created",
         "tag_badges",
     ]
     # Related filters list only the organizer's own events' choices: no other event's names.
     list_filter = [
         ("event", OrganizedRelatedFilter),
-        "state",
+        ("state", StateFilter),
         ("submission_type", OrganizedRelatedFilter),
         ("track", OrganizedRelatedFilter),
         "experience_level",
@@ -105,8 +152,8 @@ class ProposalAdmin(ProposalTagsMixin, EventTimezoneMixin, OrganizerScopedAdmin)
         "code",
         "event",
         "state",
-        "created_at",
-        "submitted_at",
+        "created_when",
+        "submitted_when",
         "speaker_availability",
     ]
     fields = [
@@ -124,8 +171,8 @@ class ProposalAdmin(ProposalTagsMixin, EventTimezoneMixin, OrganizerScopedAdmin)
         "technical_requirements",
         "notes",
         "deadline_extension",
-        "created_at",
-        "submitted_at",
+        "created_when",
+        "submitted_when",
         "speaker_availability",
     ]
     inlines = [SpeakerInline, InvitationInline, TransitionInline]
@@ -147,16 +194,42 @@ class ProposalAdmin(ProposalTagsMixin, EventTimezoneMixin, OrganizerScopedAdmin)
     def write_to_speakers(self, request, queryset):
         return group_mail.write_to_selection(self, request, queryset)
 
+    # The list names the zone in its header: one label per cell would crowd the column.
+    @admin.display(description=_("created (on the event's clock)"), ordering="created_at")
+    def created(self, obj) -> str:
+        return moments.moment(obj.created_at, obj.event, labelled=False)
+
+    @admin.display(description=_("created"))
+    def created_when(self, obj) -> str:
+        return moments.moment(obj.created_at, obj.event)
+
+    @admin.display(description=_("submitted"))
+    def submitted_when(self, obj) -> str:
+        return moments.moment(obj.submitted_at, obj.event)
+
     @admin.display(description=_("when the speakers can speak"))
     def speaker_availability(self, obj):
         return availability.speakers_summary(obj)
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request).annotate(first_tag=tags.first_tag_name())
-        return tags.with_tags(queryset)
+        # Drafts are their speakers' (pretalx keeps them from organizers too): not listed,
+        # not exported, and their pages "do not exist"; the list says how many there are.
+        queryset = super().get_queryset(request).beyond_drafts()
+        return tags.with_tags(queryset.annotate(first_tag=tags.first_tag_name()))
+
+    def changelist_view(self, request, extra_context=None):
+        drafts = 0
+        if self.has_view_permission(request):
+            events = rules.organized_event_ids(request.user)
+            drafts = Proposal.objects.drafts().filter(event_id__in=events).count()
+        return super().changelist_view(request, {"drafts": drafts, **(extra_context or {})})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         proposal = self.get_object(request, unquote(object_id)) if object_id else None
+        if proposal is None and self.has_view_permission(request):
+            # A speaker's draft, or none of the user's events': it "does not exist" (Django
+            # would redirect to the index with a message).
+            raise Http404(_("No such proposal."))
         if proposal is not None and self.has_view_permission(request, proposal):
             viewer = answers.Viewer(answers.ORGANIZER, user_id=request.user.pk)
             shown = answers.proposal_answers([proposal], viewer, event=proposal.event)

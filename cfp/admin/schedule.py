@@ -23,6 +23,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cfp import moments
 from cfp.admin.schedule_forms import (
     BreakForm,
     PlaceForm,
@@ -240,8 +241,7 @@ def page_context(event: Event, wanted_day: str) -> dict[str, object]:
         "versions": [
             {
                 "version": v,
-                "when": schedule.format_moment(v.published_at, event),
-                "year": timezone.localtime(v.published_at, event.tz).year,
+                "when": moments.moment(v.published_at, event),
                 "by": v.published_by.display_name if v.published_by else "",
             }
             for v in versions

@@ -118,9 +118,10 @@ class PlaceForm(WhereWhenForm):
 
     def __init__(self, *args, event: Event, **kwargs):
         super().__init__(*args, event=event, **kwargs)
-        # Any state: the service says why a talk that is not accepted cannot be placed.
-        self.fields["proposal"].queryset = Proposal.objects.filter(event=event).select_related(
-            "submission_type"
+        # Any state but a draft (its speakers' alone): the service says why a talk that is
+        # not accepted cannot be placed.
+        self.fields["proposal"].queryset = (
+            Proposal.objects.filter(event=event).beyond_drafts().select_related("submission_type")
         )
 
 

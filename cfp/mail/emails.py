@@ -2,9 +2,8 @@
 each stored in the outbox with the change that causes it."""
 
 from django.conf import settings
-from django.utils import timezone
-from django.utils.formats import date_format
 
+from cfp import moments
 from cfp.enums import MessageKind
 from cfp.mail import outbox, texts
 from cfp.models import Event, Invitation, Message, Proposal
@@ -16,8 +15,7 @@ def absolute(path: str) -> str:
 
 def when(value, event: Event) -> str:
     """A moment as the event's people read it: "April 16, 2027, 1:50 p.m. (Europe/Berlin)"."""
-    local = timezone.localtime(value, event.tz)
-    return f"{date_format(local, 'DATETIME_FORMAT')} ({event.timezone})"
+    return moments.moment(value, event)
 
 
 def proposal_values(proposal: Proposal, speaker) -> dict[str, str]:

@@ -1,7 +1,7 @@
 """Email to a group: who belongs to each group of an event, and what their email says.
 
 An organizer writes one text to a group of an event's people (cfp.admin.group_mail): the
-speakers of its proposals (all of them, or those in a state, a category or with a tag), the
+speakers of its proposals (all of them, or those in a state, a track or with a tag), the
 speakers who have not confirmed, the speakers of confirmed talks without slides, the speakers
 of a hand-picked selection of proposals, or the reviewers with unfinished reviews (a group the
 reviews app registers: cfp never imports it). A draft is never a proposal here: no group
@@ -131,7 +131,7 @@ def describe(selection: Selection) -> str:
     if selection.state:
         details.append(_("state: %(state)s") % {"state": ProposalState(selection.state).label})
     if selection.track:
-        details.append(_("category: %(track)s") % {"track": selection.track.name})
+        details.append(_("track: %(track)s") % {"track": selection.track.name})
     if selection.tag:
         details.append(_("tag: %(tag)s") % {"tag": selection.tag.name})
     return f"{label} ({'; '.join(details)})" if details else label

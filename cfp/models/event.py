@@ -189,7 +189,7 @@ class SubmissionType(models.Model):
 
 
 class Track(models.Model):
-    """The form calls a track "Category"."""
+    """A track of the event (the form, the schedule and the exports all say "Track")."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tracks")
     name = models.CharField(max_length=100, validators=[validate_one_line_text, validate_no_markup])

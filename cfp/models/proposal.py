@@ -59,6 +59,13 @@ class ProposalQuerySet(models.QuerySet):
     def submitted(self):
         return self.filter(state=ProposalState.SUBMITTED)
 
+    def beyond_drafts(self):
+        """What organizers see: a draft is its speakers' until they submit it (as in pretalx)."""
+        return self.exclude(state=ProposalState.DRAFT)
+
+    def drafts(self):
+        return self.filter(state=ProposalState.DRAFT)
+
     def created_with(self, token):
         """The proposal created by the form with this one-time token (none for None)."""
         if token is None:
@@ -102,7 +109,7 @@ class Proposal(models.Model):
     )
     track = models.ForeignKey(
         Track,
-        verbose_name="Category",
+        verbose_name="Track",
         on_delete=models.PROTECT,
         related_name="proposals",
         null=True,

@@ -83,7 +83,7 @@ def talk_detail(request, event: str, code: str):
         "version": version,
         "talk": talk,
         "fields": fields,
-        # An event without tracks has no "Category" to give, so the page does not ask.
+        # An event without tracks has no "Track" to give, so the page does not ask.
         "has_tracks": fields["track"].asked and (bool(talk.track) or event.tracks.exists()),
         "zone": _zone_label(event, published.Programme(event, version, [talk])),
         "answers": answers.proposal_answers(

@@ -1,6 +1,7 @@
 from django import template
 from django.templatetags.tz import do_timezone
 
+from cfp import moments
 from cfp.markdown import render_markdown
 
 register = template.Library()
@@ -21,6 +22,31 @@ def in_tz(value, tz):
     if value is None:
         return None
     return do_timezone(value, tz)
+
+
+@register.filter
+def moment(value, where) -> str:
+    """A moment on the event's clock, with the zone's name: `{{ review.updated_at|moment:event }}`
+    (cfp.moments, the one format of every staff page)."""
+    return moments.moment(value, where)
+
+
+@register.filter
+def moment_plain(value, where) -> str:
+    """The same without the zone, where a heading names it for the whole column or page."""
+    return moments.moment(value, where, labelled=False)
+
+
+@register.filter
+def without(things, one) -> list:
+    """The things but one (the event a page is about, among the user's events): a list the
+    template can join with commas, none left dangling after the last."""
+    return [thing for thing in things if thing != one]
+
+
+@register.filter
+def zone_name(where) -> str:
+    return moments.zone_name(where)
 
 
 @register.simple_tag

@@ -97,8 +97,11 @@ class Filter:
     choices: list[tuple[str, str]]  # (value, label); "All" comes first by itself
     # Parameters that lose their meaning when this one changes (another event's tracks).
     resets: tuple[str, ...] = ()
-    # Further parameters the filter accepts (track__isnull for "no category").
+    # Further parameters the filter accepts (track__isnull for "no track").
     also: tuple[str, ...] = ()
+    # The value the page shows when the parameter is not given (the ranked list's first
+    # event): that choice is the selected one, and there is no "All".
+    default: str | None = None
 
 
 def int_param(value) -> int | None:
@@ -268,19 +271,23 @@ class Listing:
         for spec in self.filters:
             current = self.params.get(spec.param)
             unset = [spec.param, *spec.also, *spec.resets, PAGE_VAR]
-            choices = [
-                {
-                    "display": "All",
-                    "selected": current is None and not any(a in self.params for a in spec.also),
-                    "query_string": self.query_string(remove=unset),
-                }
-            ]
+            choices = []
+            if spec.default is None:
+                unfiltered = current is None and not any(a in self.params for a in spec.also)
+                choices.append(
+                    {
+                        "display": "All",
+                        "selected": unfiltered,
+                        "query_string": self.query_string(remove=unset),
+                    }
+                )
             for value, label in spec.choices:
                 param, _, value = value.rpartition("=") if "=" in value else (spec.param, "", value)
+                shown = self.params.get(param, spec.default if param == spec.param else None)
                 choices.append(
                     {
                         "display": label,
-                        "selected": self.params.get(param) == value,
+                        "selected": shown == value,
                         "query_string": self.query_string({param: value}, remove=unset),
                     }
                 )

@@ -1,5 +1,5 @@
 """Decisions from the organizers' ranked list: accept or reject selected proposals, one
-proposal from its reviews page, or the top N of a category by the list's ranking.
+proposal from its reviews page, or the top N of a track by the list's ranking.
 
 The decisions themselves (and their draft emails) are cfp.decisions'; this module passes in
 the ranking, which only review knows.
@@ -16,6 +16,7 @@ from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from cfp import decisions, selectors
 from cfp.enums import DECIDED_STATES, MessageState, ProposalState
@@ -75,10 +76,10 @@ def ranking_url(event, **params) -> str:
 
 class AcceptTopForm(forms.Form):
     track = forms.ModelChoiceField(
-        label="Category",
+        label=_("Track"),
         queryset=Track.objects.none(),
         required=False,
-        empty_label="All categories",
+        empty_label=_("All tracks"),
     )
     n = forms.IntegerField(
         label="How many",
@@ -257,7 +258,7 @@ class DecisionAdminMixin:
             )
         self.message_user(request, text, messages.SUCCESS)
 
-    # --- the top N of a category ----------------------------------------------------------
+    # --- the top N of a track ----------------------------------------------------------
 
     def accept_top_view(self, request):
         event = self.organizer_event(request)
@@ -276,7 +277,7 @@ class DecisionAdminMixin:
             self,
             request,
             "accept_top.html",
-            "Accept the top of a category",
+            _("Accept the top of a track"),
             event,
             **context,
         )
@@ -289,7 +290,7 @@ class DecisionAdminMixin:
         except ActionRefused as exc:
             self.message_user(request, str(exc), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
-        where = track.name if track else "all categories"
+        where = track.name if track else _("all tracks")
         total = len(result.accepted) + len(result.already)
         text = f"{plural(len(result.accepted), 'proposal')} of {where} accepted"
         if result.already:

@@ -162,7 +162,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
             Column("title", "Title", attrgetter("title"), "title"),
             Column(
                 "track",
-                "Category",
+                _("Track"),
                 lambda p: p.track.name if p.track else None,
                 "track__name",
                 nowrap=True,
@@ -183,11 +183,13 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
                     EVENT_PARAM,
                     [(str(e.pk), e.name) for e in events],
                     resets=("track", "type", "tag"),
+                    # The list is always of one event (chosen_event: the first by default).
+                    default=str(event.pk) if event else None,
                 )
             )
         if event is not None:
             filters.append(
-                Filter("category", "track", [(str(t.pk), t.name) for t in event.tracks.all()])
+                Filter("track", "track", [(str(t.pk), t.name) for t in event.tracks.all()])
             )
             filters.append(
                 Filter(

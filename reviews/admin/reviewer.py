@@ -13,14 +13,14 @@ from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
-from django.db.models import Count, F, FilteredRelation, Q, Window
+from django.db.models import Case, Count, F, FilteredRelation, Q, When, Window
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from cfp import answers, tags
-from cfp.enums import ExperienceLevel
+from cfp.enums import SETTLED_STATES, ExperienceLevel, ProposalState
 from cfp.fields import event_fields
 from cfp.models import Answer, Proposal
 from reviews import questions as reviewer_questions
@@ -41,6 +41,18 @@ def format_score(value: float | None) -> str:
 
 
 LEVELS = dict(ExperienceLevel.choices)
+STATES = dict(ProposalState.choices)
+# Decided proposals stay in the queue, read-only, and out of "N of M reviewed".
+STILL_OPEN = ~Q(state__in=SETTLED_STATES)
+
+
+def other_reviewer(number: int) -> str:
+    """How blind review names the other reviewers: "Another reviewer (A)", … never a number
+    the viewer could take for their own place ("Reviewer 1")."""
+    letter = chr(ord("A") + number % 26) + (str(number // 26 + 1) if number >= 26 else "")
+    return gettext("Another reviewer (%(letter)s)") % {"letter": letter}
+
+
 REVIEWED = "reviewed"  # the "your review" filter: yes or no
 FILTER_CHOICES_SECONDS = 60
 
@@ -152,9 +164,10 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             listed.order_by(*listing.order_by(["title", "pk"]))
             .annotate(
                 listed_total=Window(Count("pk")),
-                reviewed_total=Window(Count("mine__reviewer_id")),
+                open_total=Window(Count(Case(When(STILL_OPEN, then="pk")))),
+                reviewed_total=Window(Count(Case(When(STILL_OPEN, then="mine__reviewer_id")))),
             )
-            .values_list("pk", "own_score", "listed_total", "reviewed_total")
+            .values_list("pk", "own_score", "listed_total", "open_total", "reviewed_total")
         )
         number = listing.page_number()
         first = list(ids[page_slice(number)])
@@ -163,9 +176,13 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         if not first and count:  # past the last page: the last page
             first = list(ids[page.slice])
         if listing.query or listing.active_filters(besides=["event__id__exact"]):
-            counted = queue.aggregate(total=Count("pk"), reviewed=Count("mine__reviewer_id"))
+            counted = queue.aggregate(
+                total=Count("pk", filter=STILL_OPEN),
+                reviewed=Count("mine__reviewer_id", filter=STILL_OPEN),
+            )
         else:
-            counted = {"total": count, "reviewed": first[0][3] if first else 0}
+            counted = {"total": first[0][3], "reviewed": first[0][4]} if first else {}
+            counted = counted or {"total": 0, "reviewed": 0}
         scores = {pk: score for pk, score, *_ in first}
         rows = {
             row["pk"]: {**row, "own_score": scores[row["pk"]]}
@@ -179,6 +196,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             .values(
                 "pk",
                 "title",
+                "state",
                 "experience_level",
                 "review_count",
                 "event_name",
@@ -199,12 +217,16 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         Column("title", "Title", itemgetter("title"), "title"),
         Column("event", "Event", itemgetter("event_name"), "event__name", nowrap=True),
         Column("kind", "Type", itemgetter("type_name"), "submission_type__name"),
-        Column("track", "Category", itemgetter("track_name"), "track__name", nowrap=True),
+        Column(
+            "track", gettext_lazy("Track"), itemgetter("track_name"), "track__name", nowrap=True
+        ),
         Column(
             "level", "Level", lambda row: LEVELS.get(row["experience_level"]), "experience_level"
         ),
         Column("your_score", "Your score", lambda row: format_score(row["own_score"]), "own_score"),
         Column("review_total", "Reviews", itemgetter("review_count"), "review_count", True),
+        # Before the tags (not sortable): the sortable columns keep their ?o= numbers.
+        Column("state", gettext_lazy("State"), lambda row: STATES.get(row["state"]), "state"),
         # Only the tags the organizers show reviewers (see _page).
         Column("tags", gettext_lazy("Tags"), lambda row: tags.badges(row["tags"])),
     ]
@@ -214,7 +236,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         filters = [
             Filter("event", "event__id__exact", [], resets=TRACK_AND_TYPE),
             Filter("type", "submission_type__id__exact", [], also=("submission_type__isnull",)),
-            Filter("category", "track__id__exact", [], also=("track__isnull",)),
+            Filter("track", "track__id__exact", [], also=("track__isnull",)),
             Filter("your review", REVIEWED, []),
         ]
         return Listing.from_request(request, columns, filters)
@@ -243,7 +265,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             return made
 
         type_filter.choices = choices(present["types"], "submission_type", "No type")
-        track_filter.choices = choices(present["tracks"], "track", "No category")
+        track_filter.choices = choices(present["tracks"], "track", gettext("No track"))
         reviewed_filter.choices = [("yes", "Reviewed"), ("no", "Not yet")]
         return listing.filters
 
@@ -337,6 +359,8 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             .first()
         )
         is_open = review_settings.is_open()
+        decided = proposal.state in SETTLED_STATES
+        writable = is_open and not decided
         asked = {
             "criteria": criteria,
             "questions": reviewer_questions.reviewer_questions(proposal.event),
@@ -344,9 +368,12 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             "event": proposal.event,
         }
         if request.method != "POST":
-            form = ReviewForm(**asked, instance=own, read_only=not is_open)
+            form = ReviewForm(**asked, instance=own, read_only=not writable)
         elif "_skip" in request.POST:
             return self._next_unreviewed(request, after=proposal)
+        elif decided:
+            messages.error(request, f"{services.decided_message(proposal)} Nothing was saved.")
+            form = ReviewForm(**asked, instance=own, read_only=True, initial=request.POST.dict())
         else:
             form = ReviewForm(request.POST, **asked, instance=own)
             if form.is_valid():
@@ -401,6 +428,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             "form": form,
             "review_settings": review_settings,
             "is_open": review_settings.is_open(),
+            "decided": proposal.state in SETTLED_STATES,
             "own_review": own,
             "own_score": format_score(own.score if own else None),
             "others": others,
@@ -430,11 +458,11 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         # Shown with the reviews they belong to, where this reviewer sees those reviews.
         their_answers = reviewer_questions.review_answers(reviews, proposal.event)
         rows = []
-        for number, review in enumerate(reviews, start=1):
+        for number, review in enumerate(reviews):
             rows.append(
                 {
                     # Blind review hides the reviewers from each other too.
-                    "reviewer": f"Reviewer {number}"
+                    "reviewer": other_reviewer(number)
                     if review_settings.blind
                     else review.reviewer.display_name,
                     "score": format_score(review.score),
@@ -523,8 +551,9 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         context = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
         return HttpResponseRedirect(add_preserved_filters(context, url))
 
-    def _queue_order(self, request) -> list[tuple[int, float | None]]:
-        """(pk, own score) of the queue in the order the reviewer's list shows it.
+    def _queue_order(self, request) -> list[tuple[int, float | None, bool]]:
+        """(pk, own score, still open for review) of the queue in the order the reviewer's
+        list shows it.
 
         The list's filters, search and sorting come along in `_changelist_filters`; "reviewed
         or not" is dropped, so that the proposal just reviewed keeps its place.
@@ -538,20 +567,21 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         try:
             listing = self._listing(list_request)
         except SuspiciousOperation:
-            return list(queryset.order_by("title", "pk").values_list("pk", "own_score"))
+            queryset = queryset.order_by("title", "pk")
+            return list(queryset.annotate(open=STILL_OPEN).values_list("pk", "own_score", "open"))
         event = int_param(listing.params.get("event__id__exact"))
         if event is not None:
             queryset = queryset.filter(event_id=event)
         queryset = self._narrow(queryset, listing).order_by(*listing.order_by(["title", "pk"]))
-        return list(queryset.values_list("pk", "own_score"))
+        return list(queryset.annotate(open=STILL_OPEN).values_list("pk", "own_score", "open"))
 
     def _next_unreviewed(self, request, *, after: Proposal) -> HttpResponseRedirect:
         """The first unreviewed proposal after this one in the list, wrapping around."""
         order = self._queue_order(request)
-        pks = [pk for pk, _ in order]
+        pks = [pk for pk, *_ in order]
         start = pks.index(after.pk) + 1 if after.pk in pks else 0
-        for pk, own_score in order[start:] + order[:start]:
-            if own_score is None and pk != after.pk:
+        for pk, own_score, still_open in order[start:] + order[:start]:
+            if own_score is None and still_open and pk != after.pk:
                 return self._redirect(request, self._change_url(pk))
         messages.info(request, "No other unreviewed proposal is left in your queue.")
         return self._redirect(request, reverse(self._url_name("changelist")))

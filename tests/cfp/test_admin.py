@@ -30,8 +30,8 @@ def other_event(db):
 
 @pytest.mark.django_db
 def test_organizer_sees_only_own_proposals_in_the_list(client, organizer, own_event, other_event):
-    ProposalFactory(event=own_event, title="Mine to judge")
-    ProposalFactory(event=other_event, title="Not my business")
+    ProposalFactory(event=own_event, title="Mine to judge", state="submitted")
+    ProposalFactory(event=other_event, title="Not my business", state="submitted")
     client.force_login(organizer)
 
     body = client.get(reverse("admin:cfp_proposal_changelist")).content.decode()
@@ -219,7 +219,9 @@ def test_event_refuses_a_non_staff_organizer_with_a_clear_message(client):
 def test_proposal_filters_name_no_other_event(client, organizer, own_event, other_event):
     from tests.factories import SubmissionTypeFactory, TrackFactory
 
-    ProposalFactory(event=own_event, track=TrackFactory(event=own_event, name="Own track"))
+    ProposalFactory(
+        event=own_event, track=TrackFactory(event=own_event, name="Own track"), state="submitted"
+    )
     ProposalFactory(
         event=other_event,
         track=TrackFactory(event=other_event, name="Secret track"),

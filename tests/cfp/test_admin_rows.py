@@ -38,7 +38,7 @@ def event(organizer):
         state=ProposalState.SUBMITTED,
     )
     tagged.tags.set([loud, quiet])
-    ProposalFactory(event=event, title="   ", track=None)
+    ProposalFactory(event=event, title="   ", track=None, state=ProposalState.SUBMITTED)
     ProposalFactory(event=event, title="Accepted one", state=ProposalState.ACCEPTED)
     return event
 
@@ -57,7 +57,7 @@ def both_drawings(client, url):
         "",
         "?event__id__exact={event}",
         "?o=3.-1",
-        "?o=-9&state__exact=draft",
+        "?o=-9&state__exact=submitted",
         "?q=bold&event__id__exact={event}",
     ],
 )

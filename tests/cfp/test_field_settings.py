@@ -81,7 +81,7 @@ def test_field_config_defaults_are_todays_form(event):
         "experience_level",
     }
     assert all(c.asked for c in config.values())
-    assert config["track"].label == "Category"
+    assert config["track"].label == "Track"
     assert config["notes"].help_text == "Never public."
 
 

@@ -63,7 +63,7 @@ def test_a_state_is_the_state_the_speakers_know(group_world):
     ]
 
 
-def test_category_and_tag_narrow_the_speakers(group_world):
+def test_track_and_tag_narrow_the_speakers(group_world):
     by_track = Selection("speakers", track=group_world.developer)
     by_tag = Selection("speakers", tag=group_world.keynote, state=ProposalState.ACCEPTED)
 

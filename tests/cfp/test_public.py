@@ -158,7 +158,7 @@ def test_talk_list_groups_confirmed_talks_by_track(client, programme_event):
     assert html.index(">Developer<") < html.index("Day two keynote")
     assert "Floating talk" in html and "Time to be announced" in html
     assert "Ada Lovelace" in html
-    assert "3 talks in 2 categories" in html
+    assert "3 talks in 2 tracks" in html
     assert "Europe/Berlin" in html
 
 
@@ -267,7 +267,7 @@ def test_talk_page_of_an_event_without_tracks_has_no_category_line(client, db):
     html = page(client.get(url("talk", event, code=talk.code)))
 
     assert "No tracks here" in html
-    assert "<dt>Category</dt>" not in html
+    assert "<dt>Track</dt>" not in html
     assert "not given" not in html
     assert "<dt>Level</dt><dd>All levels</dd>" in html
 
@@ -279,7 +279,7 @@ def test_talk_page_of_an_event_with_tracks_keeps_the_category_line(client, progr
 
     html = page(client.get(url("talk", event, code=trackless.code)))
 
-    assert '<dt>Category</dt><dd><span class="missing">not given</span></dd>' in html
+    assert '<dt>Track</dt><dd><span class="missing">not given</span></dd>' in html
 
 
 @pytest.mark.parametrize(

@@ -167,7 +167,8 @@ def world(db, superuser):
     elsewhere = EventFactory(slug="other-con")
     reviewer = ReviewerFactory()
     ReviewerTeamFactory(event=elsewhere, members=[reviewer])
-    proposal = ProposalFactory(event=hidden, speakers=[SpeakerFactory()])
+    # Submitted: a draft is its speakers' alone, and has no staff page.
+    proposal = ProposalFactory(event=hidden, speakers=[SpeakerFactory()], state="submitted")
     invitation = InvitationFactory(proposal=proposal)
     return {
         "users": {

@@ -63,7 +63,7 @@ def _signed_in_page(new_page, site, watch: CspWatch, email: str | None):
         page.goto(site.url + "/accounts/login/")
         page.get_by_label("Email").fill(email)
         page.get_by_label("Password").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="Sign In").click()
+        page.get_by_role("button", name="Log in").click()
         expect(page).not_to_have_url(re.compile(r"/accounts/login/"))
     return page
 

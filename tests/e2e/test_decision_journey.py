@@ -62,7 +62,7 @@ def _plain_text(message: EmailMessage) -> str:
 def _log_in(page, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
 
 
 def test_organizer_decides_sends_and_a_speaker_confirms(

@@ -35,7 +35,7 @@ def _log_in(page, site, user) -> None:
     page.goto(site.url + "/accounts/login/")
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state("load")
 
 
@@ -111,7 +111,7 @@ def test_speaker_opens_the_form_with_an_access_code_link(site, new_page, screens
     screenshot(page, "access-code-form-390")
     page.get_by_label("Title").fill("Opening keynote")
     page.get_by_label("Submission type").select_option(label="Talk (30 min)")
-    page.get_by_label("Category").select_option(label="Keynotes")
+    page.get_by_label("Track").select_option(label="Keynotes")
     page.get_by_label("Experience level").select_option(label="Beginner")
     page.get_by_label("Abstract").fill("The speaker opens the conference, in full sentences.")
     page.get_by_role("button", name="Submit", exact=True).click()

@@ -32,7 +32,7 @@ def _log_in(page, site, user) -> None:
     page.goto(site.url + "/accounts/login/")
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(site.url + "/me/proposals/")
 
 
@@ -293,7 +293,7 @@ def test_public_talk_pages_without_tracks_label_the_level(
 
     facts = page.locator(".talk-dl")
     expect(facts).to_contain_text("All levels")
-    expect(facts).not_to_contain_text("Category")
+    expect(facts).not_to_contain_text("Track")
     expect(facts).not_to_contain_text("not given")
     screenshot(page, "public-talk-390")
     _fits(page)

@@ -38,7 +38,7 @@ def test_organizer_adds_a_track_limited_choice_question_and_sees_who_lacks_an_an
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/admin/"))
     page.get_by_label("Email").fill(organizer.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(site.url + "/admin/")
 
     page.goto(site.url + "/admin/cfp/question/add/")

@@ -66,7 +66,7 @@ def _log_in(page, site, user) -> None:
     page.goto(site.url + "/accounts/login/")
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(site.url + "/me/proposals/")
 
 
@@ -88,9 +88,9 @@ def test_a_track_limited_question_appears_for_its_track_and_the_proposal_submits
     page.goto(f"{site.url}/{event.slug}/submit/")
 
     expect(page.locator(".question[data-tracks]")).to_be_hidden()
-    page.get_by_label("Category").select_option(label="Operations")
+    page.get_by_label("Track").select_option(label="Operations")
     expect(page.locator(".question[data-tracks]")).to_be_hidden()
-    page.get_by_label("Category").select_option(label="Developer")
+    page.get_by_label("Track").select_option(label="Developer")
     expect(page.locator(".question[data-tracks]")).to_be_visible()
     expect(page.get_by_text("About you")).to_be_visible()
 
@@ -117,7 +117,7 @@ def test_a_track_limited_question_appears_for_its_track_and_the_proposal_submits
 
     slides = tmp_path / "slides.pdf"
     slides.write_bytes(PDF)
-    page.get_by_label("Category").select_option(label="Developer")
+    page.get_by_label("Track").select_option(label="Developer")
     page.get_by_label("Go", exact=True).check()
     page.get_by_label("No", exact=True).check()
     page.get_by_label("Slides of a previous talk").set_input_files(str(slides))
@@ -139,9 +139,9 @@ def test_a_question_for_another_track_is_not_sent(site, new_page, world):
     _log_in(page, site, speaker)
     page.goto(f"{site.url}/{event.slug}/submit/")
 
-    page.get_by_label("Category").select_option(label="Developer")
+    page.get_by_label("Track").select_option(label="Developer")
     page.get_by_label("Rust", exact=True).check()
-    page.get_by_label("Category").select_option(label="Operations")
+    page.get_by_label("Track").select_option(label="Operations")
     page.get_by_label("Title").fill("Only a draft")
     page.get_by_role("button", name="Save draft").click()
 

@@ -53,7 +53,7 @@ def log_in(page, site, user, landing: str) -> None:
     page.goto(site.url + "/accounts/login/")
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(site.url + landing)
 
 
@@ -109,9 +109,9 @@ def test_questions_from_the_staff_panel_to_the_public_talk_page(
     asked = form.locator(".question[data-tracks]")
     expect(asked).to_be_hidden()
     expect(form.get_by_label(FILE)).to_be_visible()
-    form.get_by_label("Category").select_option(label="Operations")
+    form.get_by_label("Track").select_option(label="Operations")
     expect(asked).to_be_hidden()
-    form.get_by_label("Category").select_option(label="Developer")
+    form.get_by_label("Track").select_option(label="Developer")
     expect(asked).to_be_visible()
     form.get_by_label("Title").fill(TITLE)
     form.get_by_label("Submission type").select_option(label="Talk (30 min)")

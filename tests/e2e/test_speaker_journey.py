@@ -69,7 +69,7 @@ def _log_in(page, site, email: str, password: str, screenshot) -> None:
     screenshot(page, "co-speaker-login")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(site.url + "/me/proposals/")
 
 
@@ -159,7 +159,7 @@ def test_speaker_signs_up_submits_invites_and_withdraws(
 
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label("Submission type").select_option(label="Talk (30 min)")
-    page.get_by_label("Category").select_option(label=track.name)
+    page.get_by_label("Track").select_option(label=track.name)
     page.get_by_label("Experience level").select_option(label="Intermediate")
     abstract = page.get_by_label("Abstract")
     abstract.click()

@@ -28,24 +28,24 @@ def test_speaker_is_told_the_staff_panel_is_not_for_them(
     page.goto(site.url + "/accounts/login/")
     page.get_by_label("Email").fill(SPEAKER_EMAIL)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(r"/me/proposals/$"))
 
     for address in ("/admin/login/", "/admin/cfp/event/"):
         page.goto(site.url + address)
         expect(page.get_by_role("heading", name="No access to the staff panel")).to_be_visible()
-        expect(page.get_by_text(f"You are signed in as {SPEAKER_EMAIL}")).to_be_visible()
+        expect(page.get_by_text(f"You are logged in as {SPEAKER_EMAIL}")).to_be_visible()
         assert page.locator("input[type=password]").count() == 0
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the page is {width} px wide on a 390 px screen"
     shot(page, "no-access")
     assert_accessible(page)
 
-    page.get_by_role("button", name="Sign out and use another account").click()
+    page.get_by_role("button", name="Log out and use another account").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/admin/$"))
     page.get_by_label("Email").fill(STAFF_EMAIL)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(site.url + "/admin/")
     shot(page, "staff-index")
 

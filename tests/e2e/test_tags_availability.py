@@ -25,7 +25,7 @@ WIDE = {"width": 1280, "height": 900}
 def _log_in(page, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
 
 
 def _both_widths(page, shot, problems, name: str) -> None:

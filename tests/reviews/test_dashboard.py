@@ -34,7 +34,7 @@ def organizer_page(client, board, **params):
 # --- the organizer's figures -------------------------------------------------------------
 
 
-def test_dashboard_counts_an_organizers_proposals_by_state_category_and_type(client, board):
+def test_dashboard_counts_an_organizers_proposals_by_state_track_and_type(client, board):
     response = organizer_page(client, board)
 
     assert table(response, "By state") == [
@@ -44,7 +44,7 @@ def test_dashboard_counts_an_organizers_proposals_by_state_category_and_type(cli
         ["Rejected", "1"],
         ["Withdrawn", "1"],
     ]
-    assert table(response, "Category") == [["Developer", "3"], ["Ops", "2"], ["No category", "1"]]
+    assert table(response, "Track") == [["Developer", "3"], ["Ops", "2"], ["No track", "1"]]
     assert table(response, "Submission type") == [["Talk", "4"], ["Workshop", "2"]]
     words = text(response)
     assert "6 proposals" in words
@@ -64,7 +64,7 @@ def test_each_figure_leads_to_the_list_it_counts(client, board):
         found["Developer"]
         == f"{proposals}?event__id__exact={event}&track__id__exact={board.dev.pk}"
     )
-    assert found["No category"] == f"{proposals}?event__id__exact={event}&track__isnull=True"
+    assert found["No track"] == f"{proposals}?event__id__exact={event}&track__isnull=True"
     assert found["Workshop"] == (
         f"{proposals}?event__id__exact={event}&submission_type__id__exact={board.workshop.pk}"
     )
@@ -143,11 +143,11 @@ def test_review_progress_names_the_reviewers_who_have_not_started(client, board)
     assert [d["counts"] for d in figures["datasets"]] == [[0, 0], [1, 0], [0, 0], [1, 0], [0, 1]]
 
 
-def test_scores_per_category_come_from_the_stored_means(client, board):
+def test_scores_per_track_come_from_the_stored_means(client, board):
     response = organizer_page(client, board)
 
     assert table(response, "Proposals by mean score") == [
-        ["Category", "1", "2", "3", "4", "5", "Reviewed", "Mean"],
+        ["Track", "1", "2", "3", "4", "5", "Reviewed", "Mean"],
         ["Developer", "0", "0", "0", "1", "1", "2", "4.50"],
         ["Ops", "0", "1", "0", "0", "0", "1", "2.00"],
     ]
@@ -167,7 +167,7 @@ def test_what_the_organizer_is_conflicted_on_counts_for_nobody(client, board):
     rita = [row for row in table(response, "Reviews by the score given") if "Rita" in row[0]]
     assert rita == [["Rita Harsh", "1", "1", "0", "0", "0", "1", "0", "4.00", "−0.50"]]
     assert [row[0] for row in table(response, "Proposals by mean score")] == [
-        "Category",
+        "Track",
         "Developer",
     ]
 

@@ -14,7 +14,7 @@ import pytest
 from django.db.models import Q
 from django.urls import reverse
 
-from cfp.enums import ProposalState
+from cfp.enums import SETTLED_STATES, ProposalState
 from reviews import selectors
 from reviews.models import Assignment, Conflict
 from tests.factories import (
@@ -204,8 +204,9 @@ def test_queue_count_and_pages_match_the_queue(client, big, narrowing):
 
     assert titles == sorted(p.title for p in expected)  # by title, each once
     assert count == len(titles)
-    # The progress line counts the whole queue in the event, whatever the filters.
-    everything = selectors.review_queue(reviewer, event)
+    # The progress line counts the whole queue in the event, whatever the filters, less the
+    # decided proposals (read-only for review).
+    everything = selectors.review_queue(reviewer, event).exclude(state__in=SETTLED_STATES)
     reviewed = everything.filter(own_score__isnull=False).count()
     assert f"{reviewed} of {everything.count()} reviewed" in page(client.get(QUEUE, params))
 
@@ -321,15 +322,15 @@ def test_queue_filters_offer_no_category_and_an_event_change_starts_afresh(clien
 
     response = client.get(QUEUE, {"event__id__exact": event.pk, "track__id__exact": tracks[0].pk})
 
-    categories = filter_choices(response, "category")
-    assert [label for label, _ in categories] == ["All", "Kernel", "Web", "No category"]
+    categories = filter_choices(response, "track")
+    assert [label for label, _ in categories] == ["All", "Kernel", "Web", "No track"]
     assert dict(filter_choices(response, "event"))["Second Summit"] == (
         f"?event__id__exact={second.pk}"
     )
     no_category = client.get(QUEUE, {"event__id__exact": event.pk, "track__isnull": "True"})
     assert list_rows(no_category)
     assert {row["track"] for row in list_rows(no_category)} == {"–"}
-    assert re.search(r'<li class="selected">\s*<a href="[^"]*">No category</a>', page(no_category))
+    assert re.search(r'<li class="selected">\s*<a href="[^"]*">No track</a>', page(no_category))
 
 
 def test_row_links_carry_the_list_so_that_next_follows_it(client, big):
@@ -337,17 +338,23 @@ def test_row_links_carry_the_list_so_that_next_follows_it(client, big):
     client.force_login(reviewer)
     params = {"event__id__exact": event.pk, "track__id__exact": tracks[0].pk, "o": "-0"}
     rows = list_rows(client.get(QUEUE, params))
-    href = rows[0]["href"]
+    # A decided proposal is read-only for review: start from the first still submitted.
+    start = next(i for i, row in enumerate(rows) if row["state"] == "Submitted")
+    href = rows[start]["href"]
 
     path, _, query = href.partition("?")
-    assert path == f"{QUEUE}{rows[0]['pk']}/change/"
+    assert path == f"{QUEUE}{rows[start]['pk']}/change/"
     kept = parse_qs(parse_qs(query)["_changelist_filters"][0])
     assert kept == {name: [str(value)] for name, value in params.items()}
     # "Save and next" from that page goes on in the list's order (titles backwards), in its
     # track, to the next proposal not yet reviewed; and keeps the list for the way back.
     scores = {f"score_{c.pk}": 3 for c in selectors.criteria_for(event)}
     saved = client.post(href, {**scores, "_next": "1"})
-    following = [row["pk"] for row in rows[1:] if row["your_score"] == "–"]
+    following = [
+        row["pk"]
+        for row in rows[start + 1 :]
+        if row["your_score"] == "–" and row["state"] == "Submitted"
+    ]
     assert [row["title"] for row in rows] == sorted((r["title"] for r in rows), reverse=True)
     assert saved.status_code == 302
     assert saved.url == f"{QUEUE}{following[0]}/change/?{query}"

@@ -305,4 +305,4 @@ def test_before_the_deadline_the_page_says_until_when(client, review_event, revi
     body = page(client.get(review_url(talk)))
 
     # In the event's time zone (Europe/Berlin), not the server's.
-    assert "You can change your review until March 1, 2031, 6:00 p.m. (Europe/Berlin)." in body
+    assert "You can change your review until March 1, 2031, 6 p.m. (Europe/Berlin)." in body

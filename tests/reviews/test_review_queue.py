@@ -52,7 +52,7 @@ def test_queue_lists_columns_and_dash_for_missing_score(client, review_event, re
         "Title",
         "Event",
         "Type",
-        "Category",
+        "Track",
         "Level",
         "Your score",
         "Reviews",

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cfp import dashboard as cfp_dashboard
-from cfp.enums import ProposalState
+from cfp.enums import SETTLED_STATES, ProposalState
 from cfp.models import Event, ProposalSpeaker
 from reviews import selectors
 from reviews.models import Assignment, Conflict, Criterion, ProposalScore, Review, ReviewSettings
@@ -378,7 +378,13 @@ def reviewer_queues(user: User) -> list[Queue]:
             team.event, deadline=deadline, is_open=deadline is None or now < deadline
         )
     mine = FilteredRelation("reviews", condition=Q(reviews__reviewer_id=user.pk))
-    queue = selectors.reviewable_proposals(user, teams=teams).annotate(mine=mine).order_by()
+    # Decided proposals are read-only for review: neither counted nor offered (as the queue).
+    queue = (
+        selectors.reviewable_proposals(user, teams=teams)
+        .exclude(state__in=SETTLED_STATES)
+        .annotate(mine=mine)
+        .order_by()
+    )
     counts = queue.values("event_id").annotate(
         total=Count("pk"), reviewed=Count("mine__reviewer_id")
     )

@@ -82,7 +82,8 @@ def build_board() -> SimpleNamespace:
 
     alpha = proposal("Alpha", ProposalState.SUBMITTED, dev, talk, at(2025, 2, 10, 3))  # Feb 9 there
     bravo = proposal("Bravo", ProposalState.SUBMITTED, ops, talk, at(2025, 2, 10, 20))
-    charlie = proposal("Charlie", ProposalState.ACCEPTED, dev, workshop, at(2025, 2, 12, 15))
+    # Reviewed while submitted, then accepted (a decided proposal's reviews are read-only).
+    charlie = proposal("Charlie", ProposalState.SUBMITTED, dev, workshop, at(2025, 2, 12, 15))
     delta = proposal("Delta", ProposalState.CONFIRMED, dev, talk, at(2025, 2, 12, 15))
     echo = proposal("Echo", ProposalState.REJECTED, ops, workshop, at(2025, 2, 12, 15))
     proposal("Foxtrot", ProposalState.WITHDRAWN, None, talk, at(2025, 2, 12, 15))
@@ -95,6 +96,8 @@ def build_board() -> SimpleNamespace:
     give_review(alpha, rita, 4)
     give_review(bravo, rita, 2)
     give_review(charlie, lena, 5)
+    Proposal.objects.filter(pk=charlie.pk).update(state=ProposalState.ACCEPTED)
+    charlie.refresh_from_db()
     Assignment.objects.create(proposal=alpha, reviewer=idle)
 
     def mail(state, kind=MessageKind.SUBMISSION_RECEIVED, proposal=None):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cfp.enums import ProposalState
-from reviews.models import ReviewSettings
+from reviews.models import Assignment, ReviewSettings
 from tests.factories import EventFactory, ProposalFactory, UserFactory
 from tests.helpers import choices, is_staff_panel_refusal, list_titles, page, table
 from tests.reviews.dashboard_world import DASHBOARD, build_board, chart, links, text
@@ -346,3 +346,15 @@ def test_all_sections_of_the_panel_stay_reachable(client, board):
     for section in ("Proposals", "Outbox messages", "Ranked proposals", "Reviewer teams"):
         assert section in found, section
     assert found["Proposals"] == reverse("admin:cfp_proposal_changelist")
+
+
+def test_a_decided_proposal_leaves_the_reviewers_count_and_is_not_offered(client, board):
+    Assignment.objects.create(proposal=board.charlie, reviewer=board.idle)  # accepted
+    client.force_login(board.idle)
+
+    words = text(client.get(DASHBOARD))
+    assert "0 of 1 reviewed" in words  # Alpha only
+
+    give_review(board.alpha, board.idle, 3)
+    words = text(client.get(DASHBOARD))
+    assert "1 of 1 reviewed" in words and "All reviewed. Thank you!" in words

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from cfp.enums import MessageKind, MessageState, ProposalState
 from cfp.models import Message, Proposal, ScheduleVersion
+from reviews import scores
 from reviews.models import Assignment
 from tests.factories import (
     EventFactory,
@@ -112,6 +113,8 @@ def build_board() -> SimpleNamespace:
     ScheduleVersion.objects.create(
         event=event, name="1.0", published_at=at(2025, 4, 2, 16, 5)
     )  # 11:05 a.m. in Chicago (CDT)
+
+    scores.scores_refresh_if_stale(event.pk)  # as the Celery task does after each commit
 
     other_organizer = UserFactory(is_staff=True, email="otto@board.test")
     other = EventFactory(name="Other Summit", organizers=[other_organizer])

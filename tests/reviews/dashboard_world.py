@@ -10,8 +10,7 @@ from django.urls import reverse
 
 from cfp.enums import MessageKind, MessageState, ProposalState
 from cfp.models import Message, Proposal, ScheduleVersion
-from reviews import scores
-from reviews.models import Assignment
+from reviews import scores, services
 from tests.factories import (
     EventFactory,
     ProposalFactory,
@@ -96,7 +95,7 @@ def build_board() -> SimpleNamespace:
     give_review(alpha, rita, 4)
     give_review(bravo, rita, 2)
     give_review(charlie, lena, 5)
-    Assignment.objects.create(proposal=alpha, reviewer=idle)
+    services.assignment_add(proposal=alpha, reviewer=idle)
 
     def mail(state, kind=MessageKind.SUBMISSION_RECEIVED, proposal=None):
         Message.objects.create(

@@ -68,11 +68,15 @@ def people(event):
 
 
 PAGINATED = {"reviewer's queue", "ranked list", "organizer's proposal list"}
+# Pages that read a fixed amount however big the event (stored figures, index-only counts).
+DASHBOARDS = {"dashboard (organizer)", "dashboard (reviewer)"}
+BOUNDED = PAGINATED | DASHBOARDS
 EXPORTS = {"CSV export, accepted talks"}  # judged on memory (export_memory), not on time
 
 
 def page_list(event, organizer, reviewer, speaker) -> list[tuple[str, str, str]]:
-    """(name, path, role) of every page measured. PAGINATED: the lists. Staff pages are those
+    """(name, path, role) of every page measured. PAGINATED: the lists; BOUNDED: the pages whose
+    time should not grow with the event (the lists, the dashboards). Staff pages are those
     of the staff panel (/admin/); the lightest of them sets the staff budget (bench/report.py)."""
     from cfp.models import Proposal
     from reviews import selectors
@@ -80,10 +84,12 @@ def page_list(event, organizer, reviewer, speaker) -> list[tuple[str, str, str]]
     in_queue = selectors.review_queue(reviewer, event).order_by("pk").values_list("pk", flat=True)
     reviewed = Proposal.objects.filter(event=event, reviews__isnull=False).order_by("pk").first().pk
     return [
-        # The Django admin's own frame (its index): a session, a user and its permissions; the
-        # staff pages are judged against it (or against whichever staff page turns out lighter).
-        # Its password form is gone: passwords are changed through allauth, rate limited.
-        ("staff panel's lightest page", "/admin/", "organizer"),
+        # The staff panel's frame and an app's list of models (the app index; /admin/ itself is
+        # the dashboard now): a session, a user and its permissions. The staff pages are judged
+        # against it (or against whichever staff page turns out lighter).
+        ("staff panel's lightest page", "/admin/cfp/", "organizer"),
+        ("dashboard (organizer)", f"/admin/?event={event.pk}", "organizer"),
+        ("dashboard (reviewer)", "/admin/", "reviewer"),
         ("public CfP page", f"/{event.slug}/", "anonymous"),
         # The form's address once it has its one-time token (a bare /submit/ redirects there).
         ("submission form", f"/{event.slug}/submit/?form={uuid4()}", "speaker"),
@@ -161,6 +167,7 @@ def run_size(size: int, args) -> None:
                         "path": path,
                         "staff": path.startswith("/admin/"),
                         "paginated": name in PAGINATED,
+                        "bounded": name in BOUNDED,
                         "export": name in EXPORTS,
                         **row,
                     }

@@ -96,7 +96,7 @@ def proposal_counts(event: Event) -> ProposalCounts:
         Proposal.objects.filter(event=event)
         .order_by()
         .values_list("state", "track_id", "submission_type_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # COUNT(*): read from the index alone (proposal_event_figures)
     )
     states: dict[str, int] = {}
     tracks: dict[int | None, int] = {}
@@ -185,7 +185,7 @@ def submissions_per_day(event: Event, state: CfPState) -> Submissions:
         .order_by()
         .annotate(day=TruncDate(when, tzinfo=event.tz))
         .values_list("day")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .values_list("day", "n")
     )
     deadline_day = timezone.localtime(state.deadline, event.tz).date() if state.deadline else None

@@ -12,6 +12,13 @@ class ReviewsConfig(AppConfig):
         from cfp.models import Event
 
         post_save.connect(event_saved, sender=Event, dispatch_uid="reviews.event_defaults")
+        # Likewise every state change of a proposal is recorded as a transition (cfp's
+        # Proposal._change_state): the stored review tallies follow one leaving review.
+        from cfp.models import ProposalTransition
+
+        post_save.connect(
+            transition_saved, sender=ProposalTransition, dispatch_uid="reviews.transition_tallies"
+        )
         # The reviewers' group of cfp's email to groups.
         from reviews import mail_groups
 
@@ -24,3 +31,12 @@ def event_saved(sender, instance, created: bool, raw: bool = False, **kwargs) ->
         from reviews import services
 
         services.review_defaults_create(event=instance)
+
+
+def transition_saved(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    if created and not raw:
+        from reviews import services
+
+        services.proposal_moved(
+            proposal=instance.proposal, from_state=instance.from_state, to_state=instance.to_state
+        )

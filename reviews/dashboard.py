@@ -1,11 +1,13 @@
 """The staff panel's dashboard, read: an organizer's picture of one event (cfp.dashboard's
 figures and the review's) and a reviewer's queues. Nothing here writes.
 
-The cost is fixed: every figure is one aggregate query (grouped in the database) or a read of
-the stored review figures (reviews.scores), so the page makes the same queries at 2,000 and at
-20,000 proposals. What the viewing organizer is conflicted on (a proposal they speak on or
-declared a conflict with) counts for nobody in the review figures, as on the reviewers'
-progress page.
+The cost is fixed: every figure is one aggregate query (grouped in the database, read from an
+index of the event's proposals) or a read of the stored review figures (reviews.scores: a row
+per reviewer and per track and score, never the event's reviews), so the page makes the same
+queries at 2,000 and at 20,000 proposals, and takes nearly the same time. What the viewing
+organizer is conflicted on (a proposal they speak on or declared a conflict with) counts for
+nobody in the review figures, as on the reviewers' progress page: its share is taken out of
+the stored tallies by a query over just those proposals.
 """
 
 import math
@@ -14,30 +16,40 @@ from datetime import datetime
 
 from django.db.models import (
     Count,
-    Exists,
     F,
     FilteredRelation,
+    FloatField,
     Max,
     Min,
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
     Window,
 )
-from django.db.models.functions import FirstValue, Floor
+from django.db.models.functions import FirstValue
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cfp import dashboard as cfp_dashboard
 from cfp.enums import SETTLED_STATES, ProposalState
 from cfp.models import Event, ProposalSpeaker
-from reviews import selectors
-from reviews.models import Assignment, Conflict, Criterion, ProposalScore, Review, ReviewSettings
+from reviews import scores, selectors
+from reviews.models import (
+    Assignment,
+    Conflict,
+    Criterion,
+    ProposalScore,
+    Review,
+    ReviewerTally,
+    ReviewSettings,
+    TrackTally,
+)
 from speakers.models import User
 
 MOST_BINS = 10
+# The kinds of row in _hidden_share.
+ASSIGNED, GIVEN, MEANS = 1, 2, 3
 
 
 # --- the organizer's review figures ---------------------------------------------------------
@@ -105,6 +117,9 @@ class ReviewFigures:
     reviewed: int  # of those, with a review
     fully_reviewed: int  # with per_proposal reviews or more
     tracks: list[TrackScores]
+    # When the stored tallies were computed, and whether a change waits for its refresh.
+    refreshed_at: datetime | None = None
+    catching_up: bool = False
 
     @property
     def reviews(self) -> int:
@@ -162,12 +177,37 @@ def _bin_index(value: int, starts: list[int]) -> int:
     return max(0, sum(1 for start in starts if start <= value) - 1)
 
 
-def _hidden_from(viewer: User) -> tuple:
-    """The viewer's conflicts as two small id lists (NOT IN a subquery each): what they
-    speak on, and what they declared."""
-    speaks = ProposalSpeaker.objects.filter(user_id=viewer.pk).values("proposal_id")
-    declared = Conflict.objects.filter(reviewer_id=viewer.pk).values("proposal_id")
-    return speaks, declared
+def _hidden(event: Event, viewer: User) -> Q:
+    """The viewer's conflicts in the event: what they speak on and what they declared, one
+    small id list (a UNION: PostgreSQL starts from it, where an OR of two would read every
+    row of the event to test each)."""
+    speaks = ProposalSpeaker.objects.filter(user_id=viewer.pk).order_by().values("proposal_id")
+    declared = Conflict.objects.filter(reviewer_id=viewer.pk).order_by().values("proposal_id")
+    return Q(proposal__event=event, proposal_id__in=speaks.union(declared, all=True))
+
+
+def _hidden_share(event: Event, viewer: User):
+    """What the stored tallies count of the viewer's conflicts, to take out: one query over
+    just those proposals, rows of (kind, reviewer or track id, value, n, done or review
+    count, total)."""
+    hidden = _hidden(event, viewer)
+    zero = Value(0.0, output_field=FloatField())
+    assigned = (
+        scores.assigned_per_reviewer(Assignment.objects.filter(hidden))
+        .annotate(kind=Value(ASSIGNED), value=zero, total=zero)
+        .values_list("kind", "reviewer_id", "value", "n", "done", "total")
+    )
+    given = (
+        scores.reviews_by_value(Review.objects.filter(hidden))
+        .annotate(kind=Value(GIVEN), done=Value(0))
+        .values_list("kind", "reviewer_id", "value", "n", "done", "total")
+    )
+    means = (
+        scores.means_by_track(ProposalScore.objects.filter(hidden))
+        .annotate(kind=Value(MEANS))
+        .values_list("kind", "proposal__track_id", "value", "n", "review_count", "total")
+    )
+    return assigned.union(given, means, all=True)
 
 
 def _review_setup(event: Event) -> tuple[ReviewSettings, int, int]:
@@ -192,12 +232,13 @@ def _review_setup(event: Event) -> tuple[ReviewSettings, int, int]:
 def review_figures(
     event: Event, viewer: User, proposals: cfp_dashboard.ProposalCounts
 ) -> ReviewFigures:
-    """Five queries: the settings with the criteria's scale, the reviewers, assignments per
-    reviewer, each reviewer's scores by value, and the stored mean scores by track and value."""
+    """Five queries, none over the event's reviews: the settings with the criteria's scale,
+    the reviewers, their stored tallies, the stored means by track, and the share of the
+    viewer's conflicts in those (reviews.scores stores them; they lag a change until its
+    refresh has run)."""
     review_settings, low, high = _review_setup(event)
     bins = score_bins(low, high)
     starts = [start for _label, start in bins]
-    speaks, declared = _hidden_from(viewer)
     k = review_settings.reviews_per_proposal
 
     reviewers = {
@@ -206,65 +247,56 @@ def review_figures(
         .distinct()
         .select_related("profile")
     }
-    done = Review.objects.filter(
-        proposal_id=OuterRef("proposal_id"), reviewer_id=OuterRef("reviewer_id")
-    )
-    assigned = (
-        Assignment.objects.filter(
-            proposal__event=event, proposal__state__in=selectors.REVIEWABLE_STATES
+    tallies = {
+        reviewer_id: [assigned, done, n, total, {int(v): c for v, c in by_value.items()}]
+        for reviewer_id, assigned, done, n, total, by_value in ReviewerTally.objects.filter(
+            event=event
+        ).values_list(
+            "reviewer_id", "assigned", "assigned_done", "reviews", "score_total", "by_value"
         )
-        .exclude(proposal_id__in=speaks)
-        .exclude(proposal_id__in=declared)
-        .annotate(is_done=Exists(done))
-        .order_by()
-        .values("reviewer_id")
-        .annotate(n=Count("pk"), done=Count("pk", filter=Q(is_done=True)))
-        .values_list("reviewer_id", "n", "done")
-    )
+    }
+    tracks: dict[tuple, list] = {}
+    for track_id, value, count, n, total in TrackTally.objects.filter(event=event).values_list(
+        "track_id", "value", "review_count", "proposals", "mean_total"
+    ):
+        tracks[(track_id, value, count)] = [n, total]
+    # Take out the viewer's conflicts. Between a change and its refresh the stored share and
+    # the live one may differ: no figure goes below zero meanwhile.
+    for kind, key, value, n, extra, total in _hidden_share(event, viewer):
+        if kind == MEANS:
+            row = tracks.setdefault((key, int(value), extra), [0, 0.0])
+            row[0], row[1] = row[0] - n, row[1] - total
+            continue
+        tally = tallies.setdefault(key, [0, 0, 0, 0.0, {}])
+        if kind == ASSIGNED:
+            tally[0], tally[1] = tally[0] - n, tally[1] - extra
+        else:
+            tally[2], tally[3] = tally[2] - n, tally[3] - total
+            tally[4][int(value)] = tally[4].get(int(value), 0) - n
+
     needed = finished = 0
-    for reviewer_id, n, n_done in assigned:
-        needed, finished = needed + n, finished + n_done
-        if reviewer_id in reviewers:
-            reviewers[reviewer_id].assigned, reviewers[reviewer_id].assigned_done = n, n_done
-    given = (
-        Review.objects.filter(proposal__event=event)
-        .exclude(proposal_id__in=speaks)
-        .exclude(proposal_id__in=declared)
-        .order_by()
-        .annotate(value=Floor(F("score") + Value(0.5)))
-        .values("reviewer_id", "value")
-        .annotate(n=Count("pk"), total=Sum("score"))
-        .values_list("reviewer_id", "value", "n", "total")
-    )
-    for reviewer_id, value, n, total in given:
+    for reviewer_id, (assigned, done, n, total, by_value) in tallies.items():
+        assigned, done, n = max(assigned, 0), max(done, 0), max(n, 0)
+        needed, finished = needed + assigned, finished + done
         row = reviewers.get(reviewer_id)
         if row is None:
             # Left the event's teams: out of the table, as on the reviewers' progress page
             # (their reviews still count in the ranked list).
             continue
-        row.reviews += n
-        row.total += total
-        row.counts[_bin_index(int(value), starts)] += n
+        row.assigned, row.assigned_done = assigned, done
+        row.reviews, row.total = n, total if n else 0.0
+        for value, count in by_value.items():
+            row.counts[_bin_index(value, starts)] += max(count, 0)
 
-    stored = (
-        ProposalScore.objects.filter(
-            event=event, proposal__state__in=selectors.REVIEWABLE_STATES, review_count__gt=0
-        )
-        .exclude(proposal_id__in=speaks)
-        .exclude(proposal_id__in=declared)
-        .order_by()
-        .annotate(value=Floor(F("mean") + Value(0.5)))
-        .values("proposal__track_id", "value")
-        .annotate(n=Count("pk"), enough=Count("pk", filter=Q(review_count__gte=k)))
-        .annotate(total=Sum("mean"))
-        .values_list("proposal__track_id", "value", "n", "enough", "total")
-    )
     scored = {t.key: TrackScores(t.label, t.key, [0] * len(bins)) for t in proposals.by_track}
     reviewed = fully = 0
-    for track_id, value, n, enough, total in stored:
-        reviewed, fully = reviewed + n, fully + enough
+    for (track_id, value, count), (n, total) in tracks.items():
+        if n <= 0:
+            continue
+        reviewed += n
+        fully += n if count >= k else 0
         track = scored.setdefault(track_id, TrackScores(_("No track"), None, [0] * len(bins)))
-        track.counts[_bin_index(int(value), starts)] += n
+        track.counts[_bin_index(value, starts)] += n
         track.proposals += n
         track.total += total
     rows = sorted(reviewers.values(), key=lambda r: r.reviewer.display_name.casefold())
@@ -286,6 +318,8 @@ def review_figures(
         reviewed=reviewed,
         fully_reviewed=fully,
         tracks=list(scored.values()),
+        refreshed_at=review_settings.scores_refreshed_at,
+        catching_up=review_settings.scores_version != review_settings.scores_refreshed_version,
     )
 
 

@@ -49,6 +49,8 @@ class ReviewSettings(models.Model):
     scores_refreshed_version = models.PositiveBigIntegerField(default=0, editable=False)
     # Every proposal of the event up to this id has a ProposalScore row (see reviews.scores).
     scores_through_proposal = models.PositiveBigIntegerField(default=0, editable=False)
+    # When the event-wide figures (scales, ReviewerTally, TrackTally) were last computed.
+    scores_refreshed_at = models.DateTimeField(null=True, editable=False)
 
     class Meta:
         verbose_name = "review settings"
@@ -295,6 +297,49 @@ class ReviewerScale(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer_id}: × {self.factor:.3f} + {self.offset:.3f}"
+
+
+class ReviewerTally(models.Model):
+    """One reviewer's figures in one event, as the dashboard shows them: stored by the refresh
+    (reviews.scores), which passes over every review and assignment of the event anyway.
+
+    Every proposal counts here, whoever looks; the dashboard takes out what its viewer is
+    conflicted on. `by_value` counts reviews by their score rounded to a whole number
+    ({"4": 12}); the dashboard bins them on the event's current scale.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    reviewer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    # Assignments of proposals under review (selectors.REVIEWABLE_STATES), and those reviewed.
+    assigned = models.PositiveIntegerField(default=0)
+    assigned_done = models.PositiveIntegerField(default=0)
+    # Every review they gave in the event, whatever the proposal's state.
+    reviews = models.PositiveIntegerField(default=0)
+    score_total = models.FloatField(default=0.0)
+    by_value = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "reviewer"], name="reviewer_tally_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer_id}: {self.reviews} reviews, {self.assigned} assigned"
+
+
+class TrackTally(models.Model):
+    """How many reviewed proposals under review a track has per rounded mean score and
+    number of reviews: the dashboard's scores per track, stored by the refresh."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, null=True, related_name="+")
+    value = models.SmallIntegerField()  # the mean score, rounded half up
+    review_count = models.PositiveIntegerField()
+    proposals = models.PositiveIntegerField()
+    mean_total = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"{self.track_id}: {self.proposals} at {self.value} ({self.review_count} reviews)"
 
 
 class ReviewQueueItem(Proposal):

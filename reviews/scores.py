@@ -10,19 +10,35 @@ reviews), so computing it on each page view costs what the event has: a second p
   reviewer's scale and every proposal's normalised score in one pass, once for however many
   changes came in meanwhile. The beat sweep starts it again for an event whose task was lost.
 
+The same pass stores what the staff dashboard shows of the review (ReviewerTally: each
+reviewer's assignments, reviews and scores by value; TrackTally: the reviewed proposals of each
+track by rounded mean), so that the dashboard reads a hundred rows, not the event. These lag a
+change until its refresh has run (the dashboard says so), and assignment changes and a
+proposal leaving or re-entering review (scores_mark_event_stale) start the refresh too.
+
 `selectors.ranked_proposals` computes the same figures live; the tests hold the two equal.
 """
 
 from itertools import islice
 
 from django.db import connection, transaction
-from django.db.models import Avg, Count, F, Max, QuerySet
+from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Floor
+from django.utils import timezone
 
 from cfp.models import Event, Proposal
 from config.celery import enqueue_on_commit
 from reviews import selectors
 from reviews.expressions import ReviewMedian, population_stddev
-from reviews.models import ProposalScore, Review, ReviewerScale, ReviewSettings
+from reviews.models import (
+    Assignment,
+    ProposalScore,
+    Review,
+    ReviewerScale,
+    ReviewerTally,
+    ReviewSettings,
+    TrackTally,
+)
 
 # The task that runs refresh_if_stale (reviews.tasks): sent by name, this module imports no task.
 REFRESH_TASK = "reviews.tasks.refresh_scores"
@@ -49,6 +65,14 @@ def scores_mark_stale(*, proposal: Proposal) -> None:
     # With the broker down the review is saved all the same: its event stays stale, and the
     # beat sweeper (reviews.tasks.refresh_stale_scores) starts the refresh later.
     enqueue_on_commit(REFRESH_TASK, event_id=proposal.event_id)
+
+
+def scores_mark_event_stale(*, event_id: int) -> None:
+    """Call inside the transaction that changed the event's assignments, or moved a reviewed or
+    assigned proposal into or out of review: the stored tallies are recomputed after commit."""
+    ReviewSettings.objects.get_or_create(event_id=event_id)
+    ReviewSettings.objects.filter(event_id=event_id).update(scores_version=F("scores_version") + 1)
+    enqueue_on_commit(REFRESH_TASK, event_id=event_id)
 
 
 def stored_scales(event_id: int, reviewer_ids=None) -> dict[int, selectors.Scale]:
@@ -96,6 +120,7 @@ def scores_refresh(event: Event) -> int:
     """Recompute every reviewer's scale and every proposal's figures; returns the proposals."""
     stored, through = _refresh(event)
     _through(event, through)
+    ReviewSettings.objects.filter(event=event).update(scores_refreshed_at=timezone.now())
     return stored
 
 
@@ -123,7 +148,7 @@ def scores_refresh_if_stale(event_id: int) -> bool:
     # then this row, so taking this row while holding every score row could deadlock.
     ReviewSettings.objects.filter(
         event_id=event_id, scores_refreshed_version__lt=versions[0]
-    ).update(scores_refreshed_version=versions[0])
+    ).update(scores_refreshed_version=versions[0], scores_refreshed_at=timezone.now())
     _through(event, through)
     if ReviewSettings.objects.filter(event_id=event_id, scores_version__gt=versions[0]).exists():
         enqueue_on_commit(REFRESH_TASK, event_id=event_id)  # their task found the lock taken
@@ -153,7 +178,93 @@ def _refresh(event: Event) -> tuple[int, int]:
     rows = rows.iterator(chunk_size=BATCH)
     while batch := list(islice(rows, BATCH)):
         stored += _store(batch)
+    ReviewerTally.objects.filter(event=event).delete()
+    ReviewerTally.objects.bulk_create(reviewer_tallies(event), batch_size=BATCH)
+    TrackTally.objects.filter(event=event).delete()
+    TrackTally.objects.bulk_create(track_tallies(event), batch_size=BATCH)
     return stored, through
+
+
+def reviewer_tallies(event: Event) -> list[ReviewerTally]:
+    """Each reviewer's figures in the event, computed from its every review and assignment
+    (two queries). What the dashboard reads is what this returned at the last refresh."""
+    tallies: dict[int, ReviewerTally] = {}
+
+    def tally(reviewer_id: int) -> ReviewerTally:
+        if reviewer_id not in tallies:
+            tallies[reviewer_id] = ReviewerTally(event=event, reviewer_id=reviewer_id, by_value={})
+        return tallies[reviewer_id]
+
+    for reviewer_id, n, done in assigned_per_reviewer(
+        Assignment.objects.filter(proposal__event=event)
+    ):
+        row = tally(reviewer_id)
+        row.assigned, row.assigned_done = n, done
+    for reviewer_id, value, n, total in reviews_by_value(
+        Review.objects.filter(proposal__event=event)
+    ):
+        row = tally(reviewer_id)
+        row.reviews += n
+        row.score_total += total
+        row.by_value[str(int(value))] = n
+    return list(tallies.values())
+
+
+def assigned_per_reviewer(assignments: QuerySet[Assignment]):
+    """(reviewer id, assigned, of those reviewed) of the proposals under review."""
+    done = Review.objects.filter(
+        proposal_id=OuterRef("proposal_id"), reviewer_id=OuterRef("reviewer_id")
+    )
+    return (
+        assignments.filter(proposal__state__in=selectors.REVIEWABLE_STATES)
+        .annotate(is_done=Exists(done))
+        .order_by()
+        .values("reviewer_id")
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(is_done=True)))
+        .values_list("reviewer_id", "n", "done")
+    )
+
+
+def reviews_by_value(reviews: QuerySet[Review]):
+    """(reviewer id, score rounded half up, reviews, their scores' sum)."""
+    return (
+        reviews.order_by()
+        .annotate(value=Floor(F("score") + Value(0.5)))
+        .values("reviewer_id", "value")
+        .annotate(n=Count("pk"), total=Sum("score"))
+        .values_list("reviewer_id", "value", "n", "total")
+    )
+
+
+def track_tallies(event: Event) -> list[TrackTally]:
+    """The event's reviewed proposals under review by track, rounded mean and review count,
+    from their stored means (one query)."""
+    return [
+        TrackTally(
+            event=event,
+            track_id=track_id,
+            value=int(value),
+            review_count=count,
+            proposals=n,
+            mean_total=total,
+        )
+        for track_id, value, count, n, total in means_by_track(
+            ProposalScore.objects.filter(event=event)
+        )
+    ]
+
+
+def means_by_track(rows: QuerySet[ProposalScore]):
+    """(track id, mean rounded half up, review count, proposals, their means' sum) of the
+    reviewed proposals under review among `rows`."""
+    return (
+        rows.filter(proposal__state__in=selectors.REVIEWABLE_STATES, review_count__gt=0)
+        .order_by()
+        .annotate(value=Floor(F("mean") + Value(0.5)))
+        .values("proposal__track_id", "value", "review_count")
+        .annotate(n=Count("pk"), total=Sum("mean"))
+        .values_list("proposal__track_id", "value", "review_count", "n", "total")
+    )
 
 
 def _figures(proposals: QuerySet[Proposal], scales: dict[int, selectors.Scale]) -> QuerySet:

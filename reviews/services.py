@@ -3,9 +3,10 @@
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from cfp.enums import SETTLED_STATES
+from cfp.enums import SETTLED_STATES, ProposalState
 from cfp.models import Event, Proposal
 from reviews import assignment, scores, selectors
 from reviews import questions as reviewer_questions
@@ -157,9 +158,11 @@ def _conflict(proposal, reviewer, source, reason, *, created_by) -> Conflict:
     except IntegrityError:
         return Conflict.objects.get(proposal=proposal, reviewer=reviewer)
     # A conflicted reviewer keeps no assignment and no review of the proposal.
-    Assignment.objects.filter(proposal=proposal, reviewer=reviewer).delete()
+    unassigned = Assignment.objects.filter(proposal=proposal, reviewer=reviewer).delete()[0]
     if Review.objects.filter(proposal=proposal, reviewer=reviewer).delete()[0]:
         scores.scores_mark_stale(proposal=proposal)
+    elif unassigned:
+        scores.scores_mark_event_stale(event_id=proposal.event_id)
     return conflict
 
 
@@ -183,6 +186,8 @@ def assignment_run(*, event: Event, by: User, k: int | None = None) -> int:
     Assignment.objects.bulk_create(
         [Assignment(proposal_id=p, reviewer_id=r, automatic=True) for p, r in sorted(new)]
     )
+    if new:
+        scores.scores_mark_event_stale(event_id=event.pk)
     return len(new)
 
 
@@ -201,5 +206,32 @@ def assignment_check(*, proposal: Proposal, reviewer: User) -> None:
 def assignment_add(*, proposal: Proposal, reviewer: User) -> Assignment:
     """An organizer gives a proposal to a reviewer by hand (an existing assignment stays)."""
     assignment_check(proposal=proposal, reviewer=reviewer)
-    assignment, _ = Assignment.objects.get_or_create(proposal=proposal, reviewer=reviewer)
+    assignment, created = Assignment.objects.get_or_create(proposal=proposal, reviewer=reviewer)
+    if created:
+        scores.scores_mark_event_stale(event_id=proposal.event_id)
     return assignment
+
+
+@transaction.atomic
+def assignments_delete(*, assignments: QuerySet[Assignment]) -> int:
+    """An organizer takes proposals back from reviewers (their reviews stay)."""
+    events = set(assignments.values_list("proposal__event_id", flat=True))
+    deleted = assignments.delete()[0]
+    for event_id in sorted(events):
+        scores.scores_mark_event_stale(event_id=event_id)
+    return deleted
+
+
+def proposal_moved(*, proposal: Proposal, from_state: str, to_state: str) -> None:
+    """A proposal changed state (cfp's transition, in its transaction). Leaving review or
+    coming back changes what its assignments and stored means count for: the event's tallies
+    are refreshed if it has any."""
+    reviewable = selectors.REVIEWABLE_STATES
+    # A draft has nothing to review yet: a submission costs no query here.
+    if from_state == ProposalState.DRAFT or (from_state in reviewable) == (to_state in reviewable):
+        return
+    if (
+        Assignment.objects.filter(proposal=proposal).exists()
+        or Review.objects.filter(proposal=proposal).exists()
+    ):
+        scores.scores_mark_event_stale(event_id=proposal.event_id)

@@ -64,8 +64,8 @@ class Links:
         return _url("cfp_message_changelist", event__id__exact=self.event.pk, state__exact=state)
 
     def reviewer(self, user) -> str:
-        params = {EVENT_PARAM: self.event.pk, "q": user.email}
-        return _url("reviews_assignment_changelist", **params)
+        # self.assignments with the reviewer's address as the search (one reverse per page).
+        return f"{self.assignments}&{urlencode({'q': user.email})}"
 
 
 def organizer_context(request) -> dict:

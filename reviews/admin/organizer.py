@@ -375,6 +375,12 @@ class AssignmentAdmin(ProposalPickMixin, OrganizerReviewAdmin):
         assignment = services.assignment_add(proposal=obj.proposal, reviewer=obj.reviewer)
         obj.pk, obj.created_at = assignment.pk, assignment.created_at
 
+    def delete_model(self, request, obj):
+        services.assignments_delete(assignments=Assignment.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        services.assignments_delete(assignments=queryset)
+
     def get_urls(self):
         return [
             path(

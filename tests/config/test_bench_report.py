@@ -31,6 +31,12 @@ def test_a_paginated_page_stays_within_twice_its_time_at_the_smaller_size():
     assert verdict(row(), row(p50=21)) == "ok"  # not paginated: may grow
 
 
+def test_a_dashboard_stays_within_twice_its_time_at_the_smaller_size():
+    dashboard = {**row(), "bounded": True}
+    assert verdict(dashboard, {**dashboard, "p50_ms": 19.9}) == "ok"
+    assert verdict(dashboard, {**dashboard, "p50_ms": 21}) == "OVER: growth"
+
+
 def test_a_staff_page_stays_within_three_times_the_lightest_staff_page():
     assert verdict(row(staff=True), row(ratio=3.0, staff=True)) == "ok"
     assert verdict(row(staff=True), row(ratio=3.1, staff=True)) == (

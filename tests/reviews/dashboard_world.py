@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cfp.enums import MessageKind, MessageState, ProposalState
 from cfp.models import Message, Proposal, ScheduleVersion
-from reviews.models import Assignment
+from reviews import scores, services
 from tests.factories import (
     EventFactory,
     ProposalFactory,
@@ -98,7 +98,7 @@ def build_board() -> SimpleNamespace:
     give_review(charlie, lena, 5)
     Proposal.objects.filter(pk=charlie.pk).update(state=ProposalState.ACCEPTED)
     charlie.refresh_from_db()
-    Assignment.objects.create(proposal=alpha, reviewer=idle)
+    services.assignment_add(proposal=alpha, reviewer=idle)
 
     def mail(state, kind=MessageKind.SUBMISSION_RECEIVED, proposal=None):
         Message.objects.create(
@@ -115,6 +115,8 @@ def build_board() -> SimpleNamespace:
     ScheduleVersion.objects.create(
         event=event, name="1.0", published_at=at(2025, 4, 2, 16, 5)
     )  # 11:05 a.m. in Chicago (CDT)
+
+    scores.scores_refresh_if_stale(event.pk)  # as the Celery task does after each commit
 
     other_organizer = UserFactory(is_staff=True, email="otto@board.test")
     other = EventFactory(name="Other Summit", organizers=[other_organizer])

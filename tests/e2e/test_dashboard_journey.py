@@ -31,7 +31,7 @@ def log_in(page, site, email: str) -> None:
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/admin/"))
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(site.url + "/admin/")
 
 

@@ -78,7 +78,7 @@ def test_organizer_writes_to_speakers_who_have_not_confirmed(
     page.goto(site.url + "/admin/")
     page.get_by_label("Email").fill(ORGANIZER_EMAIL)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(site.url + "/admin/")
 
     # 1. From the staff panel's index to the write page.

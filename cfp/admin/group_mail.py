@@ -90,8 +90,8 @@ def write_page(model_admin, request, event: Event, form: GroupEmailForm):
 def write_to_selection(model_admin, request, queryset):
     """The proposal list's action: the write page for the speakers of the selection.
 
-    The list holds only the organizer's events' proposals; a selected id it does not hold
-    (another event's) is refused, as is a selection over two events or holding drafts."""
+    The list holds only the organizer's events' proposals, never a speaker's draft; a
+    selected id it does not hold is refused, as is a selection over two events."""
     chosen = set(request.POST.getlist(ACTION_CHECKBOX_NAME))
     rows = list(queryset.order_by("pk").values_list("pk", "event_id"))
     across = request.POST.get("select_across") == "1"
@@ -99,8 +99,8 @@ def write_to_selection(model_admin, request, queryset):
         model_admin.message_user(
             request,
             _(
-                "Some of the selected proposals are not of the events you organize (or no "
-                "longer exist); nothing was written."
+                "Some of the selected proposals are not in your list (another event's, a "
+                "speaker's draft, or deleted); nothing was written."
             ),
             messages.ERROR,
         )

@@ -307,7 +307,7 @@ def test_the_action_refuses_another_events_proposal(client, group_world):
 
     response = act(client, [group_world.rust, group_world.other_talk], follow=True)
 
-    assert "Some of the selected proposals are not of the events you organize" in page(response)
+    assert "Some of the selected proposals are not in your list" in page(response)
     assert "The speakers of the" not in page(response)
 
 
@@ -319,12 +319,15 @@ def test_the_action_refuses_two_events_at_once(client, group_world):
     assert "Write to the proposals of one event at a time." in page(response)
 
 
-def test_the_action_refuses_drafts(client, group_world):
+def test_the_action_never_writes_to_a_draft(client, group_world):
+    """Organizers do not see drafts: a draft's id posted with the list's action is not in the
+    list, and the action refuses the selection rather than trim it."""
     client.force_login(group_world.organizer)
 
-    response = act(client, [group_world.rust, group_world.draft], follow=True)
+    body = page(act(client, [group_world.rust, group_world.draft], follow=True))
 
-    assert "The selection holds 1 draft" in page(response)
+    assert "Some of the selected proposals are not in your list" in body
+    assert "The speakers of the" not in body and "Frank" not in body
 
 
 def test_a_reviewer_cannot_use_the_action(client, group_world):

@@ -110,19 +110,22 @@ def proposal_counts(event: Event) -> ProposalCounts:
         tracks[track_id] = tracks.get(track_id, 0) + n
         types[type_id] = types.get(type_id, 0) + n
     # The event's tracks and types in one read: those without proposals are figures too.
+    # Unordered parts (SQLite allows no ORDER BY inside a UNION), put in order here.
     named = (
         Track.objects.filter(event=event)
+        .order_by()
         .annotate(kind=Value("track"))
-        .values_list("pk", "name", "kind")
+        .values_list("pk", "name", "kind", "position")
         .union(
             SubmissionType.objects.filter(event=event)
+            .order_by()
             .annotate(kind=Value("type"))
-            .values_list("pk", "name", "kind"),
+            .values_list("pk", "name", "kind", "position"),
             all=True,
         )
     )
     names: dict[str, list[tuple[int, str]]] = {"track": [], "type": []}
-    for pk, name, kind in named:
+    for pk, name, kind, _position in sorted(named, key=lambda row: (row[3], row[1], row[0])):
         names[kind].append((pk, name))
     return ProposalCounts(
         by_state=[Figure(ProposalState(s).label, states.get(s, 0), s) for s in LISTED_STATES],

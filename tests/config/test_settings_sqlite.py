@@ -114,3 +114,32 @@ def test_sqlite_writers_wait_while_another_holds_a_transaction(tmp_path):
         """,
     )
     assert outcome == {"errors": [], "rows": ["first", "second"]}
+
+
+def test_the_dashboards_open_on_sqlite_with_the_demo(tmp_path):
+    """`make run` serves SQLite: the staff panel's first page works there for both roles (a
+    UNION of ordered parts, fine on PostgreSQL, is an error on SQLite)."""
+    facts = run_on_sqlite(
+        tmp_path,
+        """
+        import json
+        from django.core.management import call_command
+        from django.test import Client
+        from speakers.models import User
+
+        call_command("migrate", verbosity=0)
+        call_command("seed_demo", verbosity=0)
+        seen = {}
+        for email in ("organizer@example.com", "reviewer1@example.com"):
+            client = Client(HTTP_HOST="127.0.0.1")
+            client.force_login(User.objects.get(email=email))
+            response = client.get("/admin/")
+            seen[email] = [response.status_code, "Dashboard" in response.content.decode()]
+        print(json.dumps(seen))
+        """,
+    )
+
+    assert facts == {
+        "organizer@example.com": [200, True],
+        "reviewer1@example.com": [200, True],
+    }

@@ -25,6 +25,9 @@ from cfp.models import SendBatch
 @admin.register(SendBatch)
 class SendBatchAdmin(EventMailAdmin):
     list_display = ["batch", "event", "started", "sender", "total", "sent", "failed", "waiting"]
+    # The batch column is its own link, to the progress page; Django's link to the change
+    # page around it made a link inside a link, one of them without a text.
+    list_display_links = None
     list_select_related = ["event", "created_by__profile"]
     list_filter = [("event", admin.RelatedOnlyFieldListFilter)]
     actions = None

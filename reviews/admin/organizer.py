@@ -15,6 +15,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from cfp.admin import base as admin_base
@@ -228,6 +229,16 @@ class ProposalPickMixin:
     def reviewer_name(self, obj) -> str:
         return obj.reviewer.display_name
 
+    # On the page of one assignment or conflict: names, not the admin's links to the accounts,
+    # which are the superusers' pages (the link answered an organizer with 403).
+    @admin.display(description=_("reviewer"))
+    def reviewer_person(self, obj) -> str:
+        return person(obj.reviewer)
+
+    @admin.display(description=_("created by"))
+    def created_by_person(self, obj) -> str:
+        return person(obj.created_by) if obj.created_by_id else "–"
+
     @admin.display(description="event", ordering="proposal__event__name")
     def event(self, obj) -> str:
         return str(obj.proposal.event)
@@ -241,7 +252,14 @@ class ConflictAdmin(ProposalPickMixin, OrganizerReviewAdmin):
     list_filter = [EventListFilter, "source"]
     list_select_related = ["proposal__event", "reviewer__profile"]
     search_fields = ["proposal__title", "reviewer__email", "reviewer__profile__name"]
-    readonly_fields = ["proposal", "reviewer", "source", "reason", "created_by", "created_at"]
+    readonly_fields = [
+        "proposal",
+        "reviewer_person",
+        "source",
+        "reason",
+        "created_by_person",
+        "created_at",
+    ]
     change_list_template = "admin/reviews/organizer/conflict_list.html"
 
     def get_fields(self, request, obj=None):
@@ -345,7 +363,7 @@ class AssignmentAdmin(ProposalPickMixin, OrganizerReviewAdmin):
     list_filter = [EventListFilter, "automatic"]
     list_select_related = ["proposal__event", "reviewer__profile"]
     search_fields = ["proposal__title", "reviewer__email", "reviewer__profile__name"]
-    readonly_fields = ["proposal", "reviewer", "automatic", "created_at"]
+    readonly_fields = ["proposal", "reviewer_person", "automatic", "created_at"]
     ordering = ["proposal__title", "reviewer__email"]
     change_list_template = "admin/reviews/organizer/assignment_list.html"
 

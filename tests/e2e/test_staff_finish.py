@@ -60,12 +60,11 @@ def overflow(page) -> dict:
     )
 
 
-def at_both_widths(page, shot, name: str, *, axe: bool = True) -> None:
+def at_both_widths(page, shot, name: str) -> None:
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
         page.reload()
-        if axe:
-            assert_accessible(page)
+        assert_accessible(page)
         shot(page, f"{name}-{width}")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.reload()
@@ -106,9 +105,7 @@ def test_the_outbox_shows_every_column_at_1280(transactional_db, site, new_page,
     times = page.locator("#result_list td.field-times").first
     box, table = times.bounding_box(), page.locator(".results").bounding_box()
     assert box["x"] + box["width"] <= table["x"] + table["width"] + 1
-    # Not axe here: Django's changelist search box has only an icon for its label
-    # (label-title-only), on every stock list; the panel-wide axe check is another part.
-    at_both_widths(page, shot, "outbox", axe=False)
+    at_both_widths(page, shot, "outbox")
 
 
 def test_the_event_form_fits_1280_without_the_server_time_note(
@@ -128,9 +125,7 @@ def test_the_event_form_fits_1280_without_the_server_time_note(
     assert page.locator(".timezonewarning").filter(visible=True).count() == 0
     assert page.get_by_text("hours ahead of server time").filter(visible=True).count() == 0
     assert page.get_by_text("hours behind server time").filter(visible=True).count() == 0
-    # Not axe here: Django's date-and-time inputs carry "Date:"/"Time:" as text, not labels
-    # (and a tabular inline's textarea only a title); the panel-wide axe check is another part.
-    at_both_widths(page, shot, "event-form", axe=False)
+    at_both_widths(page, shot, "event-form")
 
 
 def test_the_reviewers_title_is_not_covered(transactional_db, site, new_page, shot):

@@ -146,7 +146,9 @@ def list_rows(response) -> list[dict]:
     rows = ListRows(response.content.decode()).rows
     for row in rows:
         if "href" in row and "pk" not in row:
-            row["pk"] = int(re.search(r"/(\d+)/change/", row["href"]).group(1))
+            # The row's own page: /<pk>/change/, or another page of the object (a batch's
+            # progress, /<pk>/progress/).
+            row["pk"] = int(re.findall(r"/(\d+)/", row["href"])[-1])
     return [row for row in rows if any(k not in ("href", "pk") for k in row)]
 
 

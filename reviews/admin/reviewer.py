@@ -83,6 +83,11 @@ class ReviewQueueAdmin(admin.ModelAdmin):
     review_template = "admin/reviews/reviewer/review.html"
     conflict_template = "admin/reviews/reviewer/conflict.html"
 
+    class Media:
+        # A review sent back with errors starts at the note that says so. The review page is
+        # not built on change_form.html, which loads the script for the other staff forms.
+        js = ["js/staff-errors.js"]
+
     # --- who sees the queue: reviewers, whatever their Django permissions ------------------
 
     def _is_reviewer(self, request) -> bool:

@@ -8,7 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cfp.enums import ProposalState
+from cfp.enums import MessageKind, MessageState, ProposalState
+from cfp.models import Message
 from reviews.models import Assignment
 from tests.e2e.axe import assert_accessible, axe_violations, describe
 from tests.factories import (
@@ -169,6 +170,29 @@ def test_review_sent_back_puts_the_focus_on_its_list_of_errors(
     # The score is a group of radio buttons: the link goes to the first.
     summary.get_by_role("link", name="Overall: Please score “Overall”.").click()
     expect(page.get_by_role("radio").first).to_be_focused()
+    assert page_problems.errors == []
+
+
+def test_a_failed_messages_note_is_no_form_error_and_keeps_the_focus_where_it_was(
+    site, new_page, event, page_problems
+):
+    organizer = UserFactory(is_staff=True, email="olga@lectern.test")
+    event.organizers.add(organizer)
+    failed = Message.objects.create(
+        event=event,
+        kind=MessageKind.GROUP,
+        to="ada@example.com",
+        subject="News",
+        body="Hello",
+        state=MessageState.FAILED,
+        last_error="550 No such user",
+    )
+    page = new_page()
+    _log_in(page, site, organizer, f"/admin/cfp/message/{failed.pk}/change/")
+
+    expect(page.locator(".errornote")).to_have_text("Sending failed: 550 No such user")
+    expect(page.locator(".error-summary")).to_have_count(0)
+    assert _focused(page).split(".")[0] == "body"
     assert page_problems.errors == []
 
 

@@ -75,6 +75,8 @@ class MessageState(models.TextChoices):
 
 
 UNSENT_STATES = (MessageState.DRAFT, MessageState.PENDING, MessageState.FAILED)
+# Not out yet, and no answer from the server: what a batch's progress still waits for.
+WAITING_STATES = (MessageState.DRAFT, MessageState.PENDING, MessageState.SENDING)
 
 
 class MessageKind(models.TextChoices):

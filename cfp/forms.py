@@ -52,6 +52,7 @@ def count_characters_live(field: forms.CharField) -> None:
     attrs = field.widget.attrs
     attrs.pop("maxlength", None)
     attrs["data-max-length"] = field.max_length
+    attrs["data-limit-near"] = _("{left} of {max} characters left.")
     attrs["data-limit-reached"] = _("You have reached the limit of {max} characters.")
     attrs["data-limit-over"] = _(
         "{over} characters over the limit of {max}: please shorten the text before you save."

@@ -19,7 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from cfp.enums import ACTIVE_STATES, ProposalState
+from cfp.enums import ACTIVE_STATES, SETTLED_STATES, ProposalState
 from cfp.models import Event, Proposal
 from cfp.models.proposal import speakers_in_order
 from reviews.enums import QueueMode
@@ -27,7 +27,13 @@ from reviews.expressions import ReviewMedian, population_stddev
 from reviews.models import Assignment, Conflict, Criterion, Review, ReviewerTeam, ReviewSettings
 from speakers.models import User
 
+# Listed for review: the queue, the ranked list and the stored scores keep decided proposals,
+# whose reviews still count.
 REVIEWABLE_STATES = ACTIVE_STATES
+# Open for review: what a reviewer may still score. A decided proposal stays listed, read-only,
+# and out of the "N of M reviewed" figures and the offers of what to review next.
+OPEN_FOR_REVIEW_STATES = tuple(s for s in REVIEWABLE_STATES if s not in SETTLED_STATES)
+OPEN_FOR_REVIEW = Q(state__in=OPEN_FOR_REVIEW_STATES)
 MIN_REVIEWS_TO_NORMALISE = 3
 # What every event starts with (services.review_defaults_create); migration 0005 copies it.
 DEFAULT_CRITERION = {
@@ -63,6 +69,11 @@ def criteria_for(event: Event) -> list[Criterion]:
 def default_criterion(event: Event) -> Criterion:
     """The criterion an event starts with, unsaved."""
     return Criterion(event=event, **DEFAULT_CRITERION)
+
+
+def is_open_for_review(proposal: Proposal) -> bool:
+    """Whether reviews of the proposal may still be written (OPEN_FOR_REVIEW, in Python)."""
+    return proposal.state in OPEN_FOR_REVIEW_STATES
 
 
 def conflicted(user) -> Q:

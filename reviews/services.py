@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from cfp.enums import SETTLED_STATES, ProposalState
+from cfp.enums import ProposalState
 from cfp.models import Event, Proposal
 from reviews import assignment, scores, selectors
 from reviews import questions as reviewer_questions
@@ -74,7 +74,7 @@ def review_save(
     keeps its answer)."""
     if not selectors.reviewable_proposals(reviewer, proposal.event).filter(pk=proposal.pk).exists():
         raise ReviewRefused("You cannot review this proposal.")
-    if proposal.state in SETTLED_STATES:
+    if not selectors.is_open_for_review(proposal):
         raise ReviewRefused(decided_message(proposal))
     if not selectors.settings_for(proposal.event).is_open():
         raise ReviewRefused("The review deadline has passed: reviews are read-only now.")

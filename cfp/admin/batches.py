@@ -7,7 +7,6 @@ to retry. The list of batches is reached from the outbox.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -34,18 +33,7 @@ class SendBatchAdmin(EventMailAdmin):
     change_list_template = TEMPLATES + "batch_list.html"
 
     def get_queryset(self, request):
-        def state_count(*states):
-            return Count("messages", filter=Q(messages__state__in=states))
-
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                sent_count=state_count(MessageState.SENT),
-                failed_count=state_count(MessageState.FAILED),
-                waiting_count=state_count(*outbox.WAITING_STATES),
-            )
-        )
+        return super().get_queryset(request).with_message_counts()
 
     def has_module_permission(self, request):
         return False  # reached from the outbox, whose sidebar entry it shares

@@ -11,7 +11,7 @@ proposals"). Organizers of the event (and superusers) only: others get 403, anot
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -130,18 +130,7 @@ class GroupEmailAdmin(EventMailAdmin):
     change_list_template = TEMPLATES + "group_list.html"
 
     def get_queryset(self, request):
-        def state_count(*states):
-            return Count("messages", filter=Q(messages__state__in=states))
-
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                email_count=Count("messages"),
-                waiting_count=state_count(MessageState.DRAFT),
-                sent_count=state_count(MessageState.SENT),
-            )
-        )
+        return super().get_queryset(request).with_message_counts()
 
     def has_add_permission(self, request):
         return False  # written on the write page
@@ -152,13 +141,13 @@ class GroupEmailAdmin(EventMailAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description=_lazy("emails"), ordering="email_count")
+    @admin.display(description=_lazy("emails"), ordering="message_count")
     def emails(self, obj) -> int:
-        return obj.email_count
+        return obj.message_count
 
-    @admin.display(description=_lazy("drafts"), ordering="waiting_count")
+    @admin.display(description=_lazy("drafts"), ordering="draft_count")
     def waiting(self, obj) -> int:
-        return obj.waiting_count
+        return obj.draft_count
 
     @admin.display(description=_lazy("sent"), ordering="sent_count")
     def sent(self, obj) -> int:

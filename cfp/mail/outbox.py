@@ -27,7 +27,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.html import escape, linebreaks, urlize
 
-from cfp.enums import MessageState
+from cfp.enums import WAITING_STATES, MessageState
 from cfp.mail.smtp import DeliveryUnknown
 from cfp.models import Event, Message, SendBatch
 from config.celery import enqueue_on_commit, sweep
@@ -336,9 +336,6 @@ def batches_resume(now=None) -> int:
     )
     sweep(RELEASE_BATCH_TASK, ({"batch_id": pk} for pk in batch_ids))
     return len(batch_ids)
-
-
-WAITING_STATES = (MessageState.DRAFT, MessageState.PENDING, MessageState.SENDING)
 
 
 def batch_progress(batch: SendBatch) -> dict:

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cfp.enums import MessageKind
+from cfp.enums import WAITING_STATES, MessageKind, MessageState
 from cfp.models.event import Event
 
 
@@ -26,6 +26,27 @@ class EmailTemplate(models.Model):
         return f"{self.get_kind_display()} ({self.event})"
 
 
+class MessageCountsQuerySet(models.QuerySet):
+    """Rows that own outbox messages (send batches, emails to groups), for the staff lists
+    that show how many of each row's messages are where."""
+
+    def with_message_counts(self) -> "MessageCountsQuerySet":
+        """Each row's messages counted by state, in the query that reads the rows (a page of
+        the list costs one query, however many messages it holds): message_count, and
+        draft_count, waiting_count (drafts, pending and sending), sent_count, failed_count."""
+
+        def in_states(*states):
+            return models.Count("messages", filter=models.Q(messages__state__in=states))
+
+        return self.annotate(
+            message_count=models.Count("messages"),
+            draft_count=in_states(MessageState.DRAFT),
+            waiting_count=in_states(*WAITING_STATES),
+            sent_count=in_states(MessageState.SENT),
+            failed_count=in_states(MessageState.FAILED),
+        )
+
+
 class SendBatch(models.Model):
     """Messages an organizer sent together; its progress is how many of them are out."""
 
@@ -35,6 +56,8 @@ class SendBatch(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     total = models.PositiveIntegerField(default=0)
+
+    objects = MessageCountsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -60,6 +83,8 @@ class GroupEmail(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    objects = MessageCountsQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

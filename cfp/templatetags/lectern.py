@@ -61,3 +61,27 @@ def state_badge_class(state: str) -> str:
         "withdrawn": "text-bg-light border",
         "canceled": "text-bg-dark",
     }.get(state, "text-bg-secondary")
+
+
+@register.inclusion_tag("_error_summary.html")
+def error_summary(*forms) -> dict:
+    """What the forms sent back wrong, listed at the top of the page with a link to each
+    field (static/js/lectern.js moves the focus there on load, so that keyboard and
+    screen-reader users start from the list rather than from the top of a long form).
+
+    `{% error_summary form questions.proposal questions.speaker %}`: unbound forms and
+    None are skipped; an error that belongs to no shown field is listed without a link."""
+    errors = []
+    for form in forms:
+        if form is None or not form.is_bound:
+            continue
+        errors.extend({"text": text} for text in form.non_field_errors())
+        for field in form:
+            for text in field.errors:
+                if field.is_hidden:
+                    errors.append({"text": text})
+                    continue
+                # A group of radio buttons or boxes has no one id: the link goes to the first.
+                target = field.id_for_label or (f"{field.auto_id}_0" if field.auto_id else "")
+                errors.append({"text": text, "label": field.label, "target": target})
+    return {"errors": errors}

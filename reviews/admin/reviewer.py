@@ -20,7 +20,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext, gettext_lazy
 
 from cfp import answers, tags
-from cfp.enums import SETTLED_STATES, ExperienceLevel, ProposalState
+from cfp.enums import ExperienceLevel, ProposalState
 from cfp.fields import event_fields
 from cfp.models import Answer, Proposal
 from reviews import questions as reviewer_questions
@@ -29,6 +29,7 @@ from reviews.admin.listing import Column, Filter, Listing, int_param, page_slice
 from reviews.admin.listing import render as listing_render
 from reviews.admin.reviewer_forms import ConflictForm, ReviewForm
 from reviews.models import Review, ReviewQueueItem, ReviewSettings
+from reviews.selectors import OPEN_FOR_REVIEW
 
 DEADLINE_PASSED = "The review deadline has passed: reviews are read-only now."
 
@@ -42,8 +43,6 @@ def format_score(value: float | None) -> str:
 
 LEVELS = dict(ExperienceLevel.choices)
 STATES = dict(ProposalState.choices)
-# Decided proposals stay in the queue, read-only, and out of "N of M reviewed".
-STILL_OPEN = ~Q(state__in=SETTLED_STATES)
 
 
 def other_reviewer(number: int) -> str:
@@ -83,6 +82,11 @@ class ReviewQueueAdmin(admin.ModelAdmin):
     view_on_site = False
     review_template = "admin/reviews/reviewer/review.html"
     conflict_template = "admin/reviews/reviewer/conflict.html"
+
+    class Media:
+        # A review sent back with errors starts at the note that says so. The review page is
+        # not built on change_form.html, which loads the script for the other staff forms.
+        js = ["js/staff-errors.js"]
 
     # --- who sees the queue: reviewers, whatever their Django permissions ------------------
 
@@ -164,8 +168,8 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             listed.order_by(*listing.order_by(["title", "pk"]))
             .annotate(
                 listed_total=Window(Count("pk")),
-                open_total=Window(Count(Case(When(STILL_OPEN, then="pk")))),
-                reviewed_total=Window(Count(Case(When(STILL_OPEN, then="mine__reviewer_id")))),
+                open_total=Window(Count(Case(When(OPEN_FOR_REVIEW, then="pk")))),
+                reviewed_total=Window(Count(Case(When(OPEN_FOR_REVIEW, then="mine__reviewer_id")))),
             )
             .values_list("pk", "own_score", "listed_total", "open_total", "reviewed_total")
         )
@@ -177,8 +181,8 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             first = list(ids[page.slice])
         if listing.query or listing.active_filters(besides=["event__id__exact"]):
             counted = queue.aggregate(
-                total=Count("pk", filter=STILL_OPEN),
-                reviewed=Count("mine__reviewer_id", filter=STILL_OPEN),
+                total=Count("pk", filter=OPEN_FOR_REVIEW),
+                reviewed=Count("mine__reviewer_id", filter=OPEN_FOR_REVIEW),
             )
         else:
             counted = {"total": first[0][3], "reviewed": first[0][4]} if first else {}
@@ -359,7 +363,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             .first()
         )
         is_open = review_settings.is_open()
-        decided = proposal.state in SETTLED_STATES
+        decided = not selectors.is_open_for_review(proposal)
         writable = is_open and not decided
         asked = {
             "criteria": criteria,
@@ -428,7 +432,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             "form": form,
             "review_settings": review_settings,
             "is_open": review_settings.is_open(),
-            "decided": proposal.state in SETTLED_STATES,
+            "decided": not selectors.is_open_for_review(proposal),
             "own_review": own,
             "own_score": format_score(own.score if own else None),
             "others": others,
@@ -568,12 +572,14 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             listing = self._listing(list_request)
         except SuspiciousOperation:
             queryset = queryset.order_by("title", "pk")
-            return list(queryset.annotate(open=STILL_OPEN).values_list("pk", "own_score", "open"))
+            return list(
+                queryset.annotate(open=OPEN_FOR_REVIEW).values_list("pk", "own_score", "open")
+            )
         event = int_param(listing.params.get("event__id__exact"))
         if event is not None:
             queryset = queryset.filter(event_id=event)
         queryset = self._narrow(queryset, listing).order_by(*listing.order_by(["title", "pk"]))
-        return list(queryset.annotate(open=STILL_OPEN).values_list("pk", "own_score", "open"))
+        return list(queryset.annotate(open=OPEN_FOR_REVIEW).values_list("pk", "own_score", "open"))
 
     def _next_unreviewed(self, request, *, after: Proposal) -> HttpResponseRedirect:
         """The first unreviewed proposal after this one in the list, wrapping around."""

@@ -1,4 +1,5 @@
-// Live character counters for every field with a maxlength, and the CfP deadline countdown.
+// Live character counters for every field with a maxlength, the focus on a form's list of
+// errors, and the CfP deadline countdown.
 (function () {
   "use strict";
 
@@ -10,6 +11,16 @@
     });
   }
 
+  const NEAR_LIMIT = 0.2; // of the limit left: "near" from here on
+
+  // Where a count stands: a screen reader hears about it only when this changes.
+  function band(used, max) {
+    if (used > max) return "over";
+    if (used === max) return "at";
+    if (max - used <= max * NEAR_LIMIT) return "near";
+    return "fine";
+  }
+
   // A field with data-max-length has no maxlength: the browser would cut a paste at the
   // limit without a word. The counter says how far over it is; the server refuses the rest.
   function attachCounter(field) {
@@ -19,7 +30,8 @@
     const counter = document.createElement("div");
     counter.className = "char-counter";
     counter.id = field.id ? field.id + "-counter" : "";
-    // Read with the field (aria-describedby), not announced at every key press.
+    // The count and the message are read with the field (aria-describedby) and are no live
+    // region: a screen reader would read them out at every key press.
     if (counter.id) {
       const described = field.getAttribute("aria-describedby");
       field.setAttribute("aria-describedby", (described ? described + " " : "") + counter.id);
@@ -28,12 +40,21 @@
     count.className = "char-count";
     const limit = document.createElement("span");
     limit.className = "char-limit-message";
-    limit.setAttribute("aria-live", "polite");
-    counter.append(count, limit);
+    // Said once as the text comes near the limit, reaches it or goes over (and not again
+    // until the count moves to another of these bands).
+    const announce = document.createElement("span");
+    announce.className = "char-announcement visually-hidden";
+    announce.setAttribute("aria-live", "polite");
+    counter.append(count, limit, announce);
+    let shown = null;
     const update = function () {
       // Count characters as the server does (code points, not UTF-16 units).
       const used = Array.from(field.value).length;
-      const values = { max: numbers.format(max), over: numbers.format(used - max) };
+      const values = {
+        max: numbers.format(max),
+        over: numbers.format(used - max),
+        left: numbers.format(max - used),
+      };
       count.textContent = numbers.format(used) + " / " + values.max;
       let message = "";
       if (used > max && field.dataset.limitOver) message = fillIn(field.dataset.limitOver, values);
@@ -43,6 +64,13 @@
       if (limit.textContent !== message) limit.textContent = message;
       counter.classList.toggle("over", used > max);
       counter.classList.toggle("at-limit", used === max);
+      const now = band(used, max);
+      if (shown !== null && now !== shown) {
+        let said = message;
+        if (now === "near" && field.dataset.limitNear) said = fillIn(field.dataset.limitNear, values);
+        announce.textContent = now === "fine" ? "" : said;
+      }
+      shown = now; // the text a page opens with is read with the field, not announced
     };
     field.addEventListener("input", update);
     update();
@@ -84,7 +112,26 @@
     update();
   }
 
+  // A form sent back with errors starts at its list of them (templates/_error_summary.html):
+  // the focus moves there, so a screen reader reads it and the next Tab reaches its links.
+  // A link moves the focus into its field (a plain jump to the anchor would only scroll in
+  // some browsers) with the field's label in view.
+  function attachErrorSummary(summary) {
+    summary.addEventListener("click", function (event) {
+      const link = event.target.closest("a[href^='#']");
+      const field = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) return;
+      event.preventDefault();
+      const label = document.querySelector("label[for='" + field.id + "']");
+      (label || field).scrollIntoView({ block: "start" });
+      field.focus({ preventScroll: true });
+    });
+    summary.focus();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    const summary = document.querySelector("[data-error-summary]");
+    if (summary) attachErrorSummary(summary);
     document.querySelectorAll("select[data-availability-choice]").forEach(attachAvailabilityDay);
     document
       .querySelectorAll(

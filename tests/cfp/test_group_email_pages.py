@@ -390,3 +390,34 @@ def test_creating_drafts_makes_the_same_queries_at_two_sizes(client, group_world
 
     assert small == large
     assert Message.objects.filter(kind=MessageKind.GROUP).count() == (2 + 4) + (2 + 84)
+
+
+def test_the_list_of_emails_counts_each_ones_messages_by_state(client, group_world):
+    client.force_login(group_world.organizer)
+    post(client, group_world, create="1", **UNCONFIRMED)
+    written = GroupEmail.objects.get()
+    first = written.messages.order_by("pk").first()
+    Message.objects.filter(pk=first.pk).update(state=MessageState.SENT)
+
+    rows = list_rows(client.get(reverse("admin:cfp_groupemail_changelist")))
+
+    assert [(r["emails"], r["waiting"], r["sent"]) for r in rows] == [("3", "2", "1")]
+
+
+def test_the_list_of_emails_makes_the_same_queries_at_two_sizes(client, group_world):
+    client.force_login(group_world.organizer)
+    url = reverse("admin:cfp_groupemail_changelist")
+
+    def listed(more: int) -> tuple[int, int]:
+        for _ in range(more):
+            post(client, group_world, create="1", **UNCONFIRMED)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(queries), len(list_rows(response))
+
+    small, small_rows = listed(1)
+    large, large_rows = listed(5)
+
+    assert (small_rows, large_rows) == (1, 6)
+    assert small == large

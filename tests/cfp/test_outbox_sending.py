@@ -1,15 +1,16 @@
 """Sending drafts: a batch, released by a task in chunks, delivered, retried, and its progress."""
 
 import re
+from uuid import uuid4
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cfp.enums import MessageState
+from cfp.enums import MessageKind, MessageState
 from cfp.mail import outbox
-from cfp.models import Message, SendBatch
+from cfp.models import GroupEmail, Message, SendBatch
 from tests.cfp.outbox_pages import action, changelist, decision_drafts, run, send_all_url, states
 from tests.factories import ProposalFactory, UserFactory
 from tests.helpers import input_value, list_rows, page
@@ -278,3 +279,25 @@ def test_batch_list_shows_figures(client, outbox_world, django_capture_on_commit
 
     (row,) = list_rows(response)
     assert (row["pk"], row["total"], row["sent"], row["waiting"]) == (batch.pk, "3", "0", "3")
+
+
+def test_send_batches_and_group_emails_count_their_messages_by_state(outbox_world):
+    event = outbox_world.event
+    batch = SendBatch.objects.create(event=event)
+    written = GroupEmail.objects.create(
+        event=event, group="speakers", recipients="Speakers", subject="S", body="B", token=uuid4()
+    )
+    # One of every state, and a second sent and two more drafts: no two figures alike.
+    for state in [*MessageState, MessageState.SENT, MessageState.DRAFT, MessageState.DRAFT]:
+        Message.objects.create(
+            event=event, kind=MessageKind.GROUP, to="ada@kernel.test", subject="S", body="B",
+            state=state, batch=batch, group_email=written,
+        )  # fmt: skip
+    SendBatch.objects.create(event=event)  # counts nothing of the others'
+
+    for model in (SendBatch, GroupEmail):
+        counted = model.objects.with_message_counts().order_by("pk")
+        figures = "message_count", "draft_count", "waiting_count", "sent_count", "failed_count"
+        assert [tuple(getattr(row, name) for name in figures) for row in counted] == (
+            [(10, 3, 5, 2, 1), (0, 0, 0, 0, 0)] if model is SendBatch else [(10, 3, 5, 2, 1)]
+        )

@@ -96,7 +96,9 @@ def test_proposal_create_submit_requires_the_required_fields(
     assert "Your proposal was not saved" in body
     for field in ("submission_type", "experience_level", "abstract"):
         assert f'id="error_1_id_{field}"' in body
-    assert body.count("This field is required.") == 3
+    # Each beside its field, and again in the list of errors at the top of the page.
+    assert body.count("This field is required.") == 2 * 3
+    assert body.count('class="alert-link"') == 3
     assert Proposal.objects.count() == 0
     assert mailoutbox == []
 

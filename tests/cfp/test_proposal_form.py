@@ -285,3 +285,37 @@ def test_proposal_form_fields_do_not_let_the_browser_cut_a_paste(speaker_client,
     assert "maxlength" not in abstract
     assert f'data-max-length="{ABSTRACT_MAX}"' in abstract
     assert "data-limit-over=" in abstract
+
+
+# --- the list of errors ----------------------------------------------------------------------
+
+
+def error_summary(body: str) -> str:
+    found = re.search(r'<div class="alert alert-danger error-summary"(.*?)</ul>', body, re.S)
+    return found.group(0) if found else ""
+
+
+def test_proposal_form_sent_back_lists_its_errors_at_the_top_with_links(
+    speaker_client, speaker, event
+):
+    data = {**complete_data(event, title="", experience_level=""), "submit": "1"}
+
+    body = page(speaker_client.post(create_url(event), data))
+
+    summary = error_summary(body)
+    assert 'tabindex="-1"' in summary and "data-error-summary" in summary
+    assert 'role="alert"' in summary
+    assert "There are 2 problems to correct:" in summary
+    links = re.findall(r'<a href="#([^"]+)" class="alert-link">([^<]*)</a>', summary)
+    assert links == [
+        ("id_title", "Title: This field is required."),
+        ("id_experience_level", "Experience level: This field is required."),
+    ]
+    assert body.index("error-summary") < body.index('name="title"')
+    assert Proposal.objects.count() == 0
+
+
+def test_proposal_form_without_errors_has_no_list_of_errors(speaker_client, event):
+    body = page(speaker_client.get(create_url(event), follow=True))
+
+    assert "error-summary" not in body and "data-error-summary" not in body

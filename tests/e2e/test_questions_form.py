@@ -109,7 +109,13 @@ def test_a_track_limited_question_appears_for_its_track_and_the_proposal_submits
 
     # Submitted without the required file: refused next to the field, nothing lost.
     page.get_by_role("button", name="Submit").click()
-    expect(page.get_by_text("This field is required.")).to_be_visible()
+    expect(page.get_by_text("This field is required.", exact=True)).to_be_visible()
+    # The list of errors at the top, which has the focus, names the question and links to it.
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(
+        summary.get_by_role("link", name="Slides of a previous talk: This field is required.")
+    ).to_be_visible()
     expect(page.get_by_label("Title")).to_have_value("Memory safety in practice")
     assert not Proposal.objects.exists()
     assert_accessible(page)

@@ -8,9 +8,10 @@ import pytest
 from django.urls import reverse
 
 from cfp.enums import ProposalState
-from reviews import services
+from cfp.models import Proposal
+from reviews import selectors, services
 from reviews.models import Review
-from tests.factories import ReviewerFactory, ReviewerTeamFactory
+from tests.factories import EventFactory, ProposalFactory, ReviewerFactory, ReviewerTeamFactory
 from tests.helpers import list_rows, page
 from tests.reviews.helpers import give_review
 from tests.reviews.reviewer_pages import (
@@ -116,3 +117,21 @@ def test_the_queue_state_column_sorts(client, review_event, reviewer):
     state_link = re.search(r'column-state sortable.*?<a href="([^"]+)"', body, re.S)[1]
     rows = list_rows(client.get(reverse("admin:reviews_reviewqueueitem_changelist") + state_link))
     assert [row["title"] for row in rows] == ["Zed accepted", "Alpha submitted"]
+
+
+def test_open_for_review_is_a_submitted_proposal_in_the_database_and_in_python():
+    event = EventFactory()
+    by_state = {state: ProposalFactory(event=event, state=state) for state in ProposalState}
+
+    in_database = set(
+        Proposal.objects.filter(selectors.OPEN_FOR_REVIEW).values_list("pk", flat=True)
+    )
+    in_python = {p.pk for p in by_state.values() if selectors.is_open_for_review(p)}
+
+    assert in_database == in_python == {by_state[ProposalState.SUBMITTED].pk}
+    # Decided proposals stay listed for review (the ranked list, the scores), read-only.
+    listed = {by_state[s].pk for s in selectors.REVIEWABLE_STATES}
+    assert listed - in_database == {
+        by_state[s].pk
+        for s in (ProposalState.ACCEPTED, ProposalState.REJECTED, ProposalState.CONFIRMED)
+    }

@@ -407,3 +407,16 @@ def test_profile_incomplete_profile_is_completed_and_returns_to_the_proposal(cli
     assert response.redirect_chain == [(proposal.get_absolute_url(), 302)]
     assert "Your profile is saved." in page(response)
     assert SpeakerProfile.objects.get(user=user).is_complete
+
+
+def test_profile_sent_back_lists_its_errors_at_the_top_with_links(speaker_client, speaker):
+    response = speaker_client.post(PROFILE_URL, profile_data(name="", biography=" "))
+
+    body = page(response)
+    summary = re.search(r'<div class="alert alert-danger error-summary".*?</ul>', body, re.S)
+    assert summary and 'tabindex="-1"' in summary.group(0)
+    assert "There are 2 problems to correct:" in summary.group(0)
+    assert re.findall(r'<a href="#([^"]+)" class="alert-link">', summary.group(0)) == [
+        "id_name",
+        "id_biography",
+    ]

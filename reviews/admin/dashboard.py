@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from cfp.enums import ProposalState
 from reviews import dashboard
 from reviews.admin.organizer_scope import EVENT_PARAM, chosen_event, organized_events
+from reviews.admin.reviewer_scope import request_teams
 
 TEMPLATE = "admin/dashboard/index.html"
 
@@ -149,7 +150,8 @@ def queue_links(queue: dashboard.Queue) -> dict:
 
 def dashboard_view(site, request, extra_context=None):
     """The index of `site` for `request`: the organizer's and the reviewer's dashboards."""
-    queues = dashboard.reviewer_queues(request.user)
+    # The user's teams as the panel's sections read them for this request: one query, not two.
+    queues = dashboard.reviewer_queues(request.user, teams=request_teams(request))
     events = organized_events(request)
     context = {
         **site.each_context(request),

@@ -16,6 +16,7 @@ from django.utils import timezone
 from cfp.enums import SETTLED_STATES
 from cfp.models import Event
 from reviews import selectors
+from reviews.models import ReviewerTeam
 from speakers.models import User
 
 
@@ -40,10 +41,12 @@ class Queue:
         return min(100, round(100 * self.reviewed / self.total)) if self.total else None
 
 
-def reviewer_queues(user: User) -> list[Queue]:
+def reviewer_queues(user: User, teams: list[ReviewerTeam] | None = None) -> list[Queue]:
     """The user's queue per event they review in: four queries (their teams with tracks,
-    the counts per event, the first unreviewed proposal per event in the queue's order)."""
-    teams = selectors.reviewer_teams(user)
+    the counts per event, the first unreviewed proposal per event in the queue's order);
+    two when `teams` are the user's teams as selectors.reviewer_teams reads them."""
+    if teams is None:
+        teams = selectors.reviewer_teams(user)
     if not teams:
         return []
     now = timezone.now()

@@ -2,6 +2,7 @@
 (reviews.scores), less the share of what the viewing organizer is conflicted on."""
 
 from django.db.models import (
+    Exists,
     FloatField,
     Max,
     Min,
@@ -71,33 +72,38 @@ def _hidden_share(event: Event, viewer: User):
     return assigned.union(given, means, all=True)
 
 
-def _review_setup(event: Event) -> tuple[ReviewSettings, int, int]:
-    """The event's review settings and its criteria's lowest and highest score: one query
-    (two for an event made around the app, without its settings row or criteria)."""
+def _review_setup(event: Event, viewer: User) -> tuple[ReviewSettings, int, int, bool]:
+    """The event's review settings, its criteria's lowest and highest score, and whether the
+    viewer has a conflict in the event (they speak on or declared one): one query (two for an
+    event made around the app, without its settings row or criteria; the conflict then
+    counts as possible)."""
     criteria = Criterion.objects.filter(event_id=OuterRef("event_id")).order_by().values("event_id")
+    in_event = {"proposal__event_id": OuterRef("event_id")}
     found = (
         ReviewSettings.objects.filter(event=event)
         .annotate(
             low=Subquery(criteria.annotate(v=Min("min_score")).values("v")),
             high=Subquery(criteria.annotate(v=Max("max_score")).values("v")),
+            speaks=Exists(ProposalSpeaker.objects.filter(user_id=viewer.pk, **in_event)),
+            declared=Exists(Conflict.objects.filter(reviewer_id=viewer.pk, **in_event)),
         )
         .first()
     )
     if found is not None and found.low is not None:
-        return found, found.low, found.high
+        return found, found.low, found.high, found.speaks or found.declared
     criteria = selectors.criteria_for(event)
     low, high = min(c.min_score for c in criteria), max(c.max_score for c in criteria)
-    return found or selectors.settings_for(event), low, high
+    return found or selectors.settings_for(event), low, high, True
 
 
 def review_figures(
     event: Event, viewer: User, proposals: cfp_dashboard.ProposalCounts
 ) -> ReviewFigures:
-    """Five queries, none over the event's reviews: the settings with the criteria's scale,
-    the reviewers, their stored tallies, the stored means by track, and the share of the
-    viewer's conflicts in those (reviews.scores stores them; they lag a change until its
-    refresh has run)."""
-    review_settings, low, high = _review_setup(event)
+    """Four or five queries, none over the event's reviews: the settings with the criteria's
+    scale, the reviewers, their stored tallies, the stored means by track, and, when the
+    viewer has a conflict in the event, its share in those (reviews.scores stores them; they
+    lag a change until its refresh has run)."""
+    review_settings, low, high, conflicted = _review_setup(event, viewer)
     bins = score_bins(low, high)
     starts = [start for _label, start in bins]
     k = review_settings.reviews_per_proposal
@@ -122,8 +128,9 @@ def review_figures(
     ):
         tracks[(track_id, value, count)] = [n, total]
     # Take out the viewer's conflicts. Between a change and its refresh the stored share and
-    # the live one may differ: no figure goes below zero meanwhile.
-    for kind, key, value, n, extra, total in _hidden_share(event, viewer):
+    # the live one may differ: no figure goes below zero meanwhile. Most organizers have none:
+    # then the share is neither read nor built (its query takes longer to build than to run).
+    for kind, key, value, n, extra, total in _hidden_share(event, viewer) if conflicted else ():
         if kind == MEANS:
             row = tracks.setdefault((key, int(value), extra), [0, 0.0])
             row[0], row[1] = row[0] - n, row[1] - total

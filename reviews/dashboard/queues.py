@@ -42,9 +42,9 @@ class Queue:
 
 
 def reviewer_queues(user: User, teams: list[ReviewerTeam] | None = None) -> list[Queue]:
-    """The user's queue per event they review in: four queries (their teams with tracks,
-    the counts per event, the first unreviewed proposal per event in the queue's order);
-    two when `teams` are the user's teams as selectors.reviewer_teams reads them."""
+    """The user's queue per event they review in: three queries (their teams with tracks,
+    then per event the queue's counts and its first proposal left to review); one when
+    `teams` are the user's teams as selectors.reviewer_teams reads them."""
     if teams is None:
         teams = selectors.reviewer_teams(user)
     if not teams:
@@ -67,22 +67,33 @@ def reviewer_queues(user: User, teams: list[ReviewerTeam] | None = None) -> list
         .annotate(mine=mine)
         .order_by()
     )
-    counts = queue.values("event_id").annotate(
-        total=Count("pk"), reviewed=Count("mine__reviewer_id")
-    )
-    for row in counts.values_list("event_id", "total", "reviewed"):
-        queues[row[0]].total, queues[row[0]].reviewed = row[1], row[2]
-    # The reviewer's list starts with titles A to Z: "continue" opens the first one left.
-    in_order = {"partition_by": [F("event_id")], "order_by": [F("title").asc(), F("pk").asc()]}
-    first = (
-        queue.filter(mine__reviewer_id__isnull=True)
-        .annotate(
+    # One read of the queue, a row per event: its size, how many the reviewer has reviewed,
+    # and the first proposal in the queue's order (titles A to Z, where "continue" starts)
+    # among those left, which come first (a proposal without their review: no reviewer).
+    # A separate read for that first one went over the whole queue a second time.
+    event = {"partition_by": [F("event_id")]}
+    in_order = {
+        **event,
+        "order_by": [
+            F("mine__reviewer_id").asc(nulls_first=True),
+            F("title").asc(),
+            F("pk").asc(),
+        ],
+    }
+    rows = (
+        queue.annotate(
+            total=Window(Count("pk"), **event),
+            reviewed=Window(Count("mine__reviewer_id"), **event),
             first_id=Window(FirstValue("pk"), **in_order),
             first_title=Window(FirstValue("title"), **in_order),
+            first_mine=Window(FirstValue("mine__reviewer_id"), **in_order),
         )
-        .values_list("event_id", "first_id", "first_title")
+        .values_list("event_id", "total", "reviewed", "first_id", "first_title", "first_mine")
         .distinct()
     )
-    for event_id, pk, title in first:
-        queues[event_id].next_id, queues[event_id].next_title = pk, title
+    for event_id, total, reviewed, pk, title, reviewed_first in rows:
+        queue_of_event = queues[event_id]
+        queue_of_event.total, queue_of_event.reviewed = total, reviewed
+        if reviewed_first is None:  # else every proposal of the queue has their review
+            queue_of_event.next_id, queue_of_event.next_title = pk, title
     return list(queues.values())

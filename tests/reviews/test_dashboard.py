@@ -298,6 +298,19 @@ def test_a_reviewer_sees_their_queue_and_continues_with_the_first_unreviewed(cli
         assert absent not in words
 
 
+def test_a_reviewer_continues_with_the_first_title_they_have_not_reviewed(client, board):
+    # Alpha comes first A to Z, but Ivan has reviewed it: Bravo is the one to go on with.
+    Assignment.objects.create(proposal=board.bravo, reviewer=board.idle)
+    give_review(board.alpha, board.idle, 3)
+    client.force_login(board.idle)
+
+    response = client.get(DASHBOARD)
+
+    assert "1 of 2 reviewed" in text(response) and "Next: “Bravo”" in text(response)
+    change = reverse("admin:reviews_reviewqueueitem_change", args=[board.bravo.pk])
+    assert links(response)["Continue reviewing"].startswith(f"{change}?")
+
+
 def test_a_reviewer_in_blind_review_sees_no_speaker(client, board):
     ReviewSettings.objects.filter(event=board.event).update(blind=True)
     client.force_login(board.rita)

@@ -7,9 +7,12 @@ per event and go on reviewing; a staff account that is neither is told so. Every
 the panel stays reachable from "All sections". The reads are reviews.dashboard's.
 """
 
-from django.template.defaultfilters import floatformat
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import quote_plus
+
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.formats import get_format
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -20,6 +23,7 @@ from reviews.admin.organizer_scope import EVENT_PARAM, chosen_event, organized_e
 from reviews.admin.reviewer_scope import request_teams
 
 TEMPLATE = "admin/dashboard/index.html"
+HUNDREDTH = Decimal("0.01")
 
 
 def _url(name: str, *args, **params) -> str:
@@ -78,8 +82,9 @@ class Links:
         )
 
     def reviewer(self, user) -> str:
-        # self.assignments with the reviewer's address as the search (one reverse per page).
-        return f"{self.assignments}&{urlencode({'q': user.email})}"
+        # self.assignments with the reviewer's address as the search (one reverse per page;
+        # quote_plus is what urlencode does to it, without its checks, for each of 100 rows).
+        return f"{self.assignments}&q={quote_plus(user.email)}"
 
 
 def organizer_context(request) -> dict:
@@ -106,17 +111,25 @@ def organizer_context(request) -> dict:
     }
 
 
+def two_places(value: float, decimal_mark: str) -> str:
+    """`value` as floatformat:2 writes it (halves rounded up, no "-0.00") with the locale's
+    `decimal_mark`, in a tenth of its time: it looks the mark up for every number."""
+    rounded = Decimal(repr(value)).quantize(HUNDREDTH, ROUND_HALF_UP)
+    return str(rounded if rounded else abs(rounded)).replace(".", decimal_mark)
+
+
 def reviewer_rows(reviewers: list[dashboard.ReviewerFigures], links: Links) -> list[dict]:
     """The reviewers' table, a row per reviewer, its figures' cells drawn here (the mean as
     floatformat:2 writes it). An event has a hundred reviewers or more, each row a dozen
     figures: drawn cell by cell in the template, with a lookup and a filter each, they were
     half of the dashboard's time (bench/, "dashboard (organizer)")."""
     rows = []
+    decimal_mark = get_format("DECIMAL_SEPARATOR")
     for figures in reviewers:
         mean = figures.mean
         cells = [
             *map(str, (figures.assigned, figures.reviews, *figures.counts)),
-            "–" if mean is None else floatformat(mean, 2),
+            "–" if mean is None else two_places(mean, decimal_mark),
             figures.difference_text,
         ]
         rows.append(

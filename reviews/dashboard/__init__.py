@@ -16,6 +16,7 @@ The names here are the ones the staff pages and the tests use.
 
 from reviews.dashboard.figures import (
     MOST_BINS,
+    Reviewer,
     ReviewerFigures,
     ReviewFigures,
     TrackScores,
@@ -30,6 +31,7 @@ __all__ = [
     "OrganizerDashboard",
     "Queue",
     "ReviewFigures",
+    "Reviewer",
     "ReviewerFigures",
     "TrackScores",
     "organizer_dashboard",

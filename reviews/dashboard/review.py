@@ -17,6 +17,7 @@ from cfp import dashboard as cfp_dashboard
 from cfp.models import Event, ProposalSpeaker
 from reviews import scores, selectors
 from reviews.dashboard.figures import (
+    Reviewer,
     ReviewerFigures,
     ReviewFigures,
     TrackScores,
@@ -109,10 +110,10 @@ def review_figures(
     k = review_settings.reviews_per_proposal
 
     reviewers = {
-        user.pk: ReviewerFigures(user, counts=[0] * len(bins))
-        for user in User.objects.filter(review_teams__event=event)
+        pk: ReviewerFigures(Reviewer(pk, email, name or ""), counts=[0] * len(bins))
+        for pk, email, name in User.objects.filter(review_teams__event=event)
         .distinct()
-        .select_related("profile")
+        .values_list("pk", "email", "profile__name")
     }
     tallies = {
         reviewer_id: [assigned, done, n, total, {int(v): c for v, c in by_value.items()}]

@@ -41,7 +41,8 @@ class OrganizerDashboard:
 
 
 def organizer_dashboard(event: Event, viewer: User) -> OrganizerDashboard:
-    """Everything the organizer's dashboard shows of one event: eleven queries."""
+    """Everything the organizer's dashboard shows of one event: ten queries (eleven when the
+    viewer has a conflict in it)."""
     state = cfp_dashboard.cfp_state(event)
     proposals = cfp_dashboard.proposal_counts(event)
     return OrganizerDashboard(

@@ -28,6 +28,7 @@ from reviews import selectors, services
 from reviews.admin.listing import Column, Filter, Listing, int_param, page_slice
 from reviews.admin.listing import render as listing_render
 from reviews.admin.reviewer_forms import ConflictForm, ReviewForm
+from reviews.admin.reviewer_scope import request_teams
 from reviews.models import Review, ReviewQueueItem, ReviewSettings
 from reviews.selectors import OPEN_FOR_REVIEW
 
@@ -246,9 +247,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         return Listing.from_request(request, columns, filters)
 
     def _teams(self, request) -> list:
-        if not hasattr(request, "_lectern_teams"):
-            request._lectern_teams = selectors.reviewer_teams(request.user)
-        return request._lectern_teams
+        return request_teams(request)
 
     def _filters(self, request, listing: Listing, events: dict) -> list[Filter]:
         """The reviewer's events, and the tracks and types their queue has (in that event)."""

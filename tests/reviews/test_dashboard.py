@@ -5,11 +5,14 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.template.defaultfilters import floatformat
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import get_format
 
 from cfp.enums import ProposalState
+from reviews.admin.dashboard import two_places
 from reviews.models import Assignment, ReviewSettings
 from tests.factories import EventFactory, ProposalFactory, UserFactory
 from tests.helpers import choices, is_staff_panel_refusal, list_titles, page, table
@@ -298,6 +301,19 @@ def test_a_reviewer_sees_their_queue_and_continues_with_the_first_unreviewed(cli
         assert absent not in words
 
 
+def test_a_reviewer_continues_with_the_first_title_they_have_not_reviewed(client, board):
+    # Alpha comes first A to Z, but Ivan has reviewed it: Bravo is the one to go on with.
+    Assignment.objects.create(proposal=board.bravo, reviewer=board.idle)
+    give_review(board.alpha, board.idle, 3)
+    client.force_login(board.idle)
+
+    response = client.get(DASHBOARD)
+
+    assert "1 of 2 reviewed" in text(response) and "Next: “Bravo”" in text(response)
+    change = reverse("admin:reviews_reviewqueueitem_change", args=[board.bravo.pk])
+    assert links(response)["Continue reviewing"].startswith(f"{change}?")
+
+
 def test_a_reviewer_in_blind_review_sees_no_speaker(client, board):
     ReviewSettings.objects.filter(event=board.event).update(blind=True)
     client.force_login(board.rita)
@@ -358,3 +374,11 @@ def test_a_decided_proposal_leaves_the_reviewers_count_and_is_not_offered(client
     give_review(board.alpha, board.idle, 3)
     words = text(client.get(DASHBOARD))
     assert "1 of 1 reviewed" in words and "All reviewed. Thank you!" in words
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_reviewers_means_are_written_as_floatformat_writes_them(language):
+    values = [i / 7 for i in range(-30, 80)] + [2.675, 1.005, 0.125, -0.001, 4.5, 0.0, 3.0]
+    with translation.override(language):
+        mark = get_format("DECIMAL_SEPARATOR")
+        assert [two_places(v, mark) for v in values] == [floatformat(v, 2) for v in values]

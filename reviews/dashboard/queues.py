@@ -13,7 +13,6 @@ from django.db.models import (
 from django.db.models.functions import FirstValue
 from django.utils import timezone
 
-from cfp.enums import SETTLED_STATES
 from cfp.models import Event
 from reviews import selectors
 from reviews.models import ReviewerTeam
@@ -63,7 +62,7 @@ def reviewer_queues(user: User, teams: list[ReviewerTeam] | None = None) -> list
     # Decided proposals are read-only for review: neither counted nor offered (as the queue).
     queue = (
         selectors.reviewable_proposals(user, teams=teams)
-        .exclude(state__in=SETTLED_STATES)
+        .filter(selectors.OPEN_FOR_REVIEW)
         .annotate(mine=mine)
         .order_by()
     )

@@ -103,6 +103,7 @@ def prepare(size: int, env: dict, fresh: bool) -> None:
     if event is not None:
         log(f"reusing the event of {size} proposals in {env['DATABASE_URL']} (--fresh rebuilds)")
         forget_load_events()
+        fill_outbox(event)
         if not event.questions.exists():  # a database seeded before the event asked questions
             log(f"adding {QUESTIONS} questions, answered by every proposal…")
             manage(
@@ -132,6 +133,45 @@ def prepare(size: int, env: dict, fresh: bool) -> None:
         str(QUESTIONS),
     )
     log(f"seeded in {time.monotonic() - started:.0f} s")
+    fill_outbox(Event.objects.get(slug=EVENT_SLUG))
+
+
+def fill_outbox(event) -> None:
+    """The outbox an event of this size has: a sent confirmation for every submitted proposal
+    (one per proposal, to its first speaker), so that the outbox list measures a full list.
+    Sent long ago: no worker picks them up. Once per database."""
+    from django.db.models import Min
+
+    from cfp.enums import MessageKind, MessageState
+    from cfp.models import Message, Proposal
+
+    if Message.objects.filter(event=event).exists():
+        return
+    rows = (
+        Proposal.objects.filter(event=event, submitted_at__isnull=False)
+        .annotate(first_speaker=Min("speakers__email"))
+        .values_list("pk", "title", "submitted_at", "first_speaker")
+    )
+    Message.objects.bulk_create(
+        (
+            Message(
+                event=event,
+                proposal_id=pk,
+                kind=MessageKind.SUBMISSION_RECEIVED,
+                to=email,
+                subject=f"We received “{title}”",
+                body="Thank you for your proposal.",
+                state=MessageState.SENT,
+                created_at=at,
+                queued_at=at,
+                sent_at=at,
+            )
+            for pk, title, at, email in rows.iterator()
+            if email
+        ),
+        batch_size=2000,
+    )
+    log(f"filled the outbox: {Message.objects.filter(event=event).count()} sent messages")
 
 
 def forget_load_events() -> None:

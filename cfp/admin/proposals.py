@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -117,6 +118,17 @@ class OrganizedRelatedFilter(admin.RelatedFieldListFilter):
         return [(obj.pk, str(obj)) for obj in found.order_by(*ordering)]
 
 
+class ProposalChangeList(ChangeList):
+    """The list's page of proposals, each with its tags read in one query (tag_badges)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        self.result_list = list(self.result_list)
+        found = tags.tags_by_proposal(proposal.pk for proposal in self.result_list)
+        for proposal in self.result_list:
+            proposal.listed_tags = found.get(proposal.pk, [])
+
+
 @admin.register(Proposal)
 class ProposalAdmin(ProposalTagsMixin, EventTimezoneMixin, OrganizerScopedAdmin):
     view_on_site = False  # the public page of a proposal comes with the programme
@@ -214,8 +226,13 @@ class ProposalAdmin(ProposalTagsMixin, EventTimezoneMixin, OrganizerScopedAdmin)
     def get_queryset(self, request):
         # Drafts are their speakers' (pretalx keeps them from organizers too): not listed,
         # not exported, and their pages "do not exist"; the list says how many there are.
-        queryset = super().get_queryset(request).beyond_drafts()
-        return tags.with_tags(queryset.annotate(first_tag=tags.first_tag_name()))
+        # The list reads its page's tags itself (ProposalChangeList); first_tag sorts by them.
+        return (
+            super().get_queryset(request).beyond_drafts().annotate(first_tag=tags.first_tag_name())
+        )
+
+    def get_changelist(self, request, **kwargs):
+        return ProposalChangeList
 
     def changelist_view(self, request, extra_context=None):
         drafts = 0

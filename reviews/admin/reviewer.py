@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.db.models import Case, Count, F, FilteredRelation, Q, When, Window
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
@@ -241,6 +241,15 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         ]
         return Listing.from_request(request, columns, filters)
 
+    def _settings(self, request, event) -> ReviewSettings:
+        """The event's review settings, as the reviewer's teams read them with this request;
+        selectors.settings_for's unsaved defaults for an event without its row."""
+        for team in self._teams(request):
+            if team.event_id == event.pk:
+                found = getattr(team.event, "review_settings", None)
+                return found if found is not None else selectors.settings_for(event)
+        return selectors.settings_for(event)
+
     def _teams(self, request) -> list:
         if not hasattr(request, "_lectern_teams"):
             request._lectern_teams = selectors.reviewer_teams(request.user)
@@ -339,7 +348,21 @@ class ReviewQueueAdmin(admin.ModelAdmin):
     def _proposal_or_404(self, request, object_id) -> Proposal:
         if not self._is_reviewer(request):
             raise PermissionDenied
-        proposal = self.get_object(request, unquote(object_id))
+        try:
+            pk = Proposal._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            pk = None
+        # The queue's own rules, without the list's figures (own score, review count): this
+        # page reads the reviewer's review itself, and those two subqueries cost planning time.
+        teams = self._teams(request)
+        proposal = (
+            selectors.reviewable_proposals(request.user, teams=teams)
+            .select_related("event", "event__cfp", "submission_type", "track")
+            .filter(pk=pk)
+            .first()
+            if pk is not None
+            else None
+        )
         if proposal is None:
             # Not in the queue: conflicted, not assigned, another event's. It "does not exist".
             raise Http404("No such proposal in your queue.")
@@ -351,7 +374,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             # Scores need saved criteria: an event that lacks its defaults (made around the
             # app) gets them with the first write; a GET shows them unsaved and writes nothing.
             services.review_defaults_create(event=proposal.event)
-        review_settings = selectors.settings_for(proposal.event)
+        review_settings = self._settings(request, proposal.event)
         criteria = selectors.criteria_for(proposal.event)
         own = (
             Review.objects.filter(proposal=proposal, reviewer=request.user)

@@ -90,8 +90,10 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         user = request.user
         if not (user.is_active and user.is_staff):
             return False
-        # Asked several times per page (index, sidebar, permissions): one query per request.
-        return bool(self._teams(request))
+        # Asked several times per page (index, sidebar, permissions): answered with the user
+        # (reviews.apps, speakers.backends), or from the teams, read once per request.
+        known = getattr(user, "reviews_some_event", None)
+        return known if known is not None else bool(self._teams(request))
 
     def has_module_permission(self, request):
         return self._is_reviewer(request)

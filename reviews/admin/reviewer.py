@@ -378,18 +378,24 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             services.review_defaults_create(event=proposal.event)
         review_settings = self._settings(request, proposal.event)
         criteria = selectors.criteria_for(proposal.event)
-        own = (
-            Review.objects.filter(proposal=proposal, reviewer=request.user)
+        # Every review of the proposal at once: the reviewer's own (the form) and the others
+        # (beside it), with their scores and answers, read once for both.
+        reviews = list(
+            Review.objects.filter(proposal=proposal)
+            .select_related("reviewer__profile")
             .prefetch_related("scores")
-            .first()
+            .order_by("created_at", "pk")
         )
+        own = next((r for r in reviews if r.reviewer_id == request.user.pk), None)
+        others = [r for r in reviews if r.reviewer_id != request.user.pk]
+        found = reviewer_questions.read_answers(reviews)
         is_open = review_settings.is_open()
         decided = proposal.state in SETTLED_STATES
         writable = is_open and not decided
         asked = {
             "criteria": criteria,
             "questions": reviewer_questions.reviewer_questions(proposal.event),
-            "answers": reviewer_questions.own_answers(own),
+            "answers": reviewer_questions.own_answers(own, found),
             "event": proposal.event,
         }
         if request.method != "POST":
@@ -426,15 +432,18 @@ class ReviewQueueAdmin(admin.ModelAdmin):
                 form = ReviewForm(
                     **asked, instance=own, read_only=True, initial=request.POST.dict()
                 )
-        return self._review_page(request, proposal, review_settings, criteria, form, own)
+        return self._review_page(
+            request, proposal, review_settings, criteria, form, own, (others, found)
+        )
 
-    def _review_page(self, request, proposal, review_settings, criteria, form, own):
+    def _review_page(self, request, proposal, review_settings, criteria, form, own, read):
+        """`read`: the other reviews and every review's answers (read_answers)."""
         blind = review_settings.blind
         speakers = []
         if not blind:
             speakers = list(proposal.speakers_in_order())
         others, others_hidden = self._other_reviews(
-            request, proposal, review_settings, criteria, has_own=own is not None
+            proposal, review_settings, criteria, *read, has_own=own is not None
         )
         viewer = answers.Viewer(answers.REVIEWER, user_id=request.user.pk, blind=blind)
         shown = answers.proposal_answers(
@@ -467,21 +476,22 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         return TemplateResponse(request, self.review_template, context)
 
     def _other_reviews(
-        self, request, proposal, review_settings: ReviewSettings, criteria, *, has_own: bool
+        self,
+        proposal,
+        review_settings: ReviewSettings,
+        criteria,
+        reviews: list[Review],
+        found: dict,
+        *,
+        has_own: bool,
     ):
-        """The other reviewers' reviews, or ([], True) while they are hidden from this one."""
-        reviews = list(
-            Review.objects.filter(proposal=proposal)
-            .exclude(reviewer=request.user)
-            .select_related("reviewer__profile")
-            .prefetch_related("scores")
-            .order_by("created_at", "pk")
-        )
+        """The other reviewers' reviews (in the order given: oldest first), or ([], True)
+        while they are hidden from this one. `found`: their answers (read_answers)."""
         if review_settings.hide_others_until_scored and not has_own:
             return [], bool(reviews)
         names = {c.pk: c.name for c in criteria}
         # Shown with the reviews they belong to, where this reviewer sees those reviews.
-        their_answers = reviewer_questions.review_answers(reviews, proposal.event)
+        their_answers = reviewer_questions.review_answers(reviews, proposal.event, found)
         rows = []
         for number, review in enumerate(reviews):
             rows.append(

@@ -293,7 +293,11 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
         except ValidationError:
             return None
         events = {e.pk: e for e in organized_events(request)}
-        event_id = Proposal.objects.filter(pk=pk).values_list("event_id", flat=True).first()
+        if len(events) == 1:
+            # The one event it can be (the ranked query below asks for that event's).
+            (event_id,) = events
+        else:
+            event_id = Proposal.objects.filter(pk=pk).values_list("event_id", flat=True).first()
         if event_id not in events:
             return None
         catching_up = scores.scores_include_new_proposals(events[event_id])

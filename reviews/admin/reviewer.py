@@ -254,7 +254,7 @@ class ReviewQueueAdmin(admin.ModelAdmin):
 
     def _teams(self, request) -> list:
         if not hasattr(request, "_lectern_teams"):
-            request._lectern_teams = selectors.reviewer_teams(request.user)
+            request._lectern_teams = selectors.reviewer_teams(request.user, tracks_if_needed=True)
         return request._lectern_teams
 
     def _filters(self, request, listing: Listing, events: dict) -> list[Filter]:

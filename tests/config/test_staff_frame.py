@@ -88,20 +88,20 @@ def test_the_sections_are_built_once_for_the_navigation_and_the_page(client, org
     from config.admin import LecternAdminSite
 
     builds = []
-    original = admin.AdminSite._build_app_dict
+    original = LecternAdminSite._sections
 
-    def counting(site, request, label=None):
-        builds.append(label)
-        return original(site, request, label)
+    def counting(site, request):
+        builds.append(None)
+        return original(site, request)
 
     client.force_login(organizer)
-    admin.AdminSite._build_app_dict = counting
+    LecternAdminSite._sections = counting
     try:
         index, _ = captured(client, reverse("admin:app_list", args=["cfp"]))
         index_builds, builds[:] = list(builds), []
         tags, _ = captured(client, reverse("admin:cfp_tag_changelist"))
     finally:
-        admin.AdminSite._build_app_dict = original
+        LecternAdminSite._sections = original
 
     assert isinstance(admin.site, LecternAdminSite)
     assert index_builds == [None] and builds == [None]
@@ -146,3 +146,35 @@ def test_a_superuser_still_opens_every_section(client):
 
     assert client.get(reverse("admin:auth_group_changelist")).status_code == 200
     assert client.get(reverse("admin:cfp_proposal_changelist")).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["organizer", "reviewer", "superuser"])
+def test_the_sections_are_djangos_own(rf, organizer, role):
+    """The sections' addresses are reversed once (config.admin._section_urls); who may open
+    which section is asked per request: the result is Django's own build, for every role."""
+    from django.contrib import admin
+
+    from speakers.backends import PasswordBackend
+
+    if role == "reviewer":
+        user = UserFactory(is_staff=True)
+        ReviewerTeamFactory(event=organizer.organized_events.get(), members=[user])
+    elif role == "superuser":
+        user = UserFactory(is_staff=True, is_superuser=True)
+    else:
+        user = organizer
+
+    def fresh_request():
+        request = rf.get("/admin/")
+        request.user = PasswordBackend().get_user(user.pk)  # with its flags, as a request's
+        return request
+
+    ours = admin.site._build_app_dict(fresh_request())
+    djangos = admin.AdminSite._build_app_dict(admin.site, fresh_request())
+
+    assert ours == djangos
+    assert ours  # every role sees some section
+    assert admin.site._build_app_dict(fresh_request(), "cfp") == admin.AdminSite._build_app_dict(
+        admin.site, fresh_request(), "cfp"
+    )

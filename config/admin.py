@@ -4,6 +4,7 @@ from contextlib import suppress
 from functools import update_wrapper
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import redirect_to_login
@@ -124,7 +125,7 @@ class LecternAdminSite(admin.AdminSite):
         """Every section's addresses (an app's index, a model's list and add pages). They
         depend on nothing but the URLconf and the script prefix, never on who asks: reversed
         once per process and prefix. Permissions are never kept (see _sections)."""
-        key = (get_script_prefix(), get_urlconf())
+        key = (get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
         known = self._known_urls.get(key)
         if known is None:
             known = {}

@@ -178,3 +178,28 @@ def test_the_sections_are_djangos_own(rf, organizer, role):
     assert admin.site._build_app_dict(fresh_request(), "cfp") == admin.AdminSite._build_app_dict(
         admin.site, fresh_request(), "cfp"
     )
+
+
+@pytest.mark.django_db
+def test_the_sections_addresses_follow_the_script_prefix(rf, organizer):
+    """Addresses are kept per script prefix: a site served under /lectern/ links there."""
+    from django.contrib import admin
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from speakers.backends import PasswordBackend
+
+    before = get_script_prefix()
+    request = rf.get("/admin/")
+    request.user = PasswordBackend().get_user(organizer.pk)
+    plain = admin.site._build_app_dict(request)
+    try:
+        set_script_prefix("/lectern/")
+        request = rf.get("/admin/")
+        request.user = PasswordBackend().get_user(organizer.pk)
+        prefixed = admin.site._build_app_dict(request)
+    finally:
+        set_script_prefix(before)
+
+    assert plain["cfp"]["app_url"] == "/admin/cfp/"
+    assert prefixed["cfp"]["app_url"] == "/lectern/admin/cfp/"
+    assert all(m["admin_url"].startswith("/lectern/admin/") for m in prefixed["cfp"]["models"])

@@ -23,6 +23,19 @@ class ReviewsConfig(AppConfig):
         from reviews import mail_groups
 
         mail_groups.register()
+        # Whether a request's user is on any reviewer team, read with the user (the staff
+        # panel's navigation asks it on every page: reviews.admin.reviewer).
+        from speakers.backends import register_user_flag
+
+        register_user_flag("reviews_some_event", reviews_some_event)
+
+
+def reviews_some_event():
+    from django.db.models import Exists, OuterRef
+
+    from reviews.models import ReviewerTeam
+
+    return Exists(ReviewerTeam.members.through.objects.filter(user_id=OuterRef("pk")))
 
 
 def event_saved(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:

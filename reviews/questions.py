@@ -73,12 +73,23 @@ def _read(review_ids: list[int]) -> dict[tuple[int, int], ReviewAnswer]:
     return found
 
 
-def own_answers(review: Review | None) -> dict[int, ReviewAnswer]:
-    """A review's answers by question, with their chosen options: one query, none without a
-    review."""
+def read_answers(reviews: list[Review]) -> dict[tuple[int, int], ReviewAnswer]:
+    """The answers of these reviews, for own_answers and review_answers to share: one query
+    for a page that shows a reviewer's own review and the others'."""
+    return _read([review.pk for review in reviews])
+
+
+def own_answers(review: Review | None, found=None) -> dict[int, ReviewAnswer]:
+    """A review's answers by question, with their chosen options: one query (none with
+    `found`, from read_answers), none without a review."""
     if review is None:
         return {}
-    return {question_id: answer for (_, question_id), answer in _read([review.pk]).items()}
+    found = _read([review.pk]) if found is None else found
+    return {
+        question_id: answer
+        for (review_id, question_id), answer in found.items()
+        if review_id == review.pk
+    }
 
 
 def field_name(question: Question) -> str:
@@ -130,12 +141,18 @@ class ShownReviewAnswer:
     retired: bool
 
 
-def review_answers(reviews: list[Review], event: Event) -> dict[int, list[ShownReviewAnswer]]:
+def review_answers(
+    reviews: list[Review], event: Event, found=None
+) -> dict[int, list[ShownReviewAnswer]]:
     """The answers of some reviews to the event's reviewer questions, as people read them:
-    one query (a row per chosen option), whatever the number of reviews and questions."""
-    found = _read([review.pk for review in reviews])
+    one query (a row per chosen option), whatever the number of reviews and questions; none
+    with `found` (read_answers of these reviews, or of more)."""
+    found = read_answers(reviews) if found is None else found
+    wanted = {review.pk for review in reviews}
     shown: dict[int, list[ShownReviewAnswer]] = defaultdict(list)
     for (review_id, question_id), answer in found.items():
+        if review_id not in wanted:
+            continue
         question = answer.question
         shown[review_id].append(
             ShownReviewAnswer(

@@ -105,12 +105,15 @@ def scores_include_new_proposals(event: Event) -> bool:
     # The range of primary keys on both sides (NOT IN a hashed list of the rows' ids): only
     # what is missing comes back, usually nothing (as a join PostgreSQL read every row).
     have = ProposalScore.objects.filter(proposal_id__gt=since, event=event).values("proposal_id")
-    new = list(recent.exclude(pk__in=have).values_list("pk", flat=True))
-    if new:
+    # One read for both answers (how many lack a row, the newest id); the ids of those that
+    # lack one are read only when there are some, which is rare.
+    found = recent.aggregate(latest=Max("pk"), missing=Count("pk", filter=~Q(pk__in=have)))
+    if found["missing"]:
+        new = recent.exclude(pk__in=have).values_list("pk", flat=True)
         ProposalScore.objects.bulk_create(
             [ProposalScore(proposal_id=pk, event=event) for pk in new], ignore_conflicts=True
         )
-    latest = recent.order_by("-pk").values_list("pk", flat=True).first()
+    latest = found["latest"]
     if latest is not None and latest > through:
         _through(event, latest)
     return version != refreshed

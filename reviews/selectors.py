@@ -16,6 +16,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 
@@ -103,17 +104,33 @@ def is_reviewer(user, event: Event) -> bool:
     return user.is_authenticated and event.reviewer_teams.filter(members=user).exists()
 
 
-def reviewer_teams(user, event: Event | None = None) -> list[ReviewerTeam]:
-    """The user's reviewer teams with their tracks and their event's review settings."""
+def reviewer_teams(
+    user, event: Event | None = None, *, tracks_if_needed: bool = False
+) -> list[ReviewerTeam]:
+    """The user's reviewer teams with their tracks and their event's review settings.
+
+    `tracks_if_needed`: read the teams' tracks only when an event of theirs builds its queue
+    from tracks (QueueMode.TRACKS), the one use reviewable_proposals makes of them; with
+    assigned queues the query is saved.
+    """
     teams = (
         ReviewerTeam.objects.filter(members=user)
         .select_related("event", "event__review_settings")
-        .prefetch_related("tracks")
         .order_by("event__name", "pk")
     )
     if event is not None:
         teams = teams.filter(event=event)
-    return list(teams)
+    if not tracks_if_needed:
+        return list(teams.prefetch_related("tracks"))
+    teams = list(teams)
+    if any(_queue_mode(team) == QueueMode.TRACKS for team in teams):
+        prefetch_related_objects(teams, "tracks")
+    return teams
+
+
+def _queue_mode(team: ReviewerTeam) -> str:
+    settings = getattr(team.event, "review_settings", None)
+    return settings.queue if settings else QueueMode.ASSIGNED
 
 
 def reviewable_proposals(
@@ -134,10 +151,7 @@ def reviewable_proposals(
         by_event.setdefault(team.event_id, []).append(team)
     if not by_event:
         return Proposal.objects.none()
-    modes = {}
-    for team in teams:
-        settings = getattr(team.event, "review_settings", None)
-        modes[team.event_id] = settings.queue if settings else QueueMode.ASSIGNED
+    modes = {team.event_id: _queue_mode(team) for team in teams}
     # A semi-join from the reviewer's own assignments (an index on reviewer): the queue costs
     # what the reviewer has, not what the event has (EXISTS per proposal read every proposal).
     assigned = Q(pk__in=Assignment.objects.filter(reviewer_id=user.pk).values("proposal_id"))

@@ -8,12 +8,26 @@ and their groups' permission rows: two queries on every staff page, for rows Lec
 writes. Here those answers are "no" without a query.
 
 A request's user comes with their speaker profile in the same query: the staff panel's header
-and most pages show the user's name, which lives on the profile.
+and most pages show the user's name, which lives on the profile. It also comes with the
+answers other apps register (`register_user_flag`): whether the user organizes or reviews
+anything, which the staff panel's navigation asks on every page. Read with the user, on every
+request: never kept from one request to the next.
 """
+
+from collections.abc import Callable
 
 from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+
+# name → a function making the expression (an Exists over OuterRef("pk")); apps above speakers
+# register theirs when they are ready, since speakers imports none of them.
+USER_FLAGS: dict[str, Callable] = {}
+
+
+def register_user_flag(name: str, expression: Callable) -> None:
+    """Read `expression()` as the attribute `name` of every request's user, in the same query."""
+    USER_FLAGS[name] = expression
 
 
 class NoModelPermissions:
@@ -34,6 +48,8 @@ class NoModelPermissions:
 
     def get_user(self, user_id):
         users = get_user_model()._default_manager.select_related("profile")
+        if USER_FLAGS:
+            users = users.annotate(**{name: make() for name, make in USER_FLAGS.items()})
         try:
             user = users.get(pk=user_id)
         except get_user_model().DoesNotExist:

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -110,11 +111,25 @@ class OrganizedRelatedFilter(admin.RelatedFieldListFilter):
     with a DISTINCT over thousands of rows)."""
 
     def field_choices(self, field, request, model_admin):
-        events = rules.organized_event_ids(request.user)
         model = field.related_model
-        found = model.objects.filter(**{"pk__in" if model is Event else "event_id__in": events})
         ordering = self.field_admin_ordering(field, request, model_admin)
+        if model is Event and not ordering:
+            # The events are read already, in the events' own order (their Meta's).
+            return [(event.pk, str(event)) for event in rules.organized_events(request.user)]
+        events = rules.organized_event_ids(request.user)
+        found = model.objects.filter(**{"pk__in" if model is Event else "event_id__in": events})
         return [(obj.pk, str(obj)) for obj in found.order_by(*ordering)]
+
+
+class ProposalChangeList(ChangeList):
+    """The list's page of proposals, each with its tags read in one query (tag_badges)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        self.result_list = list(self.result_list)
+        found = tags.tags_by_proposal(proposal.pk for proposal in self.result_list)
+        for proposal in self.result_list:
+            proposal.listed_tags = found.get(proposal.pk, [])
 
 
 @admin.register(Proposal)
@@ -214,8 +229,13 @@ class ProposalAdmin(ProposalTagsMixin, EventTimezoneMixin, OrganizerScopedAdmin)
     def get_queryset(self, request):
         # Drafts are their speakers' (pretalx keeps them from organizers too): not listed,
         # not exported, and their pages "do not exist"; the list says how many there are.
-        queryset = super().get_queryset(request).beyond_drafts()
-        return tags.with_tags(queryset.annotate(first_tag=tags.first_tag_name()))
+        # The list reads its page's tags itself (ProposalChangeList); first_tag sorts by them.
+        return (
+            super().get_queryset(request).beyond_drafts().annotate(first_tag=tags.first_tag_name())
+        )
+
+    def get_changelist(self, request, **kwargs):
+        return ProposalChangeList
 
     def changelist_view(self, request, extra_context=None):
         drafts = 0

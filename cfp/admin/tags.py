@@ -174,7 +174,9 @@ class ProposalTagsMixin:
 
     @admin.display(description=gettext_lazy("tags"), ordering="first_tag")
     def tag_badges(self, obj):
-        return tags.badges(obj.tags.all())
+        # A list's page brings them along (ProposalChangeList): one query for all its rows.
+        listed = getattr(obj, "listed_tags", None)
+        return tags.badges(obj.tags.order_by("name", "pk") if listed is None else listed)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "tags":

@@ -170,7 +170,7 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
             Column("state", "State", lambda p: p.get_state_display(), "state"),
             *(display_column(self, name) for name in (*self.method_columns, "normalised_score")),
             # Last, so that the figures' ?o= numbers stay what they were.
-            Column("tags", _("Tags"), lambda p: tags.badges(p.tags.all()), tags.first_tag_name()),
+            Column("tags", _("Tags"), lambda p: tags.badges(p.listed_tags), tags.first_tag_name()),
         ]
 
     def _filters(self, request, event) -> list[Filter]:
@@ -230,10 +230,14 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
             )
             count = reviewable.count() - less
         page = listing.paginate(count)
-        ordered = tags.with_tags(listed.select_related("track")).order_by(
+        ordered = listed.select_related("track").order_by(
             *listing.order_by([NullsLast(F("normalised"), descending=True), "title", "pk"])
         )
         listing.result_list = list(ordered[page.slice])
+        # The page's tags in one plain query: a third of prefetch_related's Python.
+        found = tags.tags_by_proposal(proposal.pk for proposal in listing.result_list)
+        for proposal in listing.result_list:
+            proposal.listed_tags = found.get(proposal.pk, [])
         changelist = reverse("admin:reviews_rankedproposal_changelist")
         back = listing.row_link_suffix()
         return listing.rows(
@@ -289,7 +293,11 @@ class RankedProposalAdmin(DecisionAdminMixin, OrganizerReviewAdmin):
         except ValidationError:
             return None
         events = {e.pk: e for e in organized_events(request)}
-        event_id = Proposal.objects.filter(pk=pk).values_list("event_id", flat=True).first()
+        if len(events) == 1:
+            # The one event it can be (the ranked query below asks for that event's).
+            (event_id,) = events
+        else:
+            event_id = Proposal.objects.filter(pk=pk).values_list("event_id", flat=True).first()
         if event_id not in events:
             return None
         catching_up = scores.scores_include_new_proposals(events[event_id])

@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import unquote
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.db.models import Case, Count, F, FilteredRelation, Q, When, Window
 from django.http import Http404, HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
@@ -95,8 +95,10 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         user = request.user
         if not (user.is_active and user.is_staff):
             return False
-        # Asked several times per page (index, sidebar, permissions): one query per request.
-        return bool(self._teams(request))
+        # Asked several times per page (index, sidebar, permissions): answered with the user
+        # (reviews.apps, speakers.backends), or from the teams, read once per request.
+        known = getattr(user, "reviews_some_event", None)
+        return known if known is not None else bool(self._teams(request))
 
     def has_module_permission(self, request):
         return self._is_reviewer(request)
@@ -246,6 +248,15 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         ]
         return Listing.from_request(request, columns, filters)
 
+    def _settings(self, request, event) -> ReviewSettings:
+        """The event's review settings, as the reviewer's teams read them with this request;
+        selectors.settings_for's unsaved defaults for an event without its row."""
+        for team in self._teams(request):
+            if team.event_id == event.pk:
+                found = getattr(team.event, "review_settings", None)
+                return found if found is not None else selectors.settings_for(event)
+        return selectors.settings_for(event)
+
     def _teams(self, request) -> list:
         return request_teams(request)
 
@@ -342,7 +353,21 @@ class ReviewQueueAdmin(admin.ModelAdmin):
     def _proposal_or_404(self, request, object_id) -> Proposal:
         if not self._is_reviewer(request):
             raise PermissionDenied
-        proposal = self.get_object(request, unquote(object_id))
+        try:
+            pk = Proposal._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            pk = None
+        # The queue's own rules, without the list's figures (own score, review count): this
+        # page reads the reviewer's review itself, and those two subqueries cost planning time.
+        teams = self._teams(request)
+        proposal = (
+            selectors.reviewable_proposals(request.user, teams=teams)
+            .select_related("event", "event__cfp", "submission_type", "track")
+            .filter(pk=pk)
+            .first()
+            if pk is not None
+            else None
+        )
         if proposal is None:
             # Not in the queue: conflicted, not assigned, another event's. It "does not exist".
             raise Http404("No such proposal in your queue.")
@@ -354,20 +379,26 @@ class ReviewQueueAdmin(admin.ModelAdmin):
             # Scores need saved criteria: an event that lacks its defaults (made around the
             # app) gets them with the first write; a GET shows them unsaved and writes nothing.
             services.review_defaults_create(event=proposal.event)
-        review_settings = selectors.settings_for(proposal.event)
+        review_settings = self._settings(request, proposal.event)
         criteria = selectors.criteria_for(proposal.event)
-        own = (
-            Review.objects.filter(proposal=proposal, reviewer=request.user)
+        # Every review of the proposal at once: the reviewer's own (the form) and the others
+        # (beside it), with their scores and answers, read once for both.
+        reviews = list(
+            Review.objects.filter(proposal=proposal)
+            .select_related("reviewer__profile")
             .prefetch_related("scores")
-            .first()
+            .order_by("created_at", "pk")
         )
+        own = next((r for r in reviews if r.reviewer_id == request.user.pk), None)
+        others = [r for r in reviews if r.reviewer_id != request.user.pk]
+        found = reviewer_questions.read_answers(reviews)
         is_open = review_settings.is_open()
         decided = not selectors.is_open_for_review(proposal)
         writable = is_open and not decided
         asked = {
             "criteria": criteria,
             "questions": reviewer_questions.reviewer_questions(proposal.event),
-            "answers": reviewer_questions.own_answers(own),
+            "answers": reviewer_questions.own_answers(own, found),
             "event": proposal.event,
         }
         if request.method != "POST":
@@ -404,15 +435,18 @@ class ReviewQueueAdmin(admin.ModelAdmin):
                 form = ReviewForm(
                     **asked, instance=own, read_only=True, initial=request.POST.dict()
                 )
-        return self._review_page(request, proposal, review_settings, criteria, form, own)
+        return self._review_page(
+            request, proposal, review_settings, criteria, form, own, (others, found)
+        )
 
-    def _review_page(self, request, proposal, review_settings, criteria, form, own):
+    def _review_page(self, request, proposal, review_settings, criteria, form, own, read):
+        """`read`: the other reviews and every review's answers (read_answers)."""
         blind = review_settings.blind
         speakers = []
         if not blind:
             speakers = list(proposal.speakers_in_order())
         others, others_hidden = self._other_reviews(
-            request, proposal, review_settings, criteria, has_own=own is not None
+            proposal, review_settings, criteria, *read, has_own=own is not None
         )
         viewer = answers.Viewer(answers.REVIEWER, user_id=request.user.pk, blind=blind)
         shown = answers.proposal_answers(
@@ -445,21 +479,22 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         return TemplateResponse(request, self.review_template, context)
 
     def _other_reviews(
-        self, request, proposal, review_settings: ReviewSettings, criteria, *, has_own: bool
+        self,
+        proposal,
+        review_settings: ReviewSettings,
+        criteria,
+        reviews: list[Review],
+        found: dict,
+        *,
+        has_own: bool,
     ):
-        """The other reviewers' reviews, or ([], True) while they are hidden from this one."""
-        reviews = list(
-            Review.objects.filter(proposal=proposal)
-            .exclude(reviewer=request.user)
-            .select_related("reviewer__profile")
-            .prefetch_related("scores")
-            .order_by("created_at", "pk")
-        )
+        """The other reviewers' reviews (in the order given: oldest first), or ([], True)
+        while they are hidden from this one. `found`: their answers (read_answers)."""
         if review_settings.hide_others_until_scored and not has_own:
             return [], bool(reviews)
         names = {c.pk: c.name for c in criteria}
         # Shown with the reviews they belong to, where this reviewer sees those reviews.
-        their_answers = reviewer_questions.review_answers(reviews, proposal.event)
+        their_answers = reviewer_questions.review_answers(reviews, proposal.event, found)
         rows = []
         for number, review in enumerate(reviews):
             rows.append(

@@ -126,3 +126,19 @@ def test_markdown_to_text_keeps_paragraphs_lists_and_words():
         "quoted\n\n"
         "click & docs"
     )
+
+
+def test_render_markdown_one_text_never_reaches_the_next():
+    # One converter serves every text of a thread: what a text defines (a link reference, an
+    # abbreviation, a footnote) must not carry over into the next text it converts.
+    source = (
+        "See [the site][home] and HTML.[^1]\n\n"
+        "[home]: https://example.org/\n*[HTML]: Hyper Text\n\n[^1]: A footnote."
+    )
+    first = render_markdown(source)
+    second = render_markdown("Again [the site][home] and HTML.")
+
+    assert 'href="https://example.org/"' in first and "<abbr" in first and "A footnote" in first
+    assert _Page(second).tags == [("p", {})]
+    assert _Page(second).text == "Again [the site][home] and HTML."
+    assert render_markdown(source) == first

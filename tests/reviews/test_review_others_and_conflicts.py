@@ -58,6 +58,23 @@ def test_others_shown_at_once_when_not_hidden(client, review_event, reviewer, ta
     assert "A second opinion." in body and "Otto Other" in body
 
 
+def test_others_never_include_the_reviewers_own_review(
+    client, review_event, reviewer, talk, second_opinion
+):
+    # The page reads every review of the proposal at once and splits off the reviewer's own.
+    set_review_settings(review_event, hide_others_until_scored=False)
+    give_review(talk, reviewer, 5, comment="My own words.")
+    client.force_login(reviewer)
+
+    body = page(client.get(review_url(talk)))
+    others = body.split('class="module other-reviews"')[1]
+
+    assert "A second opinion." in others and "Otto Other" in others
+    assert "My own words." not in others
+    assert others.count('class="other-review"') == 1
+    assert "My own words." in body.split('class="module other-reviews"')[0]  # in the form
+
+
 def test_blind_review_shows_others_as_pseudonyms(
     client, review_event, reviewer, talk, second_opinion
 ):

@@ -203,6 +203,28 @@ def test_queue_mode_tracks_without_team_tracks_covers_the_event(client, review_e
     assert queue_titles(client.get(QUEUE_URL)) == ["Anything goes"]
 
 
+def _track_reads(client) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(QUEUE_URL).status_code == 200
+    return sum(
+        'FROM "cfp_track" INNER JOIN "reviews_reviewerteam_tracks"' in q["sql"]
+        for q in ctx.captured_queries
+    )
+
+
+def test_queue_reads_team_tracks_only_when_the_queue_follows_tracks(client, review_event, reviewer):
+    for n in range(3):  # more teams, each with a track: still one read of the tracks
+        team = ReviewerTeamFactory(event=review_event, members=[reviewer])
+        team.tracks.add(TrackFactory(event=review_event, name=f"Track {n}"))
+    client.force_login(reviewer)
+
+    assigned = _track_reads(client)
+    set_review_settings(review_event, queue=QueueMode.TRACKS)
+    by_tracks = _track_reads(client)
+
+    assert (assigned, by_tracks) == (0, 1)
+
+
 def test_queue_query_count_does_not_grow(client, review_event, reviewer):
     tracks = [TrackFactory(event=review_event) for _ in range(3)]
     other = ReviewerFactory()

@@ -1,5 +1,5 @@
-"""The organizer's proposal list on a later page, searched or not: the rows it shows, in the
-same queries at two sizes, and its ids read from the list's index (cfp migration 0019)."""
+"""The organizer's proposal list, searched and on a later page: what it finds and shows, in
+the same queries at two sizes, and through the indexes made for it (cfp migrations 0019, 0020)."""
 
 import datetime as dt
 
@@ -39,6 +39,26 @@ def listed_codes(client, event, **params) -> list[str]:
     response = client.get(URL, {"event__id__exact": event.pk, **params})
     assert response.status_code == 200
     return [row["code"] for row in list_rows(response)]
+
+
+def test_the_search_finds_a_proposal_by_each_searched_field(client, organizer, event):
+    by_title = ProposalFactory(
+        event=event, state=ProposalState.SUBMITTED, title="Packet capture at line rate"
+    )
+    by_abstract = ProposalFactory(
+        event=event,
+        state=ProposalState.SUBMITTED,
+        abstract="She shows how eBPF programs trace the kernel without rebuilding it.",
+    )
+    other = ProposalFactory(event=event, state=ProposalState.SUBMITTED, title="Gardening")
+    ProposalFactory(event=event, title="A draft about packet capture")  # a draft: never listed
+    client.force_login(organizer)
+
+    # Any case, any part of the text.
+    assert listed_codes(client, event, q="PACKET CAPT") == [by_title.code]
+    assert listed_codes(client, event, q="ebpf Programs") == [by_abstract.code]
+    assert listed_codes(client, event, q=other.code.lower()) == [other.code]
+    assert listed_codes(client, event, q="nowhere") == []
 
 
 def grow(event, upto: int, *, every: int = 3) -> None:
@@ -108,6 +128,16 @@ def test_the_last_page_costs_the_same_queries_at_two_sizes(client, organizer, ev
     assert counts[0] == counts[1], counts
 
 
+def test_every_searched_field_has_a_trigram_index():
+    indexed = {
+        index.expressions[0].source_expressions[0].source_expressions[0].name
+        for index in Proposal._meta.indexes
+        if index.name.endswith("_trgm")
+    }
+
+    assert set(ProposalAdmin.search_fields) <= indexed
+
+
 def plan(queryset, *routes: str) -> str:
     """The plan PostgreSQL would choose with only an index's route open (`routes`: the others
     to close, seqscan always): whether an index can serve the query at all, whatever the
@@ -118,6 +148,18 @@ def plan(queryset, *routes: str) -> str:
         sql, params = queryset.query.sql_with_params()
         cursor.execute(f"EXPLAIN {sql}", params)
         return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes")
+@pytest.mark.parametrize("field", ProposalAdmin.search_fields)
+def test_the_search_can_read_each_fields_trigram_index(event, field):
+    """The admin searches with icontains, UPPER(column) LIKE UPPER('%term%'): the index is
+    on that expression, or PostgreSQL reads every proposal."""
+    grow(event, 5)
+
+    found = plan(Proposal.objects.filter(**{f"{field}__icontains": "WebAssembly"}))
+
+    assert f"Bitmap Index Scan on proposal_{field}_trgm" in found, found
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's indexes")

@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Its indexes' expressions (cfp: trigram indexes on UPPER(title)…) are written correctly
+    # only with the app installed; on SQLite it does nothing.
+    "django.contrib.postgres",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "allauth",

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from cfp import answers, availability, moments, rules, tags
-from cfp.admin import exports, group_mail
+from cfp.admin import exports, group_mail, paging
 from cfp.admin.answer_filter import AnswerFilter
 from cfp.admin.base import EventChildInlineMixin, EventTimezoneMixin, OrganizerScopedAdmin
 from cfp.admin.tags import ProposalTagsMixin, TagFilter, add_tag, remove_tag
@@ -141,6 +141,8 @@ class ProposalAdmin(ProposalTagsMixin, EventTimezoneMixin, OrganizerScopedAdmin)
     # whole list a second time for "N of M".
     list_per_page = 50
     show_full_result_count = False
+    # A later page reads its ids first (cfp/admin/paging.py): only its 50 rows are built.
+    paginator = paging.IdsFirstPaginator
     list_display = [
         "title",
         "code",

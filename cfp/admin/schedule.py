@@ -7,7 +7,8 @@ nothing. The page lists schedule_warnings() and marks the slots they are about, 
 publishes the working schedule as a new version.
 
 Times are typed and shown in the event's time zone. The page costs the same number of
-queries however many slots there are (tests/cfp/test_schedule_admin.py counts them).
+queries however many slots there are (tests/cfp/test_schedule_grid.py counts them). The
+repeated markup (drop cells, blocks, the forms' fields) is built in schedule_markup.
 """
 
 from dataclasses import dataclass, field
@@ -33,7 +34,14 @@ from cfp.admin.schedule_forms import (
     error_text,
     next_version_name,
 )
-from cfp.models import Event, Room, TalkSlot
+from cfp.admin.schedule_markup import (
+    WhereWhenFields,
+    block_html,
+    drop_cells,
+    speaker_names,
+    url_maker,
+)
+from cfp.models import Event, Proposal, Room, TalkSlot
 from cfp.models.proposal import speakers_in_order
 from cfp.programme import schedule
 
@@ -98,6 +106,22 @@ class Block:
     warnings: list[str]
     lane: int = 0
     lanes: int = 1
+    # Set once the lanes are known: the block's markup, its move form's fields and addresses.
+    html: str = ""
+    fields: str = ""
+    move_url: str = ""
+    remove_url: str = ""
+    talk_url: str = ""
+
+
+@dataclass
+class Waiting:
+    """A talk still to place, with what its row in the side panel shows."""
+
+    talk: Proposal
+    url: str
+    speakers: str
+    fields: str
 
 
 @dataclass
@@ -137,9 +161,14 @@ def _spread(group: list[Block]) -> None:
 
 
 def draw_day(
-    event: Event, day: Day, rooms: list[Room], warned: dict[int, list[str]]
+    event: Event,
+    day: Day,
+    rooms: list[Room],
+    warned: dict[int, list[str]],
+    fields: WhereWhenFields,
 ) -> dict[str, object]:
-    """The grid of one day: its rows of STEP minutes, time labels, drop cells and blocks."""
+    """The grid of one day: its rows of STEP minutes, time labels, drop cells and blocks, and
+    the rows of the list below it."""
     spans = [(local_minutes(s.start, event)[1], s.minutes) for s in day.slots]
     first = min([DAY_START, *(start for start, _ in spans)]) // 60 * 60
     last = max([DAY_END, *(start + length for start, length in spans)])
@@ -162,8 +191,28 @@ def draw_day(
                 warnings=warned.get(slot.pk, []),
             )
         )
+    by_room: dict[int | None, list[Block]] = {}
+    for block in blocks:
+        by_room.setdefault(block.slot.room_id, []).append(block)
     for room_id in columns:
-        assign_lanes([b for b in blocks if b.slot.room_id == room_id])
+        assign_lanes(by_room.get(room_id, []))
+    move_url = url_maker("admin:cfp_event_schedule_move", event.pk)
+    remove_url = url_maker("admin:cfp_event_schedule_remove", event.pk)
+    talk_url = url_maker("admin:cfp_proposal_change")
+    for block in blocks:
+        slot = block.slot
+        block.move_url = move_url(slot.pk)
+        block.remove_url = remove_url(slot.pk)
+        block.talk_url = "" if slot.is_break else talk_url(slot.proposal_id)
+        block.html = block_html(block, block.move_url)
+        block.fields = fields.html(
+            room=slot.room_id,
+            day=block.day,
+            time=block.clock,
+            duration=slot.duration,
+            minutes=slot.minutes,
+            all_rooms=slot.is_break,
+        )
     hours = [
         {"row": 2 + (m - first) // STEP, "label": clock_label(m)} for m in range(first, last, 60)
     ]
@@ -175,12 +224,13 @@ def draw_day(
         }
         for m in range(first, last, CELL)
     ]
+    columns_shown = [(room, columns[room.pk]) for room in rooms]
     return {
         "rows": (last - first) // STEP,
         "hours": hours,
-        "cells": cells,
+        "cells": drop_cells(columns_shown, cells),
         "blocks": blocks,
-        "columns": [(room, columns[room.pk]) for room in rooms],
+        "columns": columns_shown,
     }
 
 
@@ -226,15 +276,35 @@ def page_context(event: Event, wanted_day: str) -> dict[str, object]:
     )
     taken = {v.name for v in versions}
     placed = sum(1 for s in slots if s.proposal_id is not None)
+    fields = WhereWhenFields(rooms, [d for d in days.values() if not d.outside])
+    talk_url = url_maker("admin:cfp_proposal_change")
+    day_shown = current.day if current else None
+    waiting = [
+        Waiting(
+            talk=talk,
+            url=talk_url(talk.pk),
+            speakers=speaker_names(talk),
+            fields=fields.html(
+                room=rooms[0].pk,
+                day=day_shown,
+                minutes=talk.submission_type.default_duration if talk.submission_type else None,
+            )
+            if rooms
+            else "",
+        )
+        for talk in talks
+    ]
     return {
         "event": event,
         "rooms": rooms,
         "days": list(days.values()),
-        "event_days": [d for d in days.values() if not d.outside],
         "current": current,
-        "grid": draw_day(event, current, rooms, warned) if current and rooms else None,
+        "grid": draw_day(event, current, rooms, warned, fields) if current and rooms else None,
         "warnings": warnings,
-        "talks": talks,
+        "talks": waiting,
+        "break_fields": fields.html(
+            room=None, day=day_shown, minutes=30, all_rooms=True, duration_required=True
+        ),
         "placed": placed,
         "total": placed + len(talks),
         "zone": zone_label(event, current.day if current else event.start_date),

@@ -34,13 +34,7 @@ from cfp.admin.schedule_forms import (
     error_text,
     next_version_name,
 )
-from cfp.admin.schedule_markup import (
-    WhereWhenFields,
-    block_html,
-    drop_cells,
-    speaker_names,
-    url_maker,
-)
+from cfp.admin.schedule_markup import GridMarkup, WhereWhenFields, url_maker
 from cfp.models import Event, Proposal, Room, TalkSlot
 from cfp.models.proposal import speakers_in_order
 from cfp.programme import schedule
@@ -96,7 +90,7 @@ def clock_label(minutes: int) -> str:
 class Block:
     """A slot drawn on the grid: rows from the grid's first line, and its lane among overlaps."""
 
-    slot: TalkSlot
+    slot: schedule.GridSlot
     row: int
     span: int
     column: str
@@ -106,12 +100,9 @@ class Block:
     warnings: list[str]
     lane: int = 0
     lanes: int = 1
-    # Set once the lanes are known: the block's markup, its move form's fields and addresses.
+    # Set once the lanes are known: the block on the grid, and its row in the list below.
     html: str = ""
-    fields: str = ""
-    move_url: str = ""
-    remove_url: str = ""
-    talk_url: str = ""
+    row_html: str = ""
 
 
 @dataclass
@@ -129,7 +120,7 @@ class Day:
     day: date
     label: str
     outside: bool  # a day outside the event's dates, shown because a slot is on it
-    slots: list[TalkSlot] = field(default_factory=list)
+    slots: list[schedule.GridSlot] = field(default_factory=list)
 
 
 def local_minutes(moment: datetime, event: Event) -> tuple[date, int]:
@@ -165,7 +156,7 @@ def draw_day(
     day: Day,
     rooms: list[Room],
     warned: dict[int, list[str]],
-    fields: WhereWhenFields,
+    markup: GridMarkup,
 ) -> dict[str, object]:
     """The grid of one day: its rows of STEP minutes, time labels, drop cells and blocks, and
     the rows of the list below it."""
@@ -196,23 +187,9 @@ def draw_day(
         by_room.setdefault(block.slot.room_id, []).append(block)
     for room_id in columns:
         assign_lanes(by_room.get(room_id, []))
-    move_url = url_maker("admin:cfp_event_schedule_move", event.pk)
-    remove_url = url_maker("admin:cfp_event_schedule_remove", event.pk)
-    talk_url = url_maker("admin:cfp_proposal_change")
     for block in blocks:
-        slot = block.slot
-        block.move_url = move_url(slot.pk)
-        block.remove_url = remove_url(slot.pk)
-        block.talk_url = "" if slot.is_break else talk_url(slot.proposal_id)
-        block.html = block_html(block, block.move_url)
-        block.fields = fields.html(
-            room=slot.room_id,
-            day=block.day,
-            time=block.clock,
-            duration=slot.duration,
-            minutes=slot.minutes,
-            all_rooms=slot.is_break,
-        )
+        block.html = markup.block(block)
+        block.row_html = markup.row(block)
     hours = [
         {"row": 2 + (m - first) // STEP, "label": clock_label(m)} for m in range(first, last, 60)
     ]
@@ -228,7 +205,7 @@ def draw_day(
     return {
         "rows": (last - first) // STEP,
         "hours": hours,
-        "cells": drop_cells(columns_shown, cells),
+        "cells": markup.cells(columns_shown, cells),
         "blocks": blocks,
         "columns": columns_shown,
     }
@@ -241,11 +218,11 @@ def zone_label(event: Event, day: date) -> str:
     return f"{event.timezone} ({noon:%Z}, UTC{offset[:3]}:{offset[3:]})"
 
 
-def page_context(event: Event, wanted_day: str) -> dict[str, object]:
+def page_context(event: Event, wanted_day: str, request=None) -> dict[str, object]:
     """Everything the page shows of an event's schedule, on the day asked for (else the first),
-    in a fixed number of queries."""
+    in a fixed number of queries. The request gives the forms built here their CSRF field."""
     rooms = list(event.rooms.all())
-    slots = list(schedule.grid_slots(event))
+    slots = schedule.grid_slots(event)
     warnings = schedule.schedule_warnings(event, slots)
     warned: dict[int, list[str]] = {}
     for warning in warnings:
@@ -283,7 +260,7 @@ def page_context(event: Event, wanted_day: str) -> dict[str, object]:
         Waiting(
             talk=talk,
             url=talk_url(talk.pk),
-            speakers=speaker_names(talk),
+            speakers=", ".join(person.display_name for person in talk.speakers.all()),
             fields=fields.html(
                 room=rooms[0].pk,
                 day=day_shown,
@@ -299,7 +276,11 @@ def page_context(event: Event, wanted_day: str) -> dict[str, object]:
         "rooms": rooms,
         "days": list(days.values()),
         "current": current,
-        "grid": draw_day(event, current, rooms, warned, fields) if current and rooms else None,
+        "grid": (
+            draw_day(event, current, rooms, warned, GridMarkup(event, fields, request))
+            if current and rooms
+            else None
+        ),
         "warnings": warnings,
         "talks": waiting,
         "break_fields": fields.html(
@@ -369,7 +350,7 @@ class SchedulePages:
             "is_nav_sidebar_enabled": False,  # the grid needs the page's width
             "opts": self.model_admin.opts,
             "title": f"Schedule: {event.name}",
-            **page_context(event, request.GET.get("day", "")),
+            **page_context(event, request.GET.get("day", ""), request),
         }
         return TemplateResponse(request, TEMPLATES + "grid.html", context)
 

@@ -1,25 +1,28 @@
 """The schedule page's repeated markup, built in Python once per page.
 
-A day of ten rooms has about 500 drop cells, a hundred blocks and a hundred move forms, each
-with the same room and day lists. Through the template engine (an include per block and per
-form, a lookup per variable) that took most of the page's time; here each piece is one
-string format. The markup is the one the templates wrote: static/js/schedule-grid.js reads
-its data attributes and the forms post the same fields.
+A day of ten rooms has about 500 drop cells, a hundred blocks and a hundred rows of the list
+below the grid, each row a move form with the same room and day lists. Through the template
+engine (an include per block and per form, a lookup per variable, a tag per token) that took
+most of the page's time; here each piece is one string. The markup is the one the templates
+wrote: static/js/schedule-grid.js reads its data attributes, and the forms post the same
+fields.
 
-User text (room names, titles, speaker names, warnings) is escaped by format_html or
-escape(); what goes in unescaped is numbers and clock strings made here.
+Every value a person typed (room names, titles, speaker names, warnings) goes through
+escape(); the rest is numbers, our own clock strings and the translated labels, escaped once.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
-from django.utils.html import escape, format_html
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from cfp.models import Room, TalkSlot
+from cfp.models import Room
 from cfp.models.schedule import MAX_DURATION
+from cfp.programme.schedule import GridSlot
 
 SENTINEL = 2_147_483_647  # an id no row has, to find where an id goes in a reversed URL
 
@@ -31,111 +34,14 @@ def url_maker(name: str, *args: int):
     return lambda pk: f"{head}{int(pk)}{tail}"
 
 
-def drop_cells(columns: list[tuple[Room, str]], cells: list[dict]) -> SafeString:
-    """The grid's drop targets: one per room and CELL minutes."""
-    parts = []
-    for room, column in columns:
-        # The room's name, escaped once; the rest of a cell is numbers and "13:45".
-        name = escape(room.name)
-        for cell in cells:
-            hour = " is-hour" if cell["time"].endswith(":00") else ""
-            parts.append(
-                f'<div class="sched-cell{hour}" data-cell data-room="{int(room.pk)}" '
-                f'data-time="{cell["time"]}" style="grid-row: {cell["row"]} / span 3; '
-                f'grid-column: {column};" title="{name}, {cell["label"]}"></div>'
-            )
-    return mark_safe("".join(parts))  # noqa: S308 (the only user text, the name, is escaped)
-
-
-def speaker_names(proposal) -> str:
-    return ", ".join(person.display_name for person in proposal.speakers.all())
-
-
-def block_html(block, move_url: str) -> SafeString:
-    """A slot on the grid: a talk (by its state) or a break; a warning marks it red."""
-    slot: TalkSlot = block.slot
-    classes = ["sched-block"]
-    if slot.is_break:
-        classes.append("is-break")
-        if not slot.room_id:
-            classes.append("is-everywhere")
-    else:
-        classes.append(f"is-{slot.proposal.state}")
-    if block.span <= 4:
-        classes.append("is-short")
-    elif block.span <= 6:
-        classes.append("is-lines-2")
-    elif block.span <= 7:
-        classes.append("is-lines-3")
-    if block.warnings:
-        classes.append("has-warning")
-    title = format_html(
-        "{}: {}{}{}",
-        block.time,
-        slot.label,
-        format_html(" ({})", slot.room.name) if slot.room else "",
-        SafeString("".join(format_html("&#10;⚠ {}", w) for w in block.warnings)),
-    )
-    icon = (
-        format_html(
-            '<i class="bi bi-exclamation-triangle-fill sched-warn-icon" role="img" '
-            'aria-label="{}"></i>',
-            _("Warning"),
-        )
-        if block.warnings
-        else ""
-    )
-    return format_html(
-        '<article id="block-{pk}" class="{classes}" style="grid-row: {row} / span {span}; '
-        'grid-column: {column}; --lane: {lane}; --lanes: {lanes};" draggable="true" '
-        'data-slot="{pk}" data-move-url="{move_url}"{everywhere} title="{title}">'
-        '<p class="sched-block-head">{icon}<span class="sched-block-time">{time}</span></p>'
-        '<p class="sched-block-title">{cup}<a href="#slot-{pk}" draggable="false">{label}</a>'
-        "</p>{talk}</article>",
-        pk=slot.pk,
-        classes=" ".join(classes),
-        row=block.row,
-        span=block.span,
-        column=block.column,
-        lane=block.lane,
-        lanes=block.lanes,
-        move_url=move_url,
-        everywhere=mark_safe(" data-all-rooms") if slot.is_break and not slot.room_id else "",
-        title=title,
-        icon=icon,
-        time=block.time,
-        cup=mark_safe('<i class="bi bi-cup-hot" aria-hidden="true"></i> ') if slot.is_break else "",
-        label=slot.label,
-        talk="" if slot.is_break else _talk_lines(slot),
-    )
-
-
-def _talk_lines(slot: TalkSlot) -> SafeString:
-    proposal = slot.proposal
-    badge = (
-        format_html(
-            '<span class="sched-badge is-{}">{}</span> ',
-            proposal.state,
-            proposal.get_state_display(),
-        )
-        if proposal.state != "confirmed"
-        else ""
-    )
-    kind = proposal.submission_type
-    return format_html(
-        '<p class="sched-block-people">{}</p><p class="sched-block-type">{}{}{}{}</p>',
-        speaker_names(proposal),
-        badge,
-        format_html("{} · ", kind.name) if kind else "",
-        _("%(minutes)s min") % {"minutes": slot.minutes},
-        format_html(" · {}", proposal.track.name) if proposal.track else "",
-    )
+def safe(html: str) -> SafeString:
+    return mark_safe(html)  # noqa: S308 (built here: every value a person typed is escaped)
 
 
 @dataclass(frozen=True)
 class Option:
     value: str
-    label: str
+    label: str  # escaped
 
 
 class WhereWhenFields:
@@ -147,6 +53,16 @@ class WhereWhenFields:
     def __init__(self, rooms: Iterable[Room], days: Iterable):
         self.rooms = [Option(str(room.pk), escape(room.name)) for room in rooms]
         self.days = [Option(day.day.isoformat(), escape(day.label)) for day in days]
+        self.words = {
+            word: escape(text)
+            for word, text in (
+                ("room", _("Room")),
+                ("all_rooms", _("All rooms")),
+                ("day", _("Day")),
+                ("time", _("Time")),
+                ("minutes", _("Minutes")),
+            )
+        }
         self._rooms: dict[tuple[str, bool], str] = {}
         self._days: dict[str, str] = {}
 
@@ -160,10 +76,12 @@ class WhereWhenFields:
             ]
             if all_rooms:
                 everywhere = " selected" if not selected else ""
-                options.insert(0, f'<option value=""{everywhere}>{escape(_("All rooms"))}</option>')
+                options.insert(
+                    0, f'<option value=""{everywhere}>{self.words["all_rooms"]}</option>'
+                )
             required = "" if all_rooms else " required"
             self._rooms[key] = (
-                f'<label class="sched-field"><span>{escape(_("Room"))}</span>'
+                f'<label class="sched-field"><span>{self.words["room"]}</span>'
                 f'<select name="room"{required}>{"".join(options)}</select></label>'
             )
         return self._rooms[key]
@@ -176,7 +94,7 @@ class WhereWhenFields:
                 for o in self.days
             )
             self._days[selected] = (
-                f'<label class="sched-field"><span>{escape(_("Day"))}</span>'
+                f'<label class="sched-field"><span>{self.words["day"]}</span>'
                 f'<select name="day" required>{options}</select></label>'
             )
         return self._days[selected]
@@ -197,13 +115,141 @@ class WhereWhenFields:
         placeholder = f' placeholder="{int(minutes)}"' if minutes else ""
         required = " required" if duration_required else ""
         length = "" if duration is None else int(duration)
-        return mark_safe(  # noqa: S308 (names and labels are escaped; the rest is numbers)
+        return safe(
             self._room_select("" if room is None else str(room), all_rooms)
             + self._day_select(day.isoformat() if day else "")
-            + f'<label class="sched-field sched-field-time"><span>{escape(_("Time"))}</span>'
+            + f'<label class="sched-field sched-field-time"><span>{self.words["time"]}</span>'
             f'<input type="time" name="time" value="{escape(time)}" required></label>'
-            f'<label class="sched-field sched-field-minutes"><span>{escape(_("Minutes"))}</span>'
-            f'<input type="number" name="duration" min="1" max="{MAX_DURATION}" '
-            f'inputmode="numeric" '
-            f'value="{length}"{placeholder}{required}></label>'
+            f'<label class="sched-field sched-field-minutes"><span>{self.words["minutes"]}'
+            f'</span><input type="number" name="duration" min="1" max="{MAX_DURATION}" '
+            f'inputmode="numeric" value="{length}"{placeholder}{required}></label>'
+        )
+
+
+class GridMarkup:
+    """The drop cells, blocks and list rows of one day, with what they share built once: the
+    translated words, the addresses, the form fields and the CSRF field."""
+
+    def __init__(self, event, fields: WhereWhenFields, request=None):
+        self.fields = fields
+        self.move_url = url_maker("admin:cfp_event_schedule_move", event.pk)
+        self.remove_url = url_maker("admin:cfp_event_schedule_remove", event.pk)
+        self.talk_url = url_maker("admin:cfp_proposal_change")
+        self.csrf = csrf_input(request) if request is not None else ""
+        self.warning = escape(_("Warning"))
+        self.all_rooms = escape(_("All rooms"))
+        self.move, self.remove = escape(_("Move")), escape(_("Remove"))
+        self.move_label, self.remove_label = _("Move %(talk)s"), _("Remove %(talk)s")
+        self.minutes = _("%(minutes)s min")
+        self.cup = '<i class="bi bi-cup-hot" aria-hidden="true"></i> '
+
+    def cells(self, columns: list[tuple[Room, str]], cells: list[dict]) -> SafeString:
+        """The grid's drop targets: one per room and CELL minutes."""
+        parts = []
+        for room, column in columns:
+            name = escape(room.name)
+            for cell in cells:
+                hour = " is-hour" if cell["time"].endswith(":00") else ""
+                parts.append(
+                    f'<div class="sched-cell{hour}" data-cell data-room="{int(room.pk)}" '
+                    f'data-time="{cell["time"]}" style="grid-row: {cell["row"]} / span 3; '
+                    f'grid-column: {column};" title="{name}, {cell["label"]}"></div>'
+                )
+        return safe("".join(parts))
+
+    def block(self, block) -> SafeString:
+        """A slot on the grid: a talk (by its state) or a break; a warning marks it red."""
+        slot: GridSlot = block.slot
+        pk, label = int(slot.pk), escape(slot.label)
+        classes = ["sched-block"]
+        if slot.is_break:
+            classes.append("is-break")
+            if not slot.room_id:
+                classes.append("is-everywhere")
+        else:
+            classes.append(f"is-{escape(slot.state)}")
+        if block.span <= 4:
+            classes.append("is-short")
+        elif block.span <= 6:
+            classes.append("is-lines-2")
+        elif block.span <= 7:
+            classes.append("is-lines-3")
+        if block.warnings:
+            classes.append("has-warning")
+        title = f"{escape(block.time)}: {label}"
+        if slot.room_id:
+            title += f" ({escape(slot.room_name)})"
+        title += "".join(f"&#10;⚠ {escape(warning)}" for warning in block.warnings)
+        icon = (
+            '<i class="bi bi-exclamation-triangle-fill sched-warn-icon" role="img" '
+            f'aria-label="{self.warning}"></i>'
+            if block.warnings
+            else ""
+        )
+        everywhere = " data-all-rooms" if slot.is_break and not slot.room_id else ""
+        return safe(
+            f'<article id="block-{pk}" class="{" ".join(classes)}" style="grid-row: {block.row} '
+            f"/ span {block.span}; grid-column: {block.column}; --lane: {block.lane}; "
+            f'--lanes: {block.lanes};" draggable="true" data-slot="{pk}" '
+            f'data-move-url="{self.move_url(pk)}"{everywhere} title="{title}">'
+            f'<p class="sched-block-head">{icon}<span class="sched-block-time">'
+            f"{escape(block.time)}</span></p>"
+            f'<p class="sched-block-title">{self.cup if slot.is_break else ""}'
+            f'<a href="#slot-{pk}" draggable="false">{label}</a></p>'
+            f"{'' if slot.is_break else self._talk_lines(slot)}</article>"
+        )
+
+    def _talk_lines(self, slot: GridSlot) -> str:
+        badge = (
+            f'<span class="sched-badge is-{escape(slot.state)}">{escape(slot.state_label)}</span> '
+            if slot.state != "confirmed"
+            else ""
+        )
+        kind = f"{escape(slot.type_name)} · " if slot.type_name is not None else ""
+        track = f" · {escape(slot.track_name)}" if slot.track_name is not None else ""
+        length = escape(self.minutes % {"minutes": slot.minutes})
+        names = escape(", ".join(name for _id, name in slot.speakers))
+        return (
+            f'<p class="sched-block-people">{names}</p>'
+            f'<p class="sched-block-type">{badge}{kind}{length}{track}</p>'
+        )
+
+    def row(self, block) -> SafeString:
+        """The slot's row in the list below the grid: where and when, a move form (the way
+        without drag and drop) and a remove button."""
+        slot: GridSlot = block.slot
+        pk, label = int(slot.pk), escape(slot.label)
+        where = escape(slot.room_name) if slot.room_id else self.all_rooms
+        icon = (
+            '<i class="bi bi-exclamation-triangle-fill sched-warn-icon" role="img" '
+            f'aria-label="{self.warning}" title="{escape(" ".join(block.warnings))}"></i>'
+            if block.warnings
+            else ""
+        )
+        if slot.is_break:
+            title = f"{self.cup}{label}"
+        else:
+            title = f'<a href="{self.talk_url(slot.proposal_id)}">{label}</a>'
+        fields = self.fields.html(
+            room=slot.room_id,
+            day=block.day,
+            time=block.clock,
+            duration=slot.duration,
+            minutes=slot.minutes,
+            all_rooms=slot.is_break,
+        )
+        move_label = escape(self.move_label % {"talk": slot.label})
+        remove_label = escape(self.remove_label % {"talk": slot.label})
+        return safe(
+            f'<tr id="slot-{pk}" class="{"has-warning" if block.warnings else ""}">'
+            f'<td class="sched-time">{escape(block.time)}</td>'
+            f'<td class="sched-where">{where}</td>'
+            f'<td class="sched-list-title">{icon}{title}</td>'
+            f'<td><form method="post" action="{self.move_url(pk)}" class="sched-form-row" '
+            f'aria-label="{move_label}">{self.csrf}{fields}'
+            f'<button type="submit" class="button">{self.move}</button></form></td>'
+            f'<td class="sched-remove"><form method="post" action="{self.remove_url(pk)}" '
+            f'aria-label="{remove_label}">{self.csrf}'
+            f'<button type="submit" class="button sched-danger">{self.remove}</button></form>'
+            "</td></tr>"
         )

@@ -100,9 +100,6 @@ class Block:
     warnings: list[str]
     lane: int = 0
     lanes: int = 1
-    # Set once the lanes are known: the block on the grid, and its row in the list below.
-    html: str = ""
-    row_html: str = ""
 
 
 @dataclass
@@ -187,9 +184,6 @@ def draw_day(
         by_room.setdefault(block.slot.room_id, []).append(block)
     for room_id in columns:
         assign_lanes(by_room.get(room_id, []))
-    for block in blocks:
-        block.html = markup.block(block)
-        block.row_html = markup.row(block)
     hours = [
         {"row": 2 + (m - first) // STEP, "label": clock_label(m)} for m in range(first, last, 60)
     ]
@@ -207,6 +201,9 @@ def draw_day(
         "hours": hours,
         "cells": markup.cells(columns_shown, cells),
         "blocks": blocks,
+        # Each a single string: a hundred template variables cost more than building them.
+        "blocks_html": markup.join(markup.block(block) for block in blocks),
+        "rows_html": markup.join(markup.row(block) for block in blocks),
         "columns": columns_shown,
     }
 

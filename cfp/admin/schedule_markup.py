@@ -9,14 +9,16 @@ fields.
 
 Every value a person typed (room names, titles, speaker names, warnings) goes through
 escape(); the rest is numbers, our own clock strings and the translated labels, escaped once.
+escape() is the standard library's: the same output as Django's for text, without the check
+for lazy strings that made it a tenth of the page's time here.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape
 
 from django.template.backends.utils import csrf_input
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -142,6 +144,10 @@ class GridMarkup:
         self.move_label, self.remove_label = _("Move %(talk)s"), _("Remove %(talk)s")
         self.minutes = _("%(minutes)s min")
         self.cup = '<i class="bi bi-cup-hot" aria-hidden="true"></i> '
+
+    @staticmethod
+    def join(pieces: Iterable[str]) -> SafeString:
+        return safe("".join(pieces))
 
     def cells(self, columns: list[tuple[Room, str]], cells: list[dict]) -> SafeString:
         """The grid's drop targets: one per room and CELL minutes."""

@@ -144,7 +144,7 @@ def grid_slots(event: Event) -> list[GridSlot]:
     ]
     talks = {slot.proposal_id: slot for slot in slots if slot.proposal_id is not None}
     speakers = (
-        ProposalSpeaker.objects.filter(proposal__slot__event=event)
+        ProposalSpeaker.objects.filter(proposal_id__in=talks)
         .order_by("position", "pk")
         .values_list("proposal_id", "user_id", "user__profile__name", "user__email")
     )

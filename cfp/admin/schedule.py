@@ -154,10 +154,11 @@ def draw_day(
     rooms: list[Room],
     warned: dict[int, list[str]],
     markup: GridMarkup,
+    starts: dict[int, tuple[date, int]],
 ) -> dict[str, object]:
     """The grid of one day: its rows of STEP minutes, time labels, drop cells and blocks, and
-    the rows of the list below it."""
-    spans = [(local_minutes(s.start, event)[1], s.minutes) for s in day.slots]
+    the rows of the list below it. starts: each slot's local day and minute (local_minutes)."""
+    spans = [(starts[s.pk][1], s.minutes) for s in day.slots]
     first = min([DAY_START, *(start for start, _ in spans)]) // 60 * 60
     last = max([DAY_END, *(start + length for start, length in spans)])
     last = min(-(-last // 60) * 60, 24 * 60)
@@ -172,8 +173,7 @@ def draw_day(
                 row=row,
                 span=span,
                 column=columns.get(slot.room_id, "2 / -1"),
-                time=f"{schedule.format_time(slot.start, event)} – "
-                f"{schedule.format_time(slot.end, event)}",
+                time=f"{clock_label(start)} – {schedule.format_time(slot.end, event)}",
                 day=day.day,
                 clock=f"{start // 60:02d}:{start % 60:02d}",
                 warnings=warned.get(slot.pk, []),
@@ -227,8 +227,9 @@ def page_context(event: Event, wanted_day: str, request=None) -> dict[str, objec
             warned.setdefault(slot_id, []).append(warning.message)
 
     days = {day: Day(day, day_label(day), False) for day in schedule.event_days(event)}
+    starts = {slot.pk: local_minutes(slot.start, event) for slot in slots}
     for slot in slots:
-        local_day = local_minutes(slot.start, event)[0]
+        local_day = starts[slot.pk][0]
         if local_day not in days:
             days[local_day] = Day(local_day, day_label(local_day), True)
         days[local_day].slots.append(slot)
@@ -274,7 +275,7 @@ def page_context(event: Event, wanted_day: str, request=None) -> dict[str, objec
         "days": list(days.values()),
         "current": current,
         "grid": (
-            draw_day(event, current, rooms, warned, GridMarkup(event, fields, request))
+            draw_day(event, current, rooms, warned, GridMarkup(event, fields, request), starts)
             if current and rooms
             else None
         ),

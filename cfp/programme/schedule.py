@@ -109,9 +109,11 @@ class GridSlot:
 
     @property
     def minutes(self) -> int:
-        return (
-            self.duration or (self.type_minutes if self.proposal_id else None) or FALLBACK_DURATION
-        )
+        if self.duration:
+            return self.duration
+        if self.proposal_id and self.type_minutes is not None:
+            return self.type_minutes
+        return FALLBACK_DURATION
 
     @property
     def end(self) -> datetime:
@@ -144,7 +146,7 @@ def grid_slots(event: Event) -> list[GridSlot]:
     ]
     talks = {slot.proposal_id: slot for slot in slots if slot.proposal_id is not None}
     speakers = (
-        ProposalSpeaker.objects.filter(proposal_id__in=talks)
+        ProposalSpeaker.objects.filter(proposal__slot__event=event)
         .order_by("position", "pk")
         .values_list("proposal_id", "user_id", "user__profile__name", "user__email")
     )
@@ -298,10 +300,14 @@ def schedule_warnings(event: Event, slots: list[GridSlot] | None = None) -> list
                 )
             )
     first_day, last_day = event.start_date, event.end_date
+    # The first moment of the first day and of the day after the last, in the event's zone,
+    # compared in UTC: the same answer as each slot's local dates, without 600 conversions.
+    # (A midnight the clocks skip is read as the moment they jump: the day's first moment.)
+    opens = datetime.combine(first_day, time(0), tzinfo=event.tz).astimezone(UTC)
+    closes = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=event.tz)
+    closes = closes.astimezone(UTC)
     for slot in slots:
-        starts = timezone.localtime(slot.start, event.tz).date()
-        ends = timezone.localtime(slot.end - timedelta(microseconds=1), event.tz).date()
-        if starts < first_day or ends > last_day:
+        if slot.start < opens or slot.end > closes:
             warnings.append(
                 ScheduleWarning(
                     "outside_dates",

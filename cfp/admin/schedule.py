@@ -201,9 +201,9 @@ def draw_day(
         "hours": hours,
         "cells": markup.cells(columns_shown, cells),
         "blocks": blocks,
-        # Each a single string: a hundred template variables cost more than building them.
-        "blocks_html": markup.join(markup.block(block) for block in blocks),
-        "rows_html": markup.join(markup.row(block) for block in blocks),
+        # Each one piece: a hundred template variables cost more than building them.
+        "blocks_html": markup.later(markup.block(block) for block in blocks),
+        "rows_html": markup.later(markup.row(block) for block in blocks),
         "columns": columns_shown,
     }
 
@@ -252,6 +252,7 @@ def page_context(event: Event, wanted_day: str, request=None) -> dict[str, objec
     taken = {v.name for v in versions}
     placed = sum(1 for s in slots if s.proposal_id is not None)
     fields = WhereWhenFields(rooms, [d for d in days.values() if not d.outside])
+    markup = GridMarkup(event, fields, request) if current and rooms else None
     talk_url = url_maker("admin:cfp_proposal_change")
     day_shown = current.day if current else None
     waiting = [
@@ -274,11 +275,8 @@ def page_context(event: Event, wanted_day: str, request=None) -> dict[str, objec
         "rooms": rooms,
         "days": list(days.values()),
         "current": current,
-        "grid": (
-            draw_day(event, current, rooms, warned, GridMarkup(event, fields, request), starts)
-            if current and rooms
-            else None
-        ),
+        "grid": draw_day(event, current, rooms, warned, markup, starts) if markup else None,
+        "markup": markup,
         "warnings": warnings,
         "talks": waiting,
         "break_fields": fields.html(
@@ -350,7 +348,10 @@ class SchedulePages:
             "title": f"Schedule: {event.name}",
             **page_context(event, request.GET.get("day", ""), request),
         }
-        return TemplateResponse(request, TEMPLATES + "grid.html", context)
+        response = TemplateResponse(request, TEMPLATES + "grid.html", context)
+        if context["markup"]:
+            response.add_post_render_callback(context["markup"].fill)
+        return response
 
     # --- the writes -------------------------------------------------------------------------------
 

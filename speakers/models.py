@@ -59,15 +59,19 @@ class User(AbstractBaseUser, PermissionsMixin):
     def display_name(self) -> str:
         """The speaker's name where they gave one, else their email address."""
         profile = getattr(self, "profile", None)
-        if profile is not None and profile.name:
-            return profile.name
-        return self.email
+        return name_or_email(profile.name if profile is not None else None, self.email)
 
     def get_full_name(self) -> str:
         return self.display_name
 
     def get_short_name(self) -> str:
         return self.display_name
+
+
+def name_or_email(name: str | None, email: str) -> str:
+    """User.display_name from plain values (a profile's name, or None without a profile), for
+    reads that fetch values rather than users."""
+    return name or email
 
 
 def photo_path(profile: "SpeakerProfile", filename: str) -> str:

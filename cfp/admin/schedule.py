@@ -7,7 +7,8 @@ nothing. The page lists schedule_warnings() and marks the slots they are about, 
 publishes the working schedule as a new version.
 
 Times are typed and shown in the event's time zone. The page costs the same number of
-queries however many slots there are (tests/cfp/test_schedule_admin.py counts them).
+queries however many slots there are (tests/cfp/test_schedule_grid.py counts them). The
+repeated markup (drop cells, blocks, the forms' fields) is built in schedule_markup.
 """
 
 from dataclasses import dataclass, field
@@ -33,7 +34,8 @@ from cfp.admin.schedule_forms import (
     error_text,
     next_version_name,
 )
-from cfp.models import Event, Room, TalkSlot
+from cfp.admin.schedule_markup import GridMarkup, WhereWhenFields, url_maker
+from cfp.models import Event, Proposal, Room, TalkSlot
 from cfp.models.proposal import speakers_in_order
 from cfp.programme import schedule
 
@@ -88,7 +90,7 @@ def clock_label(minutes: int) -> str:
 class Block:
     """A slot drawn on the grid: rows from the grid's first line, and its lane among overlaps."""
 
-    slot: TalkSlot
+    slot: schedule.GridSlot
     row: int
     span: int
     column: str
@@ -101,11 +103,21 @@ class Block:
 
 
 @dataclass
+class Waiting:
+    """A talk still to place, with what its row in the side panel shows."""
+
+    talk: Proposal
+    url: str
+    speakers: str
+    fields: str
+
+
+@dataclass
 class Day:
     day: date
     label: str
     outside: bool  # a day outside the event's dates, shown because a slot is on it
-    slots: list[TalkSlot] = field(default_factory=list)
+    slots: list[schedule.GridSlot] = field(default_factory=list)
 
 
 def local_minutes(moment: datetime, event: Event) -> tuple[date, int]:
@@ -137,10 +149,16 @@ def _spread(group: list[Block]) -> None:
 
 
 def draw_day(
-    event: Event, day: Day, rooms: list[Room], warned: dict[int, list[str]]
+    event: Event,
+    day: Day,
+    rooms: list[Room],
+    warned: dict[int, list[str]],
+    markup: GridMarkup,
+    starts: dict[int, tuple[date, int]],
 ) -> dict[str, object]:
-    """The grid of one day: its rows of STEP minutes, time labels, drop cells and blocks."""
-    spans = [(local_minutes(s.start, event)[1], s.minutes) for s in day.slots]
+    """The grid of one day: its rows of STEP minutes, time labels, drop cells and blocks, and
+    the rows of the list below it. starts: each slot's local day and minute (local_minutes)."""
+    spans = [(starts[s.pk][1], s.minutes) for s in day.slots]
     first = min([DAY_START, *(start for start, _ in spans)]) // 60 * 60
     last = max([DAY_END, *(start + length for start, length in spans)])
     last = min(-(-last // 60) * 60, 24 * 60)
@@ -155,15 +173,17 @@ def draw_day(
                 row=row,
                 span=span,
                 column=columns.get(slot.room_id, "2 / -1"),
-                time=f"{schedule.format_time(slot.start, event)} – "
-                f"{schedule.format_time(slot.end, event)}",
+                time=f"{clock_label(start)} – {schedule.format_time(slot.end, event)}",
                 day=day.day,
                 clock=f"{start // 60:02d}:{start % 60:02d}",
                 warnings=warned.get(slot.pk, []),
             )
         )
+    by_room: dict[int | None, list[Block]] = {}
+    for block in blocks:
+        by_room.setdefault(block.slot.room_id, []).append(block)
     for room_id in columns:
-        assign_lanes([b for b in blocks if b.slot.room_id == room_id])
+        assign_lanes(by_room.get(room_id, []))
     hours = [
         {"row": 2 + (m - first) // STEP, "label": clock_label(m)} for m in range(first, last, 60)
     ]
@@ -175,12 +195,16 @@ def draw_day(
         }
         for m in range(first, last, CELL)
     ]
+    columns_shown = [(room, columns[room.pk]) for room in rooms]
     return {
         "rows": (last - first) // STEP,
         "hours": hours,
-        "cells": cells,
+        "cells": markup.cells(columns_shown, cells),
         "blocks": blocks,
-        "columns": [(room, columns[room.pk]) for room in rooms],
+        # Each one piece: a hundred template variables cost more than building them.
+        "blocks_html": markup.later(markup.block(block) for block in blocks),
+        "rows_html": markup.later(markup.row(block) for block in blocks),
+        "columns": columns_shown,
     }
 
 
@@ -191,11 +215,11 @@ def zone_label(event: Event, day: date) -> str:
     return f"{event.timezone} ({noon:%Z}, UTC{offset[:3]}:{offset[3:]})"
 
 
-def page_context(event: Event, wanted_day: str) -> dict[str, object]:
+def page_context(event: Event, wanted_day: str, request=None) -> dict[str, object]:
     """Everything the page shows of an event's schedule, on the day asked for (else the first),
-    in a fixed number of queries."""
+    in a fixed number of queries. The request gives the forms built here their CSRF field."""
     rooms = list(event.rooms.all())
-    slots = list(schedule.grid_slots(event))
+    slots = schedule.grid_slots(event)
     warnings = schedule.schedule_warnings(event, slots)
     warned: dict[int, list[str]] = {}
     for warning in warnings:
@@ -203,8 +227,9 @@ def page_context(event: Event, wanted_day: str) -> dict[str, object]:
             warned.setdefault(slot_id, []).append(warning.message)
 
     days = {day: Day(day, day_label(day), False) for day in schedule.event_days(event)}
+    starts = {slot.pk: local_minutes(slot.start, event) for slot in slots}
     for slot in slots:
-        local_day = local_minutes(slot.start, event)[0]
+        local_day = starts[slot.pk][0]
         if local_day not in days:
             days[local_day] = Day(local_day, day_label(local_day), True)
         days[local_day].slots.append(slot)
@@ -226,15 +251,37 @@ def page_context(event: Event, wanted_day: str) -> dict[str, object]:
     )
     taken = {v.name for v in versions}
     placed = sum(1 for s in slots if s.proposal_id is not None)
+    fields = WhereWhenFields(rooms, [d for d in days.values() if not d.outside])
+    markup = GridMarkup(event, fields, request) if current and rooms else None
+    talk_url = url_maker("admin:cfp_proposal_change")
+    day_shown = current.day if current else None
+    waiting = [
+        Waiting(
+            talk=talk,
+            url=talk_url(talk.pk),
+            speakers=", ".join(person.display_name for person in talk.speakers.all()),
+            fields=fields.html(
+                room=rooms[0].pk,
+                day=day_shown,
+                minutes=talk.submission_type.default_duration if talk.submission_type else None,
+            )
+            if rooms
+            else "",
+        )
+        for talk in talks
+    ]
     return {
         "event": event,
         "rooms": rooms,
         "days": list(days.values()),
-        "event_days": [d for d in days.values() if not d.outside],
         "current": current,
-        "grid": draw_day(event, current, rooms, warned) if current and rooms else None,
+        "grid": draw_day(event, current, rooms, warned, markup, starts) if markup else None,
+        "markup": markup,
         "warnings": warnings,
-        "talks": talks,
+        "talks": waiting,
+        "break_fields": fields.html(
+            room=None, day=day_shown, minutes=30, all_rooms=True, duration_required=True
+        ),
         "placed": placed,
         "total": placed + len(talks),
         "zone": zone_label(event, current.day if current else event.start_date),
@@ -299,9 +346,12 @@ class SchedulePages:
             "is_nav_sidebar_enabled": False,  # the grid needs the page's width
             "opts": self.model_admin.opts,
             "title": f"Schedule: {event.name}",
-            **page_context(event, request.GET.get("day", "")),
+            **page_context(event, request.GET.get("day", ""), request),
         }
-        return TemplateResponse(request, TEMPLATES + "grid.html", context)
+        response = TemplateResponse(request, TEMPLATES + "grid.html", context)
+        if context["markup"]:
+            response.add_post_render_callback(context["markup"].fill)
+        return response
 
     # --- the writes -------------------------------------------------------------------------------
 

@@ -27,7 +27,13 @@ from tests.cfp.schedule_grid import (
     unscheduled,
     warnings_listed,
 )
-from tests.factories import EventFactory, ProposalFactory, SpeakerFactory, UserFactory
+from tests.factories import (
+    EventFactory,
+    ProposalFactory,
+    SpeakerFactory,
+    TrackFactory,
+    UserFactory,
+)
 from tests.helpers import is_staff_panel_refusal, page
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +94,43 @@ def test_an_event_without_rooms_says_where_to_add_them(client, schedule_world):
 
     assert "Roomless has no rooms yet." in body
     assert "data-schedule-grid" not in body
+
+
+def test_a_block_and_its_row_escape_what_people_typed_and_post_to_their_slot(
+    client, schedule_world
+):
+    """The blocks and list rows are built in Python (cfp/admin/schedule_markup.py): names are
+    escaped, speakers come in their order, and the drag and the forms reach this slot."""
+    zoe = SpeakerFactory(profile__name='Zoë "Z" O\'Neil <zo>')
+    talk = ProposalFactory(
+        event=schedule_world.event,
+        title="Drivers & you",
+        submission_type=schedule_world.talk_type,
+        track=TrackFactory(event=schedule_world.event, name="Kernel & Drivers"),
+        state=ProposalState.CONFIRMED,
+        speakers=[schedule_world.bob, zoe],
+    )
+    slot = placed(schedule_world, talk, schedule_world.hall_b, 11, 5)
+    client.force_login(schedule_world.organizer)
+
+    body = page(client.get(grid_url(schedule_world.event, FRIDAY)))
+
+    block = body[body.index(f'<article id="block-{slot.pk}"') :].split("</article>")[0]
+    move, remove = (
+        action_url(schedule_world.event, "move", slot),
+        action_url(schedule_world.event, "remove", slot),
+    )
+    assert f'data-move-url="{move}"' in block
+    assert "Bob Builder, Zoë &quot;Z&quot; O&#x27;Neil &lt;zo&gt;" in block
+    assert "Talk · 40 min · Kernel &amp; Drivers" in block
+    assert 'title="11:05 am – 11:45 am: Drivers &amp; you (Hall B)"' in block
+    row = body[body.index(f'<tr id="slot-{slot.pk}"') :].split("</tr>")[0]
+    assert f'action="{move}"' in row and f'action="{remove}"' in row
+    assert row.count('name="csrfmiddlewaretoken"') == 2
+    assert f'<option value="{schedule_world.hall_b.pk}" selected>Hall B</option>' in row
+    assert '<option value="2027-04-16" selected>Fri, April 16</option>' in row
+    assert 'name="time" value="11:05"' in row and 'placeholder="40"' in row
+    assert "<zo>" not in body
 
 
 ROLES = {

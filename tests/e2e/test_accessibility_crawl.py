@@ -69,7 +69,8 @@ class Crawl:
         self.seen: set[tuple] = set()
         self.checked: list[str] = []
         self.failures: list[str] = []
-        self.shot = screenshot_taker(SCREENSHOT_DIR / "crawl" / name)
+        self.shot_folder = SCREENSHOT_DIR / "crawl" / name
+        self.shot = screenshot_taker(self.shot_folder)
 
     def ours(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -139,6 +140,8 @@ def crawl(new_page, site, name: str, email: str | None, starts: list[str], **whe
 
 
 def assert_clean(walk: Crawl, at_least: int) -> None:
+    # What was checked, for a person to read: test-artifacts/screenshots/crawl/<role>/pages.txt.
+    (walk.shot_folder / "pages.txt").write_text("\n".join(walk.checked) + "\n")
     assert len(walk.checked) >= at_least, f"the crawl found only {walk.checked}"
     assert not walk.failures, f"{len(walk.failures)} of {len(walk.checked)} pages:\n\n" + (
         "\n\n".join(walk.failures)

@@ -26,9 +26,13 @@ run: install
 
 # Chromium: the machine's, else Playwright's build (installed here when missing). Redis: the
 # one at TEST_REDIS_URL, else a throwaway server that the tests start and stop (tests/services.py).
+# TEST_WORKERS processes share the tests out (pytest-xdist), each with its own test database,
+# Redis queue, servers and browser; worksteal, as a browser journey takes a hundred unit
+# tests' time. TEST_WORKERS=0 runs them all in one process.
+TEST_WORKERS ?= 2
 test: install
 	$(BIN)/python -m tests.services chromium
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 lint: install
 	$(BIN)/ruff check .

@@ -39,6 +39,33 @@ def test_redis_url(tmp_path_factory):
 
 
 @pytest.fixture
+def print_figures(request):
+    """Show measured figures (sizes, peaks, seconds) in a "figures" section at the end of the
+    run. They travel with the test's report: under `pytest -n` (make test) a worker's own
+    output never reaches the terminal, its reports do."""
+
+    def add(text: str) -> None:
+        request.node.user_properties.append(("figures", text))
+
+    return add
+
+
+def pytest_terminal_summary(terminalreporter):
+    shown = [
+        (report.nodeid, value)
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", None) == "call"
+        for name, value in getattr(report, "user_properties", ())
+        if name == "figures"
+    ]
+    if shown:
+        terminalreporter.section("figures")
+        for nodeid, text in shown:
+            terminalreporter.write_line(f"{nodeid}\n{text}")
+
+
+@pytest.fixture
 def password():
     return PASSWORD
 

@@ -128,7 +128,7 @@ def stream_cost(client, url) -> tuple[int, int, int]:
     return peak, len(queries), size
 
 
-def test_a_large_export_streams_in_bounded_memory(export_client, export_world, capsys):
+def test_a_large_export_streams_in_bounded_memory(export_client, export_world, print_figures):
     options = {"track": export_world.track, "kind": export_world.kind, "room": export_world.room}
     url = export_url("talks_csv", export_world.event)
     started = time.monotonic()
@@ -139,15 +139,14 @@ def test_a_large_export_streams_in_bounded_memory(export_client, export_world, c
     built = time.monotonic() - started
     large_peak, large_queries, large_size = stream_cost(export_client, url)
 
-    with capsys.disabled():
-        print(
-            f"\n  export of 1,000 talks: peak {small_peak / 1e6:.1f} MB, {small_queries} queries,"
-            f" {small_size / 1e6:.1f} MB of CSV"
-            f"\n  export of 10,000 talks: peak {large_peak / 1e6:.1f} MB, {large_queries} queries,"
-            f" {large_size / 1e6:.1f} MB of CSV"
-            f"\n  ({time.monotonic() - started:.1f} s, of which {built:.1f} s building the talks"
-            " and the first export)"
-        )
+    print_figures(
+        f"  export of 1,000 talks: peak {small_peak / 1e6:.1f} MB, {small_queries} queries,"
+        f" {small_size / 1e6:.1f} MB of CSV"
+        f"\n  export of 10,000 talks: peak {large_peak / 1e6:.1f} MB, {large_queries} queries,"
+        f" {large_size / 1e6:.1f} MB of CSV"
+        f"\n  ({time.monotonic() - started:.1f} s, of which {built:.1f} s building the talks"
+        " and the first export)"
+    )
     assert large_size > 9 * small_size  # ten times the talks were written...
     assert large_peak < 1.3 * small_peak  # ...in about the same memory
     assert large_peak < 15_000_000

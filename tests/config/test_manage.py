@@ -1,4 +1,4 @@
-"""The two commands of a checkout: manage.py's development default and `make run PORT=`."""
+"""The commands of a checkout: manage.py's development default, `make run PORT=`, `make test`."""
 
 import shutil
 import subprocess
@@ -70,3 +70,21 @@ def test_make_run_serves_on_the_port_given():
         [make, "--dry-run", "--always-make", "run"], cwd=ROOT, capture_output=True, text=True
     )
     assert "manage.py runserver 127.0.0.1:8000" in default.stdout
+
+
+def test_make_test_shares_the_suite_between_two_processes_unless_told():
+    make = shutil.which("make")
+
+    def dry_run(*args):
+        result = subprocess.run(
+            [make, "--dry-run", "--always-make", "test", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    assert ".venv/bin/pytest -n 2 --dist worksteal\n" in dry_run()
+    assert ".venv/bin/pytest -n 0 --dist worksteal\n" in dry_run("TEST_WORKERS=0")

@@ -140,7 +140,8 @@ def screenshot_taker(folder: Path, prefix: str = ""):
     after clearing what an earlier run left there."""
     folder.mkdir(parents=True, exist_ok=True)
     for old in folder.glob("[0-9][0-9]-*.png"):
-        old.unlink()
+        # Under `pytest -n` another worker may be clearing the same folder at the same moment.
+        old.unlink(missing_ok=True)
     counter = iter(range(1, 100))
 
     def take(page, name: str) -> Path:

@@ -171,6 +171,10 @@ def fill_outbox(event) -> None:
         ),
         batch_size=2000,
     )
+    from django.db import connection
+
+    with connection.cursor() as cursor:  # the planner's statistics, as autovacuum would
+        cursor.execute("ANALYZE cfp_message")
     log(f"filled the outbox: {Message.objects.filter(event=event).count()} sent messages")
 
 

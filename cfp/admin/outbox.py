@@ -117,6 +117,8 @@ class MessageAdmin(EventMailAdmin):
     search_fields = ["to", "subject"]
     search_help_text = "Searches recipients and subjects."
     list_per_page = 100
+    # A filtered list says "N results (Show all)" rather than counting the whole outbox again.
+    show_full_result_count = False
     actions = ["send_selected", "retry_selected", "send_again_selected", "discard_selected"]
     change_list_template = TEMPLATES + "message_list.html"
     change_form_template = TEMPLATES + "message_form.html"

@@ -69,6 +69,8 @@ class Message(models.Model):
         verbose_name_plural = "outbox messages"
         indexes = [
             models.Index(fields=["state", "next_attempt_at"]),
+            # The outbox list of one event, newest first (its order), read a page at a time.
+            models.Index(fields=["event", "-created_at", "-id"], name="message_event_newest"),
             models.Index(fields=["proposal", "kind", "state"]),
         ]
         constraints = [

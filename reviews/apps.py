@@ -19,6 +19,12 @@ class ReviewsConfig(AppConfig):
         post_save.connect(
             transition_saved, sender=ProposalTransition, dispatch_uid="reviews.transition_tallies"
         )
+        # ... and a proposal under review moved to another track changes the figures per track.
+        from cfp.models import Proposal
+
+        post_save.connect(
+            proposal_saved, sender=Proposal, dispatch_uid="reviews.proposal_track_tallies"
+        )
         # The reviewers' group of cfp's email to groups.
         from reviews import mail_groups
 
@@ -53,3 +59,15 @@ def transition_saved(sender, instance, created: bool, raw: bool = False, **kwarg
         services.proposal_moved(
             proposal=instance.proposal, from_state=instance.from_state, to_state=instance.to_state
         )
+
+
+def proposal_saved(sender, instance, created: bool, raw: bool = False, **kwargs) -> None:
+    """A proposal read from the database and saved with another track (the organizer's form,
+    the speaker's edit): its reviews count for the new track from the next refresh."""
+    loaded = instance.__dict__.get("loaded_track_id", instance.track_id)
+    if created or raw or loaded == instance.track_id:
+        return
+    instance.loaded_track_id = instance.track_id
+    from reviews import services
+
+    services.proposal_track_changed(proposal=instance)

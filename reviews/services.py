@@ -222,6 +222,18 @@ def assignments_delete(*, assignments: QuerySet[Assignment]) -> int:
     return deleted
 
 
+def proposal_track_changed(*, proposal: Proposal) -> None:
+    """A proposal changed track (in the transaction that saved it): if it is under review and
+    has reviews or assignments, the event's stored figures per track are refreshed."""
+    if proposal.state not in selectors.REVIEWABLE_STATES:
+        return
+    if (
+        Assignment.objects.filter(proposal=proposal).exists()
+        or Review.objects.filter(proposal=proposal).exists()
+    ):
+        scores.scores_mark_event_stale(event_id=proposal.event_id)
+
+
 def proposal_moved(*, proposal: Proposal, from_state: str, to_state: str) -> None:
     """A proposal changed state (cfp's transition, in its transaction). Leaving review or
     coming back changes what its assignments and stored means count for: the event's tallies

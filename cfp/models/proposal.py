@@ -226,6 +226,15 @@ class Proposal(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("cfp:proposal", kwargs={"event": self.event.slug, "code": self.code})
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        proposal = super().from_db(db, field_names, values)
+        # The track as read: a save that changes it is told apart from one that does not
+        # (reviews' stored figures per track follow a move: reviews/apps.py).
+        if "track_id" in field_names:
+            proposal.loaded_track_id = values[field_names.index("track_id")]
+        return proposal
+
     def speakers_in_order(self):
         """The speakers in the order they gave: the prefetched list when there is one (from
         `speakers_in_order()`), else one query."""

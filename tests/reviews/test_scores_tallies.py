@@ -281,6 +281,31 @@ def test_a_reviewed_proposal_withdrawn_marks_the_figures_stale_a_submission_does
     assert not TrackTally.objects.filter(event=review_event).exists()
 
 
+def test_a_reviewed_proposal_moved_to_another_track_marks_the_figures_stale(
+    review_event, reviewer, fresh
+):
+    reviewed, other = fresh
+    elsewhere = TrackFactory(event=review_event, name="Elsewhere")
+    before = stored_tracks(review_event)
+
+    unreviewed = Proposal.objects.get(pk=other.pk)  # read and saved, as a page does
+    unreviewed.track = elsewhere
+    unreviewed.save()
+    assert scores.stale_event_ids() == []  # nothing of it is counted per track
+    moved = Proposal.objects.get(pk=reviewed.pk)
+    moved.title = "Reviewed, retitled"
+    moved.save()
+    assert scores.stale_event_ids() == []  # saved, but on the same track
+    moved.track = elsewhere
+    moved.save()
+
+    assert scores.stale_event_ids() == [review_event.pk]
+    scores.scores_refresh_if_stale(review_event.pk)
+    assert stored_tracks(review_event) == live_tracks(review_event)
+    assert stored_tracks(review_event) != before
+    assert (elsewhere.pk, 4, 1) in stored_tracks(review_event)
+
+
 def test_the_dashboard_says_when_its_review_figures_lag(client, review_event, reviewer, fresh):
     _, other = fresh
     organizer = UserFactory(is_staff=True)

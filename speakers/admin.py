@@ -2,6 +2,7 @@ from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from speakers.admin_fields import NamedFieldsMixin
 from speakers.models import SpeakerProfile, User
 
 
@@ -24,7 +25,7 @@ class SuperuserOnlyMixin:
         return request.user.is_superuser
 
 
-class EmailAddressInline(admin.TabularInline):
+class EmailAddressInline(NamedFieldsMixin, admin.TabularInline):
     """allauth's addresses of the account, on the account's page: the staff index showed them
     as a section of their own, "Accounts", beside "Accounts and speakers"."""
 
@@ -44,7 +45,7 @@ class ProfileInline(admin.StackedInline):
 
 
 @admin.register(User)
-class UserAdmin(SuperuserOnlyMixin, BaseUserAdmin):
+class UserAdmin(SuperuserOnlyMixin, NamedFieldsMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "is_staff", "is_superuser", "is_active", "date_joined"]
     search_fields = ["email", "profile__name"]

@@ -3,63 +3,17 @@ scoped ModelAdmin, and the event-time-zone and inline mixins. It imports no page
 
 from django.contrib import admin
 from django.contrib.admin import helpers
-from django.contrib.admin.widgets import AdminSplitDateTime
-from django.db import models
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import capfirst
-from django.utils.translation import gettext_lazy as _
 
 from cfp import rules
 from cfp.models import Event
+from speakers.admin_fields import NamedFieldsMixin
 
 
 def organized_events(request) -> list[Event]:
     """The events the user organizes (every event for a superuser), read once per request."""
     return rules.organized_events(request.user)
-
-
-class NamedSplitDateTime(AdminSplitDateTime):
-    """Django's date-and-time input, with each of its two boxes named. The stock widget prints
-    "Date:" and "Time:" as plain text beside the boxes, which a screen reader does not tie to
-    them (axe: "Form elements must have labels"); the field's own name is the legend of the
-    fieldset Django draws around the pair."""
-
-    def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
-        for subwidget, label in zip(
-            context["widget"]["subwidgets"], (_("Date"), _("Time")), strict=True
-        ):
-            subwidget["attrs"]["aria-label"] = label
-        return context
-
-
-class NamedFieldsMixin:
-    """Every input of a staff form has a name a screen reader can read: the date-and-time pair
-    (above), and the inputs of a tabular inline, whose only visible label is the column's
-    heading (a <th>, which names no input): each gets its field's label."""
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if isinstance(db_field, models.DateTimeField) and "widget" not in kwargs:
-            kwargs["widget"] = NamedSplitDateTime
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None and isinstance(self, admin.TabularInline):
-            field.widget.attrs.setdefault("aria-label", capfirst(field.label))
-        return field
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        if not isinstance(self, admin.TabularInline):
-            return formset
-
-        class NamedFormSet(formset):
-            # The "Delete?" box of each row is added by the formset, not by a model field.
-            def add_fields(self, form, index):
-                super().add_fields(form, index)
-                if "DELETE" in form.fields:
-                    form.fields["DELETE"].widget.attrs.setdefault("aria-label", _("Delete"))
-
-        return NamedFormSet
 
 
 class OrganizerScopedAdmin(NamedFieldsMixin, admin.ModelAdmin):

@@ -9,7 +9,8 @@ tests/pages.py lists for each role. Every page must:
 
 - answer 200 (a link that answers 403, 404 or 500 is a broken link; a redirect is followed);
 - have no serious or critical axe-core violation at 1280 px and at 390 px wide;
-- not scroll sideways at 390 px (wide tables scroll inside their own box).
+- not scroll sideways at 390 px (wide tables scroll inside their own box);
+- for the reviewer, in the demo's blind review: name no speaker of the event.
 
 All failures are gathered and reported at once, each page's screenshot saved in
 test-artifacts/screenshots/crawl/. Downloads (exports, calendars) are not pages and are skipped,
@@ -23,6 +24,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.urls import Resolver404, resolve
 
+from reviews.models import ReviewSettings
+from speakers.models import User
 from tests.e2e.axe import axe_violations, describe
 from tests.e2e.conftest import SCREENSHOT_DIR, screenshot_taker
 from tests.pages import DEMO_PASSWORD, ORGANIZER, REVIEWER, demo_pages
@@ -61,8 +64,18 @@ def page_kind(url: str) -> tuple:
 class Crawl:
     """A breadth-first walk over one person's side of the site, in their logged-in browser."""
 
-    def __init__(self, page, base: str, name: str, *, inside: str, outside: str | None = None):
+    def __init__(
+        self,
+        page,
+        base: str,
+        name: str,
+        *,
+        inside: str,
+        outside: str | None = None,
+        unseen: tuple[str, ...] = (),
+    ):
         self.page = page
+        self.unseen = unseen  # words no page may show this person (blind review)
         self.base = base
         self.inside = inside
         self.outside = outside
@@ -109,6 +122,8 @@ class Crawl:
         self.checked.append(url)
         links = self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
         problems = []
+        shown = self.page.content()
+        problems.extend(f"shows “{word}”" for word in self.unseen if word in shown)
         violations = axe_violations(self.page)
         if violations:
             problems.append(f"at 1280 px:\n{describe(violations)}")
@@ -159,14 +174,36 @@ def test_every_staff_page_an_organizer_reaches_is_accessible_at_both_widths(
     assert_clean(walk, at_least=40)
 
 
-def test_every_staff_page_a_reviewer_reaches_is_accessible_at_both_widths(
+def test_every_staff_page_a_reviewer_reaches_is_accessible_at_both_widths_and_blind(
     transactional_db, site, new_page
 ):
     pages = demo_pages()
+    # The demo's review is blind: no page the reviewer reaches names a speaker of the event.
+    assert ReviewSettings.objects.get(event=pages.event).blind
+    speakers = User.objects.filter(proposals__event=pages.event).exclude(email=REVIEWER)
+    identities = {word for user in speakers for word in (user.email, user.display_name)}
     walk = crawl(
-        new_page, site, "reviewer", REVIEWER, ["/admin/", *pages.reviewer], inside="/admin/"
+        new_page,
+        site,
+        "reviewer",
+        REVIEWER,
+        ["/admin/", *pages.reviewer],
+        inside="/admin/",
+        unseen=tuple(sorted(identities)),
     )
     assert_clean(walk, at_least=5)
+
+
+def test_the_accounts_pages_a_superuser_reaches_are_accessible_at_both_widths(
+    transactional_db, site, new_page
+):
+    demo_pages()
+    admin = User.objects.create_superuser(email="root@example.com", password=DEMO_PASSWORD)
+    walk = crawl(
+        new_page, site, "superuser", admin.email, ["/admin/speakers/"], inside=("/admin/speakers/")
+    )
+    # The accounts' list, an account's page (its dates, its addresses inline), the add form.
+    assert_clean(walk, at_least=3)
 
 
 def test_every_page_a_speaker_and_a_visitor_reach_is_accessible_at_both_widths(

@@ -81,6 +81,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's and Redoc's files, served from here (no CDN)
     "rules.apps.AutodiscoverRulesConfig",
     "speakers",
     "cfp",
@@ -349,3 +353,47 @@ if not SITE_URL:
     )
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
 ACCOUNT_ADAPTER = "cfp.adapters.AccountAdapter"
+
+# The API (/api/v1/, config/api.py): JSON only, a token (speakers.api) or the browser's
+# session (the docs page, with CSRF), cursor pages, errors always JSON of one shape.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "speakers.api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["speakers.api.permissions.SignedIn"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "speakers.api.throttling.TokenRateThrottle",
+        "speakers.api.throttling.AnonymousRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env_str("API_RATE_PER_TOKEN", "600/minute"),
+        "anonymous": env_str("API_RATE_ANONYMOUS", "300/minute"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "config.api.CursorPages",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "config.api.StrictOrdering",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
+}
+# Wrong tokens from one address: a flood guard on the API's credential check (allauth's
+# rate limiter, as for passwords).
+API_RATE_LIMITS = {"token_failed": env_str("API_RATE_TOKEN_FAILED", "30/m/ip")}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Lectern API",
+    "DESCRIPTION": "The call for papers, its proposals, reviews and published programme.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}

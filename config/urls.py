@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("config.api_urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("speakers.urls")),
 ]
@@ -17,3 +18,8 @@ if settings.SERVE_MEDIA:
     media = settings.MEDIA_URL.lstrip("/")
     urlpatterns.append(re_path(rf"^{media}(?P<path>.*)$", media_view))
 urlpatterns.append(path("", include("cfp.urls")))
+
+handler400 = "config.views.bad_request"
+handler403 = "config.views.permission_denied"
+handler404 = "config.views.page_not_found"
+handler500 = "config.views.server_error"

@@ -30,6 +30,15 @@ def register_user_flag(name: str, expression: Callable) -> None:
     USER_FLAGS[name] = expression
 
 
+def users_with_flags():
+    """Users with their profile and the registered flags, in one query: a request's user
+    (the session's, or an API token's: speakers.api.authentication)."""
+    users = get_user_model()._default_manager.select_related("profile")
+    if USER_FLAGS:
+        users = users.annotate(**{name: make() for name, make in USER_FLAGS.items()})
+    return users
+
+
 class NoModelPermissions:
     def get_user_permissions(self, user_obj, obj=None):
         return set()
@@ -47,11 +56,8 @@ class NoModelPermissions:
         return False
 
     def get_user(self, user_id):
-        users = get_user_model()._default_manager.select_related("profile")
-        if USER_FLAGS:
-            users = users.annotate(**{name: make() for name, make in USER_FLAGS.items()})
         try:
-            user = users.get(pk=user_id)
+            user = users_with_flags().get(pk=user_id)
         except get_user_model().DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

@@ -1,8 +1,9 @@
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Now
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from speakers.validators import validate_clean_text, validate_no_markup, validate_one_line_text
 
@@ -124,3 +125,66 @@ class SpeakerProfile(models.Model):
     @property
     def link_list(self) -> list[str]:
         return [line.strip() for line in self.links.splitlines() if line.strip()]
+
+
+class ApiTokenScope(models.TextChoices):
+    READ = "read", _("Read")
+    WRITE = "write", _("Read and write")
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self):
+        """Neither revoked nor expired, of an active account."""
+        return self.filter(revoked_at__isnull=True, user__is_active=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=Now())
+        )
+
+
+class ApiToken(models.Model):
+    """A personal token for the API (speakers.api.authentication), made and revoked by its
+    owner. The secret is shown once when it is made; only its SHA-256 is stored (a random
+    secret of 256 bits needs no slow hash), and its first characters identify it in lists."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(
+        _("Name"),
+        max_length=100,
+        validators=[validate_one_line_text, validate_no_markup],
+        help_text=_("What the token is for, e.g. “Website programme import”."),
+    )
+    scope = models.CharField(
+        _("Scope"), max_length=10, choices=ApiTokenScope.choices, default=ApiTokenScope.READ
+    )
+    prefix = models.CharField(max_length=16, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("Expires"), null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="apitoken_user_newest")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == ApiTokenScope.WRITE
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return not (self.is_revoked or self.is_expired) and self.user.is_active

@@ -22,9 +22,24 @@ class TagRefSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "colour", "visible_to_reviewers"]
 
 
+def _usable(value) -> bool:
+    """An id, or a name that is text (no lone surrogate: it could not even be shown back)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return True
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class TagsSerializer(serializers.Serializer):
     tags = serializers.ListField(
-        child=serializers.JSONField(),
+        child=serializers.JSONField(allow_null=True),
         allow_empty=True,
         max_length=MAX_TAGS,
         help_text="Every tag the proposal should have, by id or by name: the full list.",
@@ -39,7 +54,7 @@ class TagsSerializer(serializers.Serializer):
         by_name = {tag.name.casefold(): tag for tag in known.values()}
         chosen, wrong = {}, []
         for value in values:
-            if isinstance(value, bool) or not isinstance(value, int | str):
+            if not _usable(value):
                 wrong.append(_("Give each tag as its id (a whole number) or its name."))
                 continue
             tag = known.get(value) if isinstance(value, int) else by_name.get(value.casefold())

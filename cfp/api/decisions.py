@@ -7,7 +7,6 @@ lifecycle refuses (accepting an accepted proposal, undoing a decision already em
 """
 
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -37,7 +36,7 @@ class ProposalStateSerializer(serializers.Serializer):
     code = serializers.CharField()
     title = serializers.CharField()
     state = serializers.ChoiceField(choices=ProposalState.choices)
-    url = serializers.CharField(help_text=str(_("The proposal's address in the API.")))
+    url = serializers.CharField(help_text="The proposal's address in the API.")
 
 
 class ProposalOfEvent(EventRoles):

@@ -1,6 +1,7 @@
 """The error answers of the organizers' endpoints, as the schema documents them: every error
 is `{"detail", "code"}` (config.api.exception_handler), invalid input adds `"errors"`."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 from rest_framework.exceptions import APIException
@@ -38,4 +39,5 @@ class Refused(APIException):
     """A change the service refused for the object's state (a transition, a sent email): 409."""
 
     status_code = 409
+    default_detail = _("This change is not allowed now.")
     default_code = "transition_not_allowed"

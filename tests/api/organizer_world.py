@@ -1,6 +1,6 @@
-"""The people and events the organizers' API tests share: a public event with its organizer,
-a reviewer, a speaker with a submitted proposal; an organizer of another event; and a hidden
-event of the same organizer. `call(world, role)` is an API client for each role."""
+"""The people and events the organizers' API tests share: an event (public, or hidden with
+`public=False`) with its organizer, a reviewer, a speaker with a submitted proposal; another
+event with its own organizer and proposal. `call(world, role)` is an API client as each role."""
 
 from types import SimpleNamespace
 

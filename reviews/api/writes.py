@@ -10,6 +10,7 @@ from uuid import UUID
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework.exceptions import ValidationError
 
 from cfp import access, services
@@ -51,6 +52,18 @@ class Body:
     creation_token: UUID | None = None
 
 
+# JSON may carry a lone surrogate (\\ud800), which no UTF-8 answer can repeat back.
+UNICODE = gettext_lazy("This is not valid Unicode text (it holds a lone surrogate).")
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _refuse(errors: dict) -> None:
     if errors:
         raise ValidationError(errors)
@@ -63,7 +76,9 @@ def read_body(data, *, creating: bool) -> Body:
     errors: dict[str, list[str]] = {}
     allowed = ACCEPTED if creating else tuple(n for n in ACCEPTED if n not in CREATE_ONLY)
     for name in data:
-        if name not in allowed:
+        if not _is_unicode(name):
+            errors["non_field_errors"] = [str(UNICODE)]
+        elif name not in allowed:
             errors[name] = [_("Unknown field. Fields: %(names)s.") % {"names": ", ".join(allowed)}]
     body = Body()
     for name in TEXT_FIELDS:
@@ -86,6 +101,8 @@ def read_body(data, *, creating: bool) -> Body:
     if "access_code" in data:
         if not isinstance(data["access_code"], str):
             errors["access_code"] = [_("Give the code as text.")]
+        elif not _is_unicode(data["access_code"]):
+            errors["access_code"] = [str(UNICODE)]
         else:
             body.access_code = data["access_code"]
     if "creation_token" in data:

@@ -33,8 +33,7 @@ class StatesFilter(django_filters.CharFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        request = getattr(self.parent, "request", None)
-        given = request.query_params.getlist(self.field_name) if request is not None else [value]
+        given = self.parent.request.query_params.getlist(self.field_name)
         states = [s.strip() for part in given for s in part.split(",") if s.strip()]
         unknown = [s for s in states if s not in ProposalState.values]
         if unknown or not states:
@@ -42,7 +41,9 @@ class StatesFilter(django_filters.CharFilter):
                 self.field_name,
                 _("Give states among: %(states)s.") % {"states": ", ".join(ProposalState.values)},
             )
-        return qs.filter(selectors.in_states(states))
+        # The view's standing in the event: whose proposals read in the speakers' view.
+        view = self.parent.request.parser_context["view"]
+        return qs.filter(selectors.in_states(view.place, states))
 
 
 class IdFilter(django_filters.NumberFilter):

@@ -129,12 +129,14 @@ def proposals_for(place: Standing) -> QuerySet[Proposal]:
     ).select_related("event", "event__cfp", "submission_type", "track", "access_code")
 
 
-def in_states(states: list[str]) -> Q:
-    """Proposals in one of these states as their viewer sees them: the speakers' view reads
-    an unannounced decision as "submitted" (cfp.selectors.in_speaker_state)."""
+def in_states(place: Standing, states: list[str]) -> Q:
+    """Proposals in one of these states as their viewer sees them: the speakers' view (the
+    caller's own proposals) reads an unannounced decision as "submitted"
+    (cfp.selectors.in_speaker_state)."""
+    own = _own(place.user, place.event)
     seen = Q(pk__in=[])
     for state in states:
-        seen |= Q(pk__in=cfp_selectors.in_speaker_state(Proposal.objects.all(), state).values("pk"))
+        seen |= Q(pk__in=cfp_selectors.in_speaker_state(own, state).values("pk"))
     return (~Q(api_view=SPEAKER) & Q(state__in=states)) | (Q(api_view=SPEAKER) & seen)
 
 

@@ -22,7 +22,7 @@ from cfp import answers as cfp_answers
 from cfp import tags as cfp_tags
 from cfp.enums import ProposalState, QuestionTarget
 from cfp.fields import event_fields, not_asked
-from cfp.models import Event, Proposal, ProposalTransition
+from cfp.models import Event, Proposal, ProposalSpeaker, ProposalTransition
 from cfp.models.proposal import speakers_in_order
 from cfp.programme import published
 from reviews.api import answers as api_answers
@@ -188,11 +188,13 @@ class ProposalPage:
             updated_at=proposal.updated_at,
             submitted_at=proposal.submitted_at,
         )
+        has_cfp = hasattr(self.event, "cfp")  # the deadline is the CfP's
         if view in (ORGANIZER, SPEAKER):
             data["slides_url"] = proposal.slides_url
-            data["edit_deadline"] = proposal.edit_deadline()
+            if has_cfp:
+                data["edit_deadline"] = proposal.edit_deadline()
         if view == SPEAKER:
-            data["editable"] = proposal.is_editable()
+            data["editable"] = has_cfp and proposal.is_editable()
         if view == ORGANIZER:
             data["deadline_extension"] = proposal.deadline_extension
         self._expansions(proposal, view, data)
@@ -270,15 +272,13 @@ class SpeakerPage:
     speaker card (name, affiliation, photo) for co-speakers."""
 
     def __init__(self, users: Sequence[User], place: Standing, sets: SpeakerSets):
-        from cfp.models import ProposalSpeaker
-
         self.place, self.event = place, place.event
         self.hidden = not_asked(self.event)
         ids = [u.pk for u in users]
         self.codes = defaultdict(list)
         rows = (
             ProposalSpeaker.objects.filter(user_id__in=ids, proposal__event=self.event)
-            .filter(proposal__in=self._linked(sets))
+            .filter(proposal__in=Proposal.objects.filter(sets.linked()))
             .order_by("proposal__created_at", "proposal_id")
             .values_list("user_id", "proposal__code")
         )
@@ -296,11 +296,6 @@ class SpeakerPage:
                 self.answers[answer.speaker_id].append(
                     api_answers.value_of(answer, viewer, event=self.event)
                 )
-        self.viewer = viewer
-
-    @staticmethod
-    def _linked(sets: SpeakerSets):
-        return Proposal.objects.filter(sets.linked())
 
     def represent(self, user: User) -> dict:
         profile = getattr(user, "profile", None)

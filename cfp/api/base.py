@@ -4,6 +4,7 @@ and the schema names the path parameter."""
 from functools import cached_property
 
 from django.shortcuts import get_object_or_404
+from django.views import View
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
@@ -22,6 +23,10 @@ class EventScoped:
     """A view under /events/<slug>/: `self.event` is that event (404 if none). Each view still
     decides who may see it (`may_see_event`), and answers 404 rather than 403 to those who may
     not, so that hidden events are not revealed."""
+
+    # Django's own list (what a view inherits anyway): @extend_schema on a class looks up
+    # its methods by these names, and failed on this mixin without them.
+    http_method_names = View.http_method_names
 
     def may_see_event(self, event: Event) -> bool:
         raise NotImplementedError

@@ -39,7 +39,7 @@ class RoomSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "capacity", "position"]
 
 
-class TagSerializer(serializers.ModelSerializer):
+class EventTagSerializer(serializers.ModelSerializer):
     class Meta:
         model = Tag
         fields = ["id", "name", "colour", "visible_to_reviewers"]
@@ -121,7 +121,7 @@ class RoomViewSet(CatalogueViewSet):
 
 @_listed(
     "Tags",
-    TagSerializer,
+    EventTagSerializer,
     "The organizers' labels on proposals: every one for the organizers, those visible to "
     "reviewers for the reviewers. Nobody else sees tags.",
     401,
@@ -131,7 +131,7 @@ class RoomViewSet(CatalogueViewSet):
 class TagViewSet(CatalogueViewSet):
     model = Tag
     queryset = Tag.objects.none()
-    serializer_class = TagSerializer
+    serializer_class = EventTagSerializer
     permission_classes = [SignedIn]
     required_roles = STAFF
     ordering = ("name", "pk")

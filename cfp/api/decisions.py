@@ -32,7 +32,7 @@ def proposal_api_url(proposal: Proposal) -> str:
     )
 
 
-class ProposalStateSerializer(serializers.Serializer):
+class DecisionResultSerializer(serializers.Serializer):
     code = serializers.CharField()
     title = serializers.CharField()
     state = serializers.ChoiceField(choices=ProposalState.choices)
@@ -62,7 +62,7 @@ def _answer(proposal: Proposal) -> Response:
         "state": proposal.state,
         "url": proposal_api_url(proposal),
     }
-    return Response(ProposalStateSerializer(data).data, status=status.HTTP_200_OK)
+    return Response(DecisionResultSerializer(data).data, status=status.HTTP_200_OK)
 
 
 def _decision(summary: str, description: str):
@@ -71,7 +71,7 @@ def _decision(summary: str, description: str):
         description=description,
         request=None,
         parameters=[CODE_PARAMETER],
-        responses={200: ProposalStateSerializer, **errors(401, 403, 404, 409)},
+        responses={200: DecisionResultSerializer, **errors(401, 403, 404, 409)},
     )
 
 
@@ -97,7 +97,7 @@ class DecisionViewSet(ProposalOfEvent):
     """Only actions: the proposals' own list and detail routes are reviews.api's."""
 
     queryset = Proposal.objects.none()
-    serializer_class = ProposalStateSerializer
+    serializer_class = DecisionResultSerializer
 
     def _run(self, change, **kwargs) -> Response:
         proposal = self.proposal()

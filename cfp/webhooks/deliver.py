@@ -20,7 +20,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.db.models.functions import Now
 
 from cfp.delivery import DurableQueue, TransientFailure, backoff
@@ -79,8 +79,7 @@ def _deliver_here(pks: list[int]) -> None:
             except Exception:
                 logger.exception("Webhook delivery %s failed in the background", pk)
     finally:
-        close_old_connections()
-        connection.close()
+        connection.close()  # this thread's own connection
 
 
 def _retry_in(attempts: int) -> timedelta:

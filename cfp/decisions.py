@@ -21,6 +21,7 @@ from cfp.mail import emails
 from cfp.models import Event, Message, Proposal, Track, TransitionNotAllowed
 from cfp.selectors import RELEASED_MAIL_STATES
 from cfp.services import ActionRefused
+from cfp.webhooks import queue as webhooks
 from speakers.models import User
 
 # Reminders not yet on their way are dropped once the speaker has answered.
@@ -35,9 +36,10 @@ def _locked(proposal: Proposal) -> Proposal:
 
 def _change(transition, *, by: User) -> None:
     try:
-        transition(by=by)
+        change = transition(by=by)
     except TransitionNotAllowed as exc:
         raise ActionRefused(str(exc)) from exc
+    webhooks.proposal_changed(change.proposal, from_state=change.from_state)
 
 
 def _ensure_organizer(event: Event, by: User) -> None:

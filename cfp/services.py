@@ -25,6 +25,7 @@ from cfp.models import (
     Track,
     TransitionNotAllowed,
 )
+from cfp.webhooks import queue as webhooks
 from config.values import assign
 from speakers.models import User
 
@@ -204,6 +205,7 @@ def proposal_submit(*, proposal: Proposal, by: User) -> Proposal:
     except TransitionNotAllowed as exc:
         raise ActionRefused(str(exc)) from exc
     emails.submission_received_email_queue(proposal)
+    webhooks.proposal_changed(proposal, from_state=ProposalState.DRAFT)
     return proposal
 
 
@@ -213,6 +215,7 @@ def proposal_withdraw(*, proposal: Proposal, by: User) -> Proposal:
         proposal.withdraw(by=by)
     except TransitionNotAllowed as exc:
         raise ActionRefused(str(exc)) from exc
+    webhooks.proposal_changed(proposal, from_state=ProposalState.SUBMITTED)
     return proposal
 
 

@@ -26,7 +26,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(["cfp.mail"])  # the outbox's delivery tasks (cfp.mail.tasks)
+# The outbox's delivery tasks (cfp.mail.tasks) and the webhooks' (cfp.webhooks.tasks).
+app.autodiscover_tasks(["cfp.mail", "cfp.webhooks"])
 
 logger = logging.getLogger(__name__)
 

@@ -284,6 +284,9 @@ CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE = {
     # The outbox sweeper: pending messages whose task was lost, and claims of dead workers.
     "requeue-due-messages": {"task": "cfp.tasks.requeue_due_messages", "schedule": 60.0},
+    # The webhooks' sweeper: deliveries due for a retry, whose task was lost, or whose
+    # worker died.
+    "requeue-due-webhooks": {"task": "cfp.tasks.requeue_due_webhooks", "schedule": 60.0},
     # Review figures whose refresh task was lost: the normalised scores catch up.
     "refresh-stale-scores": {"task": "reviews.tasks.refresh_stale_scores", "schedule": 60.0},
     # Accepted speakers who have not confirmed, once a day (each proposal is reminded once).
@@ -325,6 +328,13 @@ CELERY_TASK_ANNOTATIONS = {
         "time_limit": OUTBOX_DELIVERY_TIME_LIMIT,
     }
 }
+
+# Webhooks (cfp.webhooks): how long a receiver may take to answer, the first retry's wait
+# (each next one waits twice as long), and whether endpoints may be private, loopback or
+# link-local addresses (off: an organizer's URL must not reach into our own network).
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 5)
+WEBHOOK_RETRY_BASE_SECONDS = env_int("WEBHOOK_RETRY_BASE_SECONDS", 30)
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=False)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from cfp.enums import ProposalState
 from cfp.models import Event, Proposal
+from cfp.webhooks import queue as webhooks
 from reviews import assignment, scores, selectors
 from reviews import questions as reviewer_questions
 from reviews.enums import ConflictSource
@@ -102,6 +103,7 @@ def review_save(
         )
     _review_answers_save(review, proposal.event, answers or {})
     scores.scores_mark_stale(proposal=proposal)
+    webhooks.review_saved(review, criteria=criteria, values=values)
     return review
 
 

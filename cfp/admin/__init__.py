@@ -4,7 +4,8 @@ base.py holds what every page shares and imports no page module; each other modu
 family of pages: events.py (the event and its parts, with its Exports and Schedule pages from
 exports.py and schedule.py, and its Form fields page from form_fields.py), access_codes.py,
 proposals.py, questions.py (the event's own questions), tags.py (tags and the tag actions),
-and email: mail.py (texts), outbox.py, batches.py, group_mail.py (email to a group).
+and email: mail.py (texts), outbox.py, batches.py, group_mail.py (email to a group); and
+webhooks.py (endpoints and their deliveries).
 """
 
 from cfp.admin import (  # noqa: F401 (registers the admin classes)
@@ -17,4 +18,5 @@ from cfp.admin import (  # noqa: F401 (registers the admin classes)
     proposals,
     questions,
     tags,
+    webhooks,
 )

@@ -16,17 +16,17 @@ sending thousands returns at once; batch_progress() counts how far a batch is.
 
 import logging
 import smtplib
-import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import InterfaceError, OperationalError, connection, transaction
-from django.db.models import Count, F, Q
+from django.db import transaction
+from django.db.models import Count
 from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.html import escape, linebreaks, urlize
 
+from cfp.delivery import DurableQueue, TransientFailure, backoff
 from cfp.enums import WAITING_STATES, MessageState
 from cfp.mail.smtp import DeliveryUnknown
 from cfp.models import Event, Message, SendBatch
@@ -39,8 +39,6 @@ MAX_ATTEMPTS = 8
 STALE_AFTER = timedelta(minutes=2)
 # How many drafts of a batch one transaction releases.
 RELEASE_CHUNK = 500
-# Seconds between attempts to record a delivery's outcome when the database connection broke.
-RECORD_RETRY_DELAYS = (0.2, 0.5, 1, 2, 4, 8)
 
 
 def claim_timeout() -> timedelta:
@@ -58,10 +56,23 @@ DELIVER_TASK = "cfp.tasks.deliver_message"
 RELEASE_BATCH_TASK = "cfp.tasks.release_batch"
 
 
+# The outbox's table in the shared durable delivery (cfp.delivery): claim, record, sweep.
+MESSAGES = DurableQueue(
+    model=Message,
+    pending=MessageState.PENDING,
+    sending=MessageState.SENDING,
+    task=DELIVER_TASK,
+    id_kwarg="message_id",
+    claim_timeout=claim_timeout,
+    stale_after=STALE_AFTER,
+    label="message",
+)
+
+
 def _deliver_on_commit(message_ids: list[int]) -> None:
     """Send the delivery tasks once the transaction commits; with the broker down the rows
     stay pending, and messages_requeue_due() sends them."""
-    transaction.on_commit(lambda: sweep(DELIVER_TASK, ({"message_id": pk} for pk in message_ids)))
+    MESSAGES.deliver_on_commit(message_ids)
 
 
 def message_queue(
@@ -121,18 +132,9 @@ def messages_discard(messages) -> int:
     )
 
 
-class TransientFailure(Exception):
-    """Delivery failed in a way that may pass: try again later."""
-
-    def __init__(self, message: str, retry_in: timedelta):
-        super().__init__(message)
-        self.retry_in = retry_in
-
-
 def _backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min, … up to an hour (the base is OUTBOX_RETRY_BASE_SECONDS)."""
-    base = settings.OUTBOX_RETRY_BASE_SECONDS
-    return timedelta(seconds=min(base * 2 ** max(0, attempts - 1), 3600))
+    return backoff(attempts, base=settings.OUTBOX_RETRY_BASE_SECONDS)
 
 
 def _is_transient(exc: Exception) -> bool:
@@ -145,33 +147,13 @@ def _is_transient(exc: Exception) -> bool:
 
 def message_claim(message_id: int) -> bool:
     """Take a pending message for sending; of workers that try at once, one gets it."""
-    return bool(
-        Message.objects.filter(
-            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=Now()),
-            pk=message_id,
-            state=MessageState.PENDING,
-        ).update(state=MessageState.SENDING, claimed_at=Now(), attempts=F("attempts") + 1)
-    )
+    return MESSAGES.claim(message_id)
 
 
 def _record(message_id: int, **outcome) -> int:
-    """Write a delivery's outcome on its claimed row, on a new connection if the old one broke.
-
-    The email is out (or refused) by now: an outcome lost with a broken connection would leave
-    the row "sending", and the sweeper would send it again. The update is conditional, so one
-    that reached the database before its connection broke is not applied twice.
-    """
-    claimed = Message.objects.filter(pk=message_id, state=MessageState.SENDING)
-    for delay in RECORD_RETRY_DELAYS:
-        try:
-            return claimed.update(**outcome)
-        except (OperationalError, InterfaceError) as exc:
-            if connection.in_atomic_block:  # a caller's transaction is lost anyway
-                raise
-            logger.warning("Recording message %s failed (%s); reconnecting", message_id, exc)
-            connection.close()  # the next query opens a new connection
-            time.sleep(delay)
-    return claimed.update(**outcome)  # the last try; if it fails, the sweeper finds the row
+    """Write a delivery's outcome on its claimed row (cfp.delivery: robust to a broken
+    connection, and never applied twice)."""
+    return MESSAGES.record(message_id, **outcome)
 
 
 def _close(mail_connection) -> None:
@@ -233,23 +215,7 @@ def message_deliver(message_id: int) -> str:
 
 def messages_requeue_due() -> int:
     """Re-enqueue what waits too long; take back claims of workers that died."""
-    dead = list(
-        Message.objects.filter(
-            state=MessageState.SENDING, claimed_at__lt=Now() - claim_timeout()
-        ).values_list("pk", flat=True)
-    )
-    Message.objects.filter(
-        pk__in=dead, state=MessageState.SENDING, claimed_at__lt=Now() - claim_timeout()
-    ).update(state=MessageState.PENDING, next_attempt_at=None)
-    due = Message.objects.filter(state=MessageState.PENDING).filter(
-        Q(pk__in=dead)
-        | Q(next_attempt_at__lte=Now())
-        | Q(next_attempt_at__isnull=True, queued_at__lt=Now() - STALE_AFTER)
-    )
-    ids = list(due.values_list("pk", flat=True)[:5000])
-    Message.objects.filter(pk__in=ids).update(queued_at=Now())
-    sweep(DELIVER_TASK, ({"message_id": pk} for pk in ids))
-    return len(ids)
+    return MESSAGES.requeue_due()
 
 
 def outbox_flush(*, now=None) -> dict[str, int]:

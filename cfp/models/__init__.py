@@ -11,6 +11,7 @@ from cfp.models.proposal import (
 )
 from cfp.models.questions import Answer, Question, QuestionOption
 from cfp.models.schedule import PublishedSlot, Room, ScheduleVersion, TalkSlot
+from cfp.models.webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "AccessCode",
@@ -36,4 +37,6 @@ __all__ = [
     "TalkSlot",
     "Track",
     "TransitionNotAllowed",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]

@@ -26,6 +26,7 @@ from cfp.mail import emails
 from cfp.models import Event, Proposal, PublishedSlot, Room, ScheduleVersion, TalkSlot
 from cfp.models.proposal import ProposalSpeaker
 from cfp.models.schedule import FALLBACK_DURATION
+from cfp.webhooks import queue as webhooks
 from speakers.models import name_or_email
 
 # --- time in the event's zone ------------------------------------------------------------
@@ -185,6 +186,7 @@ def talk_place(
         proposal=proposal,
         defaults={"event": event, "room": room, "start": start, "duration": duration},
     )
+    webhooks.talk_moved(slot)
     return slot
 
 
@@ -215,6 +217,7 @@ def slot_move(*, slot: TalkSlot, room: Room | None, start: datetime, duration=KE
     if duration is not KEEP:
         slot.duration = duration
     slot.save(update_fields=["room", "start", "duration", "updated_at"])
+    webhooks.talk_moved(slot)
     return slot
 
 
@@ -418,6 +421,7 @@ def schedule_publish(
                     "schedule_version": version.name,
                 },
             )
+    webhooks.schedule_published(version)
     return version, changed
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
+from rest_framework.views import APIView
 
 from cfp.models import Event
 
@@ -22,6 +23,10 @@ class EventScoped:
     """A view under /events/<slug>/: `self.event` is that event (404 if none). Each view still
     decides who may see it (`may_see_event`), and answers 404 rather than 403 to those who may
     not, so that hidden events are not revealed."""
+
+    # The same as every view's: drf-spectacular's class decorator above reads it from the
+    # class it decorates (without it, importing this module fails).
+    http_method_names = APIView.http_method_names
 
     def may_see_event(self, event: Event) -> bool:
         raise NotImplementedError

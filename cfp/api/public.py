@@ -140,7 +140,6 @@ class Schedule(PublicProgramme, APIView):
     @extend_schema(
         operation_id="schedule_retrieve",
         responses={200: ScheduleSerializer, 404: NOT_FOUND},
-        auth=[],
     )
     def get(self, request, event: str):
         version = self.version
@@ -207,7 +206,6 @@ class TalkFilter(filters.FilterSet):
     list=extend_schema(
         operation_id="talks_list",
         responses={200: PublicTalkSerializer, 400: BAD_PARAMETER, 404: NOT_FOUND},
-        auth=[],
     ),
     retrieve=extend_schema(
         operation_id="talks_retrieve",
@@ -215,7 +213,6 @@ class TalkFilter(filters.FilterSet):
             OpenApiParameter("code", str, OpenApiParameter.PATH, description=_("The talk's code."))
         ],
         responses={200: PublicTalkSerializer, 404: NOT_FOUND},
-        auth=[],
     ),
 )
 class Talks(PublicProgramme, viewsets.GenericViewSet):

@@ -391,6 +391,10 @@ def test_talks_filter_by_track_and_type(programme_event):
         ({"page_size": "201"}, "page_size"),
         ({"page_size": "ten"}, "page_size"),
         ({"ordering": "title"}, "ordering"),
+        ({"track": "<script>alert(1)</script>"}, "track"),
+        ({"track": "9" * 400}, "track"),
+        ({"type": "\u202e1"}, "type"),
+        ({"page_size": "9" * 400}, "page_size"),
     ],
 )
 def test_a_bad_parameter_is_a_400_that_names_it(programme_event, params, field):
@@ -402,6 +406,24 @@ def test_a_bad_parameter_is_a_400_that_names_it(programme_event, params, field):
     assert response.json()["code"] == "invalid"
     assert list(response.json()["errors"]) == [field]
     assert response.json()["errors"][field][0]
+
+
+@pytest.mark.parametrize(
+    ("query", "field"), [("cursor=%FF%FE%00", "cursor"), ("track=%C3%28", "track")]
+)
+def test_a_parameter_that_is_not_utf8_is_a_400(programme_event, query, field):
+    response = get(f"{talks_url(programme_event['event'])}?{query}")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]
+
+
+@pytest.mark.parametrize("code", ["<script>", "%ff", "😀" * 40, "x" * 2000])
+def test_a_talk_code_that_is_none_is_a_json_404(programme_event, code):
+    response = get(talks_url(programme_event["event"], code))
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
 
 
 def test_another_events_track_is_a_400(programme_event):

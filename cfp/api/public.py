@@ -41,12 +41,16 @@ from cfp.models import Event, PublishedSlot, ScheduleVersion, SubmissionType, Tr
 from cfp.programme import published
 from cfp.programme.feeds import talk_url
 
-# What the public pages' selectors build a talk from; cfp.programme.published keeps them
-# private to that package, and the API must build talks exactly as the pages do.
+# The public pages' own builders of a talk (private to cfp.programme.published): the API
+# reads the same rows and makes the same records as the pages, so it shows what they show.
 from cfp.programme.published import _public_talk as public_talk_of
 from cfp.programme.published import _talk_rows as talk_rows
 
-ERROR = {"type": "object", "properties": {"detail": {"type": "string"}, "code": {"type": "string"}}}
+ERROR = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
+    "required": ["detail", "code"],
+}
 NOT_FOUND = OpenApiResponse(
     ERROR, description=_("No such public event, no published schedule, or no such talk in it.")
 )

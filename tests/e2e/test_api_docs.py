@@ -93,6 +93,9 @@ def test_try_it_out_uses_the_signed_in_session(transactional_db, site, new_page,
     expect(live.locator("tbody .response-col_status")).to_have_text(re.compile("200"))
     expect(live.locator("tbody .response-col_description")).to_contain_text("ada@example.org")
     expect(live.locator("tbody .response-col_description")).to_contain_text('"token_scope": null')
+    # The answer as Swagger UI highlights it (after a moment): axe checks its colours too.
+    number = live.locator(".microlight span", has_text=re.compile(r"^\d+$")).first
+    expect(number).to_have_css("color", "rgb(255, 138, 138)")
     shot(page, "try it out")
     assert_accessible(page)
     assert not watch.violations, "\n".join(watch.violations)

@@ -62,6 +62,9 @@ def test_docs_list_the_operations_under_the_csp_and_pass_axe(
     expect(me.locator(".responses-wrapper")).to_be_visible()
     page.locator("#operations-events-talks_list .opblock-summary-control").click()
     expect(page.locator("#operations-events-talks_list .parameters")).to_be_visible()
+    # The example answers as Swagger UI highlights them (after a moment), colours included.
+    highlighted = page.locator("#operations-events-talks_list .microlight span[style]")
+    expect(highlighted.first).to_be_visible()
     assert_accessible(page)
 
     page.set_viewport_size(PHONE)

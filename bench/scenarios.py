@@ -6,7 +6,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 from uuid import uuid4
 
 from bench.report import add_ratios, print_table, write_results
@@ -74,7 +74,13 @@ PROPOSAL_LISTS = {
     "proposal list, by state",
     "proposal list, searched",
 }
-PAGINATED = {"reviewer's queue", "ranked list", "outbox list"} | PROPOSAL_LISTS
+# The API (/api/v1/): the proposal list an organizer's token reads (its first cursor page, and
+# a page as deep in the list as the staff list's late page, reached by following `next`), and
+# the public schedule. An endpoint this checkout lacks answers 404: its row says so.
+API_PROPOSAL_LISTS = {"API proposal list", "API proposal list, a deep page"}
+API_PAGE_SIZE = 50
+DEEP_PAGE = "<follow next links>"  # the path is found on the running server
+PAGINATED = {"reviewer's queue", "ranked list", "outbox list"} | PROPOSAL_LISTS | API_PROPOSAL_LISTS
 # Found in some of the bench event's proposals (about one in sixteen of seed_demo's titles),
 # not in all: the search reads every row and draws a page of the matches.
 SEARCH_TERM = "WebAssembly"
@@ -139,7 +145,59 @@ def page_list(event, organizer, reviewer, speaker) -> list[tuple[str, str, str]]
         ("a proposal's reviews", f"/admin/reviews/rankedproposal/{reviewed}/change/", "organizer"),
         ("CSV export, accepted talks", export_path(event, ""), "organizer"),
         ("public schedule", f"/{event.slug}/schedule/", "anonymous"),
+        ("API proposal list", api_proposals(event), "api-organizer"),
+        ("API proposal list, a deep page", DEEP_PAGE, "api-organizer"),
+        ("API schedule", f"/api/v1/events/{event.slug}/schedule/", "anonymous"),
     ]
+
+
+def api_proposals(event) -> str:
+    return f"/api/v1/events/{event.slug}/proposals/?{urlencode({'page_size': API_PAGE_SIZE})}"
+
+
+def api_token_header(organizer) -> tuple[dict[str, str], object]:
+    """The organizer's personal token (read scope), made directly, as the header that sends it;
+    and the token, to revoke after the run."""
+    from speakers.tokens import token_create
+
+    token, raw = token_create(user=organizer, name="bench")
+    return {"Authorization": f"Bearer {raw}"}, token
+
+
+def deep_page(client: Client, event) -> tuple[str | None, str]:
+    """The path of the API proposal list's page about as deep as the staff list's late page,
+    found by following `next` from the first page; (None, why) when the list does not answer."""
+    from cfp.enums import ProposalState
+    from cfp.models import Proposal
+
+    listed = Proposal.objects.filter(event=event).exclude(state=ProposalState.DRAFT).count()
+    hops = max(0, listed // API_PAGE_SIZE - 1)
+    path = api_proposals(event)
+    for hop in range(hops):
+        status, content, *_ = client.request("GET", path)
+        if status != 200:
+            return None, f"answered {status} at page {hop + 1}"
+        following = json.loads(content).get("next")
+        if not following:
+            log(f"the API proposal list ends at page {hop + 1} (of {hops + 1} expected)")
+            return path, ""
+        parts = urlsplit(following)
+        path = f"{parts.path}?{parts.query}"
+    log(f"the API proposal list's page {hops + 1} ({listed} listed): {len(path)}-character path")
+    return path, ""
+
+
+def measure_row(client: Client, path: str | None, stats_file: Path, args, why: str = "") -> dict:
+    """measure(), or, for an API endpoint that is not there (404 until it is built) or did not
+    answer, a row that says so instead of stopping the run."""
+    if path is not None and path.startswith("/api/"):
+        status, *_ = client.request("GET", path)
+        if status != 200:
+            why = f"answered {status}"
+    if path is None or why:
+        return {"queries": None, "queries_varied": None, "p50_ms": None, "p95_ms": None,
+                "missing": why}  # fmt: skip
+    return measure(client, path, stats_file, args.warmup, args.requests)
 
 
 def export_path(event, states: str) -> str:
@@ -167,6 +225,7 @@ def run_size(size: int, args) -> None:
         "reviewer": session_cookie(reviewer),
         "speaker": session_cookie(speaker),
     }
+    api_header, api_token = api_token_header(organizer)
     pages = page_list(event, organizer, reviewer, speaker)
     gunicorn = [
         PYTHON, "-m", "gunicorn", "config.wsgi:application", "--workers", "2",
@@ -185,6 +244,7 @@ def run_size(size: int, args) -> None:
             wait_for(args.port)
             log(f"gunicorn (2 workers) on 127.0.0.1:{args.port}; logs in {work}")
             clients = {role: Client(args.port, c) for role, c in cookies.items()}
+            clients["api-organizer"] = Client(args.port, headers=api_header)
             # Each gunicorn worker pays once-per-process costs at its first requests (loading
             # templates, Django's PostgreSQL type lookups on its first connection: 2 queries).
             # Warm both before any page is measured: otherwise whichever page a cold worker
@@ -193,19 +253,25 @@ def run_size(size: int, args) -> None:
             for _ in range(WARM_SERVER):
                 measure(clients[first_role], first_path, stats_file, 0, 1)
             for name, path, role in pages:
-                row = measure(clients[role], path, stats_file, args.warmup, args.requests)
+                why = ""
+                if path == DEEP_PAGE:
+                    path, why = deep_page(clients[role], event)
+                row = measure_row(clients[role], path, stats_file, args, why)
                 results.append(
                     {
                         "name": name,
-                        "path": path,
-                        "staff": path.startswith("/admin/"),
+                        "path": path or f"{api_proposals(event)} (a deep page)",
+                        "staff": bool(path) and path.startswith("/admin/"),
                         "paginated": name in PAGINATED,
                         "bounded": name in BOUNDED,
                         "export": name in EXPORTS,
                         **row,
                     }
                 )
-                log(f"{name}: p50 {row['p50_ms']} ms, {row['queries']} queries")
+                if row.get("missing"):
+                    log(f"{name}: NOT MEASURED, {path or 'the list'} {row['missing']}")
+                else:
+                    log(f"{name}: p50 {row['p50_ms']} ms, {row['queries']} queries")
             add_ratios(results)
             if not args.skip_load:
                 load["export_memory"] = export_memory(clients["organizer"], event, stats_file)
@@ -213,6 +279,9 @@ def run_size(size: int, args) -> None:
                 load["deadline_rush"] = deadline_rush(args.port, work)
     finally:
         sink.stop()
+        from speakers.tokens import token_revoke
+
+        token_revoke(token=api_token, by=organizer)
     write_results(size, results, load)
     print_table(size, results, load)
 

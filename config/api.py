@@ -2,8 +2,10 @@
 a strict ordering filter. The apps' `api/` packages hold the endpoints (config/api_urls.py).
 
 Errors are `{"detail": "…", "code": "…"}`; invalid input adds `"errors"`, the messages per
-field (`{"title": ["…"]}`, `"non_field_errors"` for the whole). A bad filter, ordering, page
-size or cursor is a 400, never a 500 nor a silently ignored parameter.
+field (`{"title": ["…"]}`, `"non_field_errors"` for the whole, `"tags.0"` for a part of a
+field). A bad filter, ordering, page size or cursor is a 400, never a 500 nor a silently
+ignored parameter. The schema documents them all with one component, `ApiError`: an operation
+lists its error answers with `errors(400, 401, …)`.
 """
 
 import logging
@@ -11,7 +13,8 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, serializers, status
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
@@ -22,6 +25,26 @@ logger = logging.getLogger(__name__)
 
 def _code(detail) -> str:
     return getattr(detail, "code", None) or "error"
+
+
+def _messages(errors, prefix: str = "") -> dict[str, list[str]]:
+    """Validation errors as `{field: [messages]}`: a nested serializer's or a list item's
+    messages under a dotted name (`speakers.0.email`), so every client reads one shape."""
+    if isinstance(errors, dict):
+        flat = {}
+        for name, value in errors.items():
+            flat.update(_messages(value, f"{prefix}.{name}" if prefix else str(name)))
+        return flat
+    if not isinstance(errors, list | tuple):
+        return {prefix or "non_field_errors": [str(errors)]}
+    flat = {}
+    texts = [str(item) for item in errors if not isinstance(item, dict | list | tuple)]
+    if texts:
+        flat[prefix or "non_field_errors"] = texts
+    for index, item in enumerate(errors):
+        if isinstance(item, dict | list | tuple) and item:
+            flat.update(_messages(item, f"{prefix}.{index}" if prefix else str(index)))
+    return flat
 
 
 def exception_handler(exc, context):
@@ -39,11 +62,10 @@ def exception_handler(exc, context):
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     if isinstance(exc, exceptions.ValidationError):
-        errors = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         response.data = {
             "detail": str(_("The request is not valid.")),
             "code": "invalid",
-            "errors": errors,
+            "errors": _messages(exc.detail),
         }
     elif isinstance(exc, exceptions.APIException):
         detail = exc.detail
@@ -56,6 +78,39 @@ def exception_handler(exc, context):
 def json_error(status_code: int, detail: str, code: str) -> JsonResponse:
     """An error outside REST framework's views (an unknown /api/ address): the same shape."""
     return JsonResponse({"detail": detail, "code": code}, status=status_code)
+
+
+class ApiError(serializers.Serializer):
+    """Every error answer of the API (what `exception_handler` makes of it)."""
+
+    detail = serializers.CharField(help_text="What went wrong, in words for people.")
+    code = serializers.CharField(
+        help_text="What went wrong, for programs: `not_found`, `not_authenticated`, "
+        "`permission_denied`, `token_read_only`, `invalid`, `transition_not_allowed`, …"
+    )
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Invalid input (400): the messages per field; `non_field_errors` for the "
+        "whole request.",
+    )
+
+
+# Schema texts as plain strings: the schema is generated in one language.
+ERROR_TEXTS = {
+    400: "The request is not valid: `errors` says why, per field or parameter. Nothing changed.",
+    401: "No credentials, or a token that is not valid (unknown, expired or revoked).",
+    403: "The caller sees the event but may not do this (or the token may only read).",
+    404: "No such event, or one the caller may not see; or no such object in it.",
+    409: "The change is not allowed in the object's present state. Nothing changed.",
+}
+
+
+def errors(*statuses: int, texts: dict[int, str] | None = None) -> dict[int, OpenApiResponse]:
+    """The documented error answers of an operation, `{status: response}` for
+    `extend_schema(responses=…)`; `texts` words one more precisely for that operation."""
+    texts = {**ERROR_TEXTS, **(texts or {})}
+    return {status: OpenApiResponse(ApiError, description=texts[status]) for status in statuses}
 
 
 class BadParameter(exceptions.ValidationError):

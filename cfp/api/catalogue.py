@@ -10,10 +10,10 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.permissions import AllowAny
 
-from cfp.api.errors import errors
 from cfp.api.roles import ORGANIZER, EventRoles
 from cfp.models import Room, SubmissionType, Tag, Track
 from cfp.programme.schedule import current_version, public_slots
+from config.api import errors
 from speakers.api.permissions import SignedIn
 
 # The reviewers' role, as the reviews app registers it (cfp.api.roles).

@@ -14,11 +14,12 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from cfp import decisions
-from cfp.api.errors import Refused, errors
+from cfp.api.errors import Refused
 from cfp.api.roles import EventRoles
 from cfp.enums import ProposalState
 from cfp.models import Proposal
 from cfp.services import ActionRefused
+from config.api import errors
 
 CODE_PARAMETER = OpenApiParameter(
     "code", str, OpenApiParameter.PATH, description="The proposal's code."

@@ -10,10 +10,10 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers
 
-from cfp.api.errors import errors
 from cfp.api.roles import EventRoles
 from cfp.enums import MessageKind, MessageState
 from cfp.models import Message
+from config.api import errors
 
 
 class MessageSerializer(serializers.ModelSerializer):

@@ -21,12 +21,7 @@ from django.core.cache import cache
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import (
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-    extend_schema_view,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
@@ -45,28 +40,13 @@ from cfp.programme.feeds import talk_url
 # reads the same rows and makes the same records as the pages, so it shows what they show.
 from cfp.programme.published import _public_talk as public_talk_of
 from cfp.programme.published import _talk_rows as talk_rows
+from config.api import errors
 
-ERROR = {
-    "type": "object",
-    "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
-    "required": ["detail", "code"],
+# The public's error answers, worded for the programme.
+PUBLIC_ERRORS = {
+    400: "A query parameter that cannot be used (a filter, the cursor, the page size).",
+    404: "No such public event, no published schedule, or no such talk in it.",
 }
-NOT_FOUND = OpenApiResponse(
-    ERROR, description=_("No such public event, no published schedule, or no such talk in it.")
-)
-BAD_PARAMETER = OpenApiResponse(
-    {
-        **ERROR,
-        "properties": {
-            **ERROR["properties"],
-            "errors": {
-                "type": "object",
-                "additionalProperties": {"type": "array", "items": {"type": "string"}},
-            },
-        },
-    },
-    description=_("A query parameter that cannot be used (a filter, the cursor, the page size)."),
-)
 
 
 class PublicProgramme(EventScoped):
@@ -143,7 +123,7 @@ class Schedule(PublicProgramme, APIView):
 
     @extend_schema(
         operation_id="schedule_retrieve",
-        responses={200: ScheduleSerializer, 404: NOT_FOUND},
+        responses={200: ScheduleSerializer, **errors(404, texts=PUBLIC_ERRORS)},
     )
     def get(self, request, event: str):
         version = self.version
@@ -209,14 +189,14 @@ class TalkFilter(filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         operation_id="talks_list",
-        responses={200: PublicTalkSerializer, 400: BAD_PARAMETER, 404: NOT_FOUND},
+        responses={200: PublicTalkSerializer, **errors(400, 404, texts=PUBLIC_ERRORS)},
     ),
     retrieve=extend_schema(
         operation_id="talks_retrieve",
         parameters=[
             OpenApiParameter("code", str, OpenApiParameter.PATH, description=_("The talk's code."))
         ],
-        responses={200: PublicTalkSerializer, 404: NOT_FOUND},
+        responses={200: PublicTalkSerializer, **errors(404, texts=PUBLIC_ERRORS)},
     ),
 )
 class Talks(PublicProgramme, viewsets.GenericViewSet):

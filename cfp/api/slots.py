@@ -18,11 +18,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
 
-from cfp.api.errors import errors
 from cfp.api.roles import EventRoles
 from cfp.models import Event, Proposal, Room, TalkSlot
 from cfp.models.schedule import MAX_DURATION
 from cfp.programme import schedule
+from config.api import errors
 
 
 class WarningSerializer(serializers.Serializer):

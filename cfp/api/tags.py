@@ -10,8 +10,8 @@ from rest_framework.response import Response
 
 from cfp import tags as tag_services
 from cfp.api.decisions import CODE_PARAMETER, ProposalOfEvent
-from cfp.api.errors import errors
 from cfp.models import Event, Proposal, Tag
+from config.api import errors
 
 MAX_TAGS = 200
 

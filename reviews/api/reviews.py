@@ -9,8 +9,8 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers
 
-from cfp.api.errors import errors
 from cfp.api.roles import ORGANIZER, EventRoles
+from config.api import errors
 from reviews import selectors
 from reviews.models import Review, Score
 

@@ -7,10 +7,10 @@ from django.db.models.functions import Coalesce
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 
-from cfp.api.errors import errors
 from cfp.api.roles import EventRoles
 from cfp.enums import ProposalState
 from cfp.models import Proposal
+from config.api import errors
 from reviews import scores, selectors
 
 # Unreviewed proposals (no normalised score) rank last, and the cursor still has a number.

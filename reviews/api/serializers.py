@@ -30,18 +30,6 @@ def nullable_object(properties: dict, description: str = "") -> dict:
     }
 
 
-class ApiErrorSerializer(serializers.Serializer):
-    """Every error of the API (config.api.exception_handler)."""
-
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text=_("Invalid input: the messages per field."),
-    )
-
-
 # --- events -----------------------------------------------------------------------------------
 
 

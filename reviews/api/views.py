@@ -17,11 +17,10 @@ from rest_framework.response import Response
 
 from cfp.api.base import EventScoped
 from cfp.models import Event, Proposal, ProposalSpeaker
-from config.api import BadParameter
+from config.api import BadParameter, errors
 from reviews.api import presenters, selectors, writes
 from reviews.api.filters import ProposalFilter, TieBrokenOrdering
 from reviews.api.serializers import (
-    ApiErrorSerializer,
     EventSerializer,
     ProposalSerializer,
     ProposalWriteSerializer,
@@ -29,9 +28,8 @@ from reviews.api.serializers import (
 )
 from speakers.models import User
 
-ERROR = OpenApiResponse(ApiErrorSerializer)
-READ_ERRORS = {400: ERROR, 401: ERROR, 404: ERROR}
-WRITE_ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR}
+READ_ERRORS = errors(400, 401, 404)
+WRITE_ERRORS = errors(400, 401, 403, 404)
 EXPAND = OpenApiParameter(
     "expand",
     OpenApiTypes.STR,
@@ -85,13 +83,13 @@ class EventViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         return selectors.visible_events(self.request.user)
 
-    @extend_schema(responses={200: EventSerializer, 400: ERROR, 401: ERROR})
+    @extend_schema(responses={200: EventSerializer, **errors(400, 401)})
     def list(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         return self.get_paginated_response([event_data(event) for event in page])
 
     @extend_schema(
-        responses={200: EventSerializer, 401: ERROR, 404: ERROR},
+        responses={200: EventSerializer, **errors(401, 404)},
         parameters=[
             OpenApiParameter(
                 "event", OpenApiTypes.STR, OpenApiParameter.PATH, description="The event's slug."

@@ -3,6 +3,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api import errors
 from speakers.api.permissions import SignedIn
 
 
@@ -21,7 +22,7 @@ class Me(APIView):
 
     permission_classes = [SignedIn]
 
-    @extend_schema(responses=MeSerializer, operation_id="me_retrieve")
+    @extend_schema(responses={200: MeSerializer, **errors(401)}, operation_id="me_retrieve")
     def get(self, request):
         user = request.user
         profile = getattr(user, "profile", None)

@@ -81,6 +81,7 @@ class CatalogueViewSet(mixins.ListModelMixin, EventRoles):
     SubmissionTypeSerializer,
     "The event's submission types: for the public, those the CfP form offers without an "
     "access code; for its organizers and reviewers, all.",
+    401,
     404,
 )
 class SubmissionTypeViewSet(CatalogueViewSet):
@@ -94,6 +95,7 @@ class SubmissionTypeViewSet(CatalogueViewSet):
     TrackSerializer,
     "The event's tracks: for the public, those the CfP form offers without an access code; "
     "for its organizers and reviewers, all.",
+    401,
     404,
 )
 class TrackViewSet(CatalogueViewSet):
@@ -107,6 +109,7 @@ class TrackViewSet(CatalogueViewSet):
     RoomSerializer,
     "The event's rooms: for the public, the rooms of the published schedule; for its "
     "organizers and reviewers, all.",
+    401,
     404,
 )
 class RoomViewSet(CatalogueViewSet):

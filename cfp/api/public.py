@@ -45,6 +45,8 @@ from config.api import errors
 # The public's error answers, worded for the programme.
 PUBLIC_ERRORS = {
     400: "A query parameter that cannot be used (a filter, the cursor, the page size).",
+    401: "A token that is not valid (unknown, expired or revoked): send none to read as "
+    "the public.",
     404: "No such public event, no published schedule, or no such talk in it.",
 }
 
@@ -123,7 +125,7 @@ class Schedule(PublicProgramme, APIView):
 
     @extend_schema(
         operation_id="schedule_retrieve",
-        responses={200: ScheduleSerializer, **errors(404, texts=PUBLIC_ERRORS)},
+        responses={200: ScheduleSerializer, **errors(401, 404, texts=PUBLIC_ERRORS)},
     )
     def get(self, request, event: str):
         version = self.version
@@ -189,14 +191,14 @@ class TalkFilter(filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         operation_id="talks_list",
-        responses={200: PublicTalkSerializer, **errors(400, 404, texts=PUBLIC_ERRORS)},
+        responses={200: PublicTalkSerializer, **errors(400, 401, 404, texts=PUBLIC_ERRORS)},
     ),
     retrieve=extend_schema(
         operation_id="talks_retrieve",
         parameters=[
             OpenApiParameter("code", str, OpenApiParameter.PATH, description=_("The talk's code."))
         ],
-        responses={200: PublicTalkSerializer, **errors(404, texts=PUBLIC_ERRORS)},
+        responses={200: PublicTalkSerializer, **errors(401, 404, texts=PUBLIC_ERRORS)},
     ),
 )
 class Talks(PublicProgramme, viewsets.GenericViewSet):

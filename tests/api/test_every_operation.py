@@ -10,6 +10,7 @@ status without a row each fail with a message naming them.
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -18,7 +19,7 @@ from drf_spectacular.generators import SchemaGenerator
 from rest_framework import exceptions
 
 from cfp.enums import ProposalState
-from cfp.models import Message, Proposal
+from cfp.models import Message, Proposal, TalkSlot
 from config.api import exception_handler
 from speakers.models import ApiTokenScope
 from tests.api import proposal_world
@@ -64,11 +65,11 @@ def world(db) -> SimpleNamespace:
     world.message = Message.objects.filter(event=event, proposal=world.p2).earliest("pk")
     world.refs = {
         "kernel": event.slug,
+        "hidden_name": world.hidden.name,
         "other": world.other_event.slug,
         "hidden": world.hidden.slug,
         "p1": world.p1.code,
         "p2": world.p2.code,
-        "p3": world.p3.code,
         "draft": world.draft.code,
         "confirmed": world.confirmed.code,
         "message": world.message.pk,
@@ -107,8 +108,9 @@ def new_proposal(refs: dict) -> dict:
 @dataclass(frozen=True)
 class Row:
     """One request and the answer it gets. `caller`: "anonymous", "bad_token", or a person of
-    the world (a write token; "name:read" a read token). Path parameters, query values and
-    `shows` name entries of world.refs; `body` is JSON, or a function of world.refs."""
+    the world (a write token; "name:read" a read token). Path parameters and `shows` name
+    entries of world.refs; `body` is JSON, a function of world.refs, or bytes sent as they
+    are."""
 
     operation: str  # "METHOD /api/v1/…", as the schema names it
     status: int
@@ -117,7 +119,7 @@ class Row:
     query: dict = field(default_factory=dict)
     body: object = None
     code: str = ""  # an error answer's `code`
-    field: str = ""  # a 400's field or parameter, in `errors`
+    in_errors: str = ""  # a 400's field or parameter, named in `errors`
     shows: str = ""  # a ref whose value the answer holds
     twice: bool = False  # sent once before (the answer checked is the second)
     why: str = ""
@@ -132,8 +134,11 @@ class Row:
 
     @property
     def id(self) -> str:
-        name = self.path.removeprefix("/api/v1/").strip("/").replace("/", "_") or "root"
-        return f"{self.method}_{name}-{self.status}-{self.why or self.caller}".replace(" ", "_")
+        """The test's id, e.g. post_proposals_code_accept-409-organizer (shell-friendly)."""
+        name = self.path.removeprefix("/api/v1/").replace("events/{event}/", "") or "event"
+        name = re.sub(r"[^a-z0-9]+", "_", name).strip("_")
+        why = re.sub(r"[^a-z0-9]+", "_", (self.why or self.caller).lower()).strip("_")
+        return f"{self.method}_{name}-{self.status}-{why}"
 
 
 def ok(operation, status=200, **kwargs) -> Row:
@@ -162,7 +167,7 @@ def bad(operation, field_name, *, query=None, body=None, **kwargs) -> Row:
         query=query or {},
         body=body,
         code="invalid",
-        field=field_name,
+        in_errors=field_name,
         why=kwargs.pop("why", f"bad {field_name}"),
         **kwargs,
     )
@@ -249,6 +254,7 @@ ROWS: list[Row] = [
     bad_token("GET /api/v1/me/"),
     # events
     ok("GET /api/v1/events/", caller="anonymous", shows="kernel"),
+    ok("GET /api/v1/events/", caller="organizer:read", shows="hidden_name", why="organizer"),
     bad("GET /api/v1/events/", "ordering", query={"ordering": "bogus"}, caller="anonymous"),
     bad_token("GET /api/v1/events/"),
     ok(f"GET {EVENT}/", caller="anonymous", shows="kernel"),
@@ -269,6 +275,13 @@ ROWS: list[Row] = [
     ),
     *public_list(f"{EVENT}/talks/", "confirmed", bad_query={"track": "abc"}, field_name="track"),
     ok(f"GET {EVENT}/talks/{{code}}/", caller="anonymous", params={"code": "confirmed"}),
+    ok(
+        f"GET {EVENT}/talks/{{code}}/",
+        caller="organizer:read",
+        params={"code": "confirmed"},
+        shows="Talia Stage",
+        why="with a token",
+    ),
     bad_token(f"GET {EVENT}/talks/{{code}}/", params={"code": "confirmed"}),
     Row(
         f"GET {EVENT}/talks/{{code}}/",
@@ -298,18 +311,35 @@ ROWS: list[Row] = [
     # proposals, by role; the speakers' writes
     ok(f"GET {EVENT}/proposals/", caller="organizer:read", shows="p1"),
     ok(f"GET {EVENT}/proposals/", caller="zebulon:read", shows="p1", why="speaker"),
+    ok(f"GET {EVENT}/proposals/", caller="reviewer:read", shows="p1", why="reviewer"),
+    ok(
+        f"GET {EVENT}/proposals/",
+        query={"expand": "speakers,answers,tags,history"},
+        shows="zebulon_email",
+        why="expanded",
+    ),
     bad(f"GET {EVENT}/proposals/", "expand", query={"expand": "everything"}),
     anonymous(f"GET {EVENT}/proposals/"),
     hidden(f"GET {EVENT}/proposals/", caller="zebulon"),
     ok(f"POST {EVENT}/proposals/", 201, caller="xavier", body=new_proposal),
     ok(f"POST {EVENT}/proposals/", caller="xavier", body=new_proposal, twice=True, why="again"),
     bad(f"POST {EVENT}/proposals/", "title", caller="xavier", body={"title": 5}),
+    Row(
+        f"POST {EVENT}/proposals/",
+        400,
+        caller="xavier",
+        body=b'{"title": "Unfinished',
+        code="parse_error",
+        why="broken JSON",
+    ),
     anonymous(f"POST {EVENT}/proposals/", body=new_proposal),
     not_allowed(
         f"POST {EVENT}/proposals/", caller="xavier:read", code="token_read_only", body=new_proposal
     ),
     hidden(f"POST {EVENT}/proposals/", caller="xavier", body=new_proposal),
     ok(f"GET {PROPOSAL}/", params={"code": "p1"}, shows="p1"),
+    ok(f"GET {PROPOSAL}/", caller="reviewer", params={"code": "p1"}, shows="p1", why="reviewer"),
+    ok(f"GET {PROPOSAL}/", caller="philippa", params={"code": "p1"}, shows="p1", why="speaker"),
     bad(f"GET {PROPOSAL}/", "expand", query={"expand": "secrets"}, params={"code": "p1"}),
     anonymous(f"GET {PROPOSAL}/", params={"code": "p1"}),
     Row(
@@ -389,7 +419,15 @@ ROWS: list[Row] = [
     *public_list(
         f"{EVENT}/speakers/", "Talia Stage", bad_query={"ordering": "email"}, field_name="ordering"
     ),
+    ok(f"GET {EVENT}/speakers/", caller="organizer:read", shows="zebulon_email", why="organizer"),
+    ok(f"GET {EVENT}/speakers/", caller="reviewer:read", why="reviewer"),
     ok(f"GET {EVENT}/speakers/{{id}}/", caller="anonymous", params={"id": "talia"}),
+    ok(
+        f"GET {EVENT}/speakers/{{id}}/",
+        params={"id": "zebulon"},
+        shows="zebulon_email",
+        why="organizer",
+    ),
     bad(
         f"GET {EVENT}/speakers/{{id}}/",
         "ordering",
@@ -428,6 +466,14 @@ ROWS: list[Row] = [
         shows="confirmed",
     ),
     bad(f"PATCH {EVENT}/slots/{{id}}/", "start", params=SLOT, body={"start": "soon"}),
+    Row(
+        f"PATCH {EVENT}/slots/{{id}}/",
+        400,
+        params=SLOT,
+        body=b'{"start": "\xff\xfe"}',
+        code="parse_error",
+        why="not UTF-8",
+    ),
     anonymous(f"PATCH {EVENT}/slots/{{id}}/", params=SLOT, body={"duration": 30}),
     not_allowed(f"PATCH {EVENT}/slots/{{id}}/", params=SLOT, body={"duration": 30}),
     hidden(f"PATCH {EVENT}/slots/{{id}}/", params=SLOT, body={"duration": 30}),
@@ -453,6 +499,16 @@ ROWS: list[Row] = [
 ]
 
 
+def stored() -> tuple:
+    """What the writes change: proposals, their tags, the schedule, the outbox."""
+    return (
+        sorted(Proposal.objects.values_list("code", "state", "title", "track_id")),
+        sorted(Proposal.tags.through.objects.values_list("proposal_id", "tag_id")),
+        sorted(TalkSlot.objects.values_list("pk", "proposal_id", "room_id", "start", "duration")),
+        sorted(Message.objects.values_list("pk", "state")),
+    )
+
+
 # --- calling -----------------------------------------------------------------------------------
 
 
@@ -471,9 +527,11 @@ def send(world, row: Row):
         **{"event": refs["kernel"]} | {k: refs[v] for k, v in row.params.items()}
     )
     body = row.body(refs) if callable(row.body) else row.body
+    client = client_of(world, row.caller)
+    if isinstance(body, bytes):  # sent as it is, however broken
+        return getattr(client, row.method)(path, body, content_type="application/json")
     if isinstance(body, dict):
         body = {name: value for name, value in body.items() if value is not None}
-    client = client_of(world, row.caller)
     kwargs = {"format": "json"} if row.method != "get" else {}
     call = getattr(client, row.method)
     data = row.query if row.method == "get" else body
@@ -487,18 +545,22 @@ def send(world, row: Row):
 
 @pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
 def test_operation_answers_as_its_schema_documents(world, row):
+    before = stored()
+
     response = send(world, row)
 
     assert response.status_code == row.status, response.content.decode()
     assert_matches_schema(response)
+    if row.status >= 400:
+        assert stored() == before, "a refused request changed something"
     if row.status == 204:
         assert response.content == b""
         return
     body = response.json()
     if row.status >= 400:
         assert body["code"] == row.code, body
-        if row.status == 400:
-            assert row.field in body["errors"], body
+        if row.in_errors:
+            assert row.in_errors in body["errors"], body
         else:
             assert "errors" not in body, body
     if row.shows:

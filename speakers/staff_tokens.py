@@ -1,0 +1,210 @@
+"""The staff member's own API tokens in the staff panel (Accounts and speakers › API tokens):
+the list, a page to make one (which shows its secret once) and a page to revoke one. The
+same services as the public site's pages (speakers.tokens); nobody sees another account's
+tokens here, a superuser neither."""
+
+from django.contrib import admin, messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import formats, timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from speakers.forms import ApiTokenForm
+from speakers.models import ApiToken
+from speakers.tokens import (
+    MAX_LIVE,
+    TokenRefused,
+    account_verified,
+    own_tokens,
+    token_create_limited,
+    token_revoke,
+)
+
+TEMPLATES = "admin/tokens/"
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "scope",
+        "token",
+        "created_at",
+        "expires",
+        "last_used",
+        "status",
+        "revoke",
+    ]
+    list_display_links = None
+    list_per_page = 50
+    show_full_result_count = False
+    actions = None
+    ordering = ["-created_at", "-pk"]
+    change_list_template = TEMPLATES + "change_list.html"
+
+    # Every staff member has this page, for their own tokens only.
+    def _staff(self, request) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_module_permission(self, request):
+        return self._staff(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._staff(request) and (obj is None or obj.user_id == request.user.pk)
+
+    def has_add_permission(self, request):
+        return self._staff(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return own_tokens(request.user)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/revoke/", view(self.revoke_view), name="speakers_apitoken_revoke"),
+            *super().get_urls(),
+        ]
+
+    # --- the list's columns ----------------------------------------------------------------
+
+    @admin.display(description=gettext_lazy("token"))
+    def token(self, obj):
+        return format_html("<code>{}…</code>", obj.prefix)
+
+    @admin.display(description=gettext_lazy("expires"), ordering="expires_at")
+    def expires(self, obj):
+        return _date(obj.expires_at) or _("Never")
+
+    @admin.display(description=gettext_lazy("last used"), ordering="last_used_at")
+    def last_used(self, obj):
+        return _date(obj.last_used_at) or _("Never")
+
+    @admin.display(description=gettext_lazy("status"))
+    def status(self, obj):
+        if obj.is_revoked:
+            return _("Revoked %(when)s") % {"when": _date(obj.revoked_at)}
+        if obj.is_expired:
+            return _("Expired %(when)s") % {"when": _date(obj.expires_at)}
+        return _("Active")
+
+    @admin.display(description=gettext_lazy("action"))
+    def revoke(self, obj):
+        if obj.is_revoked:
+            return ""
+        return format_html(
+            '<a class="button" href="{}">{}<span class="visually-hidden"> “{}”</span></a>',
+            reverse("admin:speakers_apitoken_revoke", args=[obj.pk]),
+            _("Revoke"),
+            obj.name,
+        )
+
+    # --- the pages -------------------------------------------------------------------------
+
+    def changelist_view(self, request, extra_context=None):
+        context = {
+            "title": _("Your API tokens"),
+            "subtitle": None,
+            "max_live": MAX_LIVE,
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # A token has nothing to change; its row says all there is to know.
+        return HttpResponseRedirect(reverse("admin:speakers_apitoken_changelist"))
+
+    def history_view(self, request, object_id, extra_context=None):
+        raise Http404
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise Http404
+        if refused := self._unverified(request):
+            return refused
+        form = ApiTokenForm(request.POST) if request.method == "POST" else ApiTokenForm()
+        if form.is_bound and form.is_valid():
+            try:
+                token, secret = token_create_limited(
+                    request,
+                    name=form.cleaned_data["name"],
+                    scope=form.cleaned_data["scope"],
+                    expires_at=form.expires_at(),
+                )
+            except TokenRefused as refused:
+                form.add_error(None, str(refused))
+            else:
+                # The secret is in this answer only: never kept, never cached.
+                response = self._page(
+                    request,
+                    "created.html",
+                    _("Your new API token"),
+                    {"token": token, "secret": secret},
+                )
+                response.render()
+                add_never_cache_headers(response)
+                return response
+        response = self._page(request, "form.html", _("Make an API token"), {"form": form})
+        add_never_cache_headers(response)
+        return response
+
+    def revoke_view(self, request, pk: int):
+        if refused := self._unverified(request):
+            return refused
+        token = get_object_or_404(self.get_queryset(request), pk=pk)
+        if request.method == "POST":
+            if token_revoke(token=token, by=request.user):
+                messages.success(
+                    request,
+                    _(
+                        "The token “%(name)s” is revoked: programs that use it can no longer "
+                        "call the API."
+                    )
+                    % {"name": token.name},
+                )
+            else:
+                messages.info(
+                    request, _("The token “%(name)s” was revoked already.") % {"name": token.name}
+                )
+            return HttpResponseRedirect(reverse("admin:speakers_apitoken_changelist"))
+        return self._page(
+            request, "revoke.html", _("Revoke “%(name)s”") % {"name": token.name}, {"token": token}
+        )
+
+    def _unverified(self, request):
+        if account_verified(request.user):
+            return None
+        messages.error(
+            request, _("Verify your email address before you make or revoke API tokens.")
+        )
+        return HttpResponseRedirect(reverse("account_email"))
+
+    def _page(self, request, template: str, title: str, context: dict) -> TemplateResponse:
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request,
+            TEMPLATES + template,
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": title,
+                "list_url": reverse("admin:speakers_apitoken_changelist"),
+                **context,
+            },
+        )
+
+
+def _date(value) -> str:
+    if value is None:
+        return ""
+    return formats.date_format(timezone.localtime(value), "j M Y, H:i")

@@ -34,7 +34,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "name",
         "scope",
         "token",
-        "created_at",
+        "created",
         "expires",
         "last_used",
         "status",
@@ -82,6 +82,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def token(self, obj):
         return format_html("<code>{}…</code>", obj.prefix)
 
+    @admin.display(description=gettext_lazy("created"), ordering="created_at")
+    def created(self, obj):
+        return _date(obj.created_at)
+
     @admin.display(description=gettext_lazy("expires"), ordering="expires_at")
     def expires(self, obj):
         return _date(obj.expires_at) or _("Never")
@@ -102,11 +106,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, obj):
         if obj.is_revoked:
             return ""
+        # Named by aria-label: a visually hidden span would be placed outside the list's
+        # scrolling box and widen a phone's page.
         return format_html(
-            '<a class="button" href="{}">{}<span class="visually-hidden"> “{}”</span></a>',
+            '<a class="button" href="{}" aria-label="{}">{}</a>',
             reverse("admin:speakers_apitoken_revoke", args=[obj.pk]),
+            _("Revoke “%(name)s”") % {"name": obj.name},
             _("Revoke"),
-            obj.name,
         )
 
     # --- the pages -------------------------------------------------------------------------

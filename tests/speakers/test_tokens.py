@@ -2,10 +2,13 @@
 owner; the secret is shown once and kept nowhere; bad input changes nothing."""
 
 import html
+import logging
 import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from speakers.models import ApiToken, ApiTokenScope
@@ -60,9 +63,17 @@ def test_create_shows_the_secret_once_and_stores_its_digest(speaker_client, spea
     assert abs(token.expires_at - (timezone.now() + timedelta(days=90))) < timedelta(minutes=1)
 
 
-def test_create_keeps_the_secret_nowhere_else(speaker_client, speaker):
-    response = make(speaker_client)
+def test_create_keeps_the_secret_nowhere_else(speaker_client, speaker, caplog):
+    caplog.set_level(logging.DEBUG)
+    with CaptureQueriesContext(connection) as queries:
+        response = make(speaker_client)
     (secret,) = set(SECRET.findall(page(response)))
+
+    # Not written to the database (the statements and their values), nor to any log.
+    statements = " ".join(query["sql"] for query in queries.captured_queries)
+    assert token_digest(secret) in statements  # the values are there: the digest only
+    assert secret not in statements
+    assert secret not in caplog.text
 
     # Not in the session, nor in any cookie (the messages framework's included).
     session = speaker_client.session

@@ -1,7 +1,10 @@
 """The staff member's own API tokens in the staff panel (Accounts and speakers › API tokens):
 the list, a page to make one (which shows its secret once) and a page to revoke one. The
-same services as the public site's pages (speakers.tokens); nobody sees another account's
-tokens here, a superuser neither."""
+same services as the public site's pages (speakers.tokens).
+
+Staff see only their own tokens. A superuser (the installation's administrator) may also
+list every account's (their names and first characters: a secret is never kept to show)
+and revoke any, to stop a leaked one."""
 
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponseRedirect
@@ -26,6 +29,40 @@ from speakers.tokens import (
 )
 
 TEMPLATES = "admin/tokens/"
+EVERY_ACCOUNT = "all"
+
+
+class WhoseFilter(admin.SimpleListFilter):
+    """The superuser's choice: their own tokens (as for everyone), or every account's."""
+
+    title = gettext_lazy("account")
+    parameter_name = "whose"
+
+    def lookups(self, request, model_admin):
+        return [(EVERY_ACCOUNT, _("Every account"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == EVERY_ACCOUNT and request.user.is_superuser:
+            return queryset
+        return queryset.filter(user_id=request.user.pk)
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() != EVERY_ACCOUNT,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Yours"),
+        }
+        yield {
+            "selected": self.value() == EVERY_ACCOUNT,
+            "query_string": changelist.get_query_string({self.parameter_name: EVERY_ACCOUNT}),
+            "display": _("Every account"),
+        }
+
+
+def every_account(request) -> bool:
+    return request.user.is_superuser and request.GET.get(WhoseFilter.parameter_name) == (
+        EVERY_ACCOUNT
+    )
 
 
 @admin.register(ApiToken)
@@ -54,9 +91,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def has_module_permission(self, request):
         return self._staff(request)
 
-    def has_view_permission(self, request, obj=None):
-        return self._staff(request) and (obj is None or obj.user_id == request.user.pk)
-
     def has_add_permission(self, request):
         return self._staff(request)
 
@@ -67,7 +101,22 @@ class ApiTokenAdmin(admin.ModelAdmin):
         return False
 
     def get_queryset(self, request):
+        if request.user.is_superuser:
+            return ApiToken.objects.select_related("user").order_by("-created_at", "-pk")
         return own_tokens(request.user)
+
+    def get_list_filter(self, request):
+        return [WhoseFilter] if request.user.is_superuser else []
+
+    def get_list_display(self, request):
+        if every_account(request):
+            return ["account", *self.list_display]
+        return self.list_display
+
+    def has_view_permission(self, request, obj=None):
+        return self._staff(request) and (
+            obj is None or obj.user_id == request.user.pk or request.user.is_superuser
+        )
 
     def get_urls(self):
         view = self.admin_site.admin_view
@@ -77,6 +126,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
         ]
 
     # --- the list's columns ----------------------------------------------------------------
+
+    @admin.display(description=gettext_lazy("account"), ordering="user__email")
+    def account(self, obj):
+        return obj.user.email
 
     @admin.display(description=gettext_lazy("token"))
     def token(self, obj):
@@ -119,7 +172,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         context = {
-            "title": _("Your API tokens"),
+            "title": _("Every account's API tokens")
+            if every_account(request)
+            else _("Your API tokens"),
             "subtitle": None,
             "max_live": MAX_LIVE,
             **(extra_context or {}),
@@ -168,6 +223,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
         if refused := self._unverified(request):
             return refused
         token = get_object_or_404(self.get_queryset(request), pk=pk)
+        back = reverse("admin:speakers_apitoken_changelist")
+        if token.user_id != request.user.pk:  # a superuser's look at another account's token
+            back += f"?{WhoseFilter.parameter_name}={EVERY_ACCOUNT}"
         if request.method == "POST":
             if token_revoke(token=token, by=request.user):
                 messages.success(
@@ -182,9 +240,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
                 messages.info(
                     request, _("The token “%(name)s” was revoked already.") % {"name": token.name}
                 )
-            return HttpResponseRedirect(reverse("admin:speakers_apitoken_changelist"))
+            return HttpResponseRedirect(back)
         return self._page(
-            request, "revoke.html", _("Revoke “%(name)s”") % {"name": token.name}, {"token": token}
+            request,
+            "revoke.html",
+            _("Revoke “%(name)s”") % {"name": token.name},
+            {"token": token, "list_url": back, "others": token.user_id != request.user.pk},
         )
 
     def _unverified(self, request):

@@ -149,12 +149,12 @@ def token_create_limited(
 
 
 def token_revoke(*, token: ApiToken, by: User) -> bool:
-    """Revoke one of `by`'s own tokens; False if it was revoked already or is not theirs."""
-    return bool(
-        ApiToken.objects.filter(pk=token.pk, user=by, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
-    )
+    """Revoke one of `by`'s own tokens (any account's, for a superuser: the installation's
+    administrator stops a leaked one); False if it was revoked already or is not theirs."""
+    tokens = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True)
+    if not by.is_superuser:
+        tokens = tokens.filter(user=by)
+    return bool(tokens.update(revoked_at=timezone.now()))
 
 
 def token_find(raw: str) -> ApiToken | None:

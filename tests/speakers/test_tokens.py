@@ -150,6 +150,16 @@ def test_create_refuses_bad_input_with_a_clear_message(speaker_client, data, fie
     assert not SECRET.search(page(response))
 
 
+def test_create_with_bytes_that_are_not_utf8_is_refused(speaker_client):
+    body = b"name=Caf%E9+%FF&scope=read&expiry=30&expires_on="
+
+    response = speaker_client.post(NEW_URL, body, content_type="application/x-www-form-urlencoded")
+
+    assert response.status_code == 200
+    assert any("not valid UTF-8" in text for text in form_errors(response)["name"])
+    assert not ApiToken.objects.exists()
+
+
 def test_create_today_is_refused(speaker_client):
     response = make(speaker_client, expiry="date", expires_on=timezone.localdate().isoformat())
 

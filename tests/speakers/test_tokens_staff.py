@@ -86,19 +86,45 @@ def test_staff_make_list_and_revoke_their_own_token(client, request, role):
     assert list_rows(done)[0]["status"].startswith("Revoked")
 
 
-def test_staff_list_never_shows_another_accounts_tokens(client):
-    root = UserFactory(is_staff=True, is_superuser=True)
-    mine, _ = token_create(user=root, name="Mine")
+@pytest.mark.parametrize("role", ["organizer", "reviewer"])
+def test_staff_never_see_another_accounts_tokens(client, request, role):
+    user = request.getfixturevalue(role)
+    mine, _ = token_create(user=user, name="Mine")
     theirs, _ = token_create(user=UserFactory(is_staff=True), name="Theirs")
-    client.force_login(root)
+    client.force_login(user)
 
     response = client.get(LIST_URL)
+    asked_for_all = client.get(LIST_URL, {"whose": "all"})
 
     assert [row["name"] for row in list_rows(response)] == ["Mine"]
     assert theirs.prefix not in page(response)
+    assert theirs.prefix not in page(asked_for_all)
     assert client.get(revoke_url(theirs)).status_code == 404
     assert client.post(revoke_url(theirs)).status_code == 404
     assert not ApiToken.objects.get(pk=theirs.pk).is_revoked
+
+
+def test_superuser_sees_own_tokens_first_and_may_list_and_revoke_any(client):
+    root = UserFactory(is_staff=True, is_superuser=True)
+    token_create(user=root, name="Mine")
+    owner = UserFactory(is_staff=True, email="leaky@example.org")
+    theirs, secret = token_create(user=owner, name="Leaked")
+    client.force_login(root)
+
+    own = client.get(LIST_URL)
+    every = client.get(LIST_URL, {"whose": "all"})
+    asked = client.get(revoke_url(theirs))
+    done = client.post(revoke_url(theirs), follow=True)
+
+    assert [row["name"] for row in list_rows(own)] == ["Mine"]
+    assert {(row["account"], row["name"]) for row in list_rows(every)} == {
+        (root.email, "Mine"),
+        ("leaky@example.org", "Leaked"),
+    }
+    assert secret not in page(every)
+    assert "This token belongs to leaky@example.org, not to you." in page(asked)
+    assert ApiToken.objects.get(pk=theirs.pk).is_revoked
+    assert done.redirect_chain == [(f"{LIST_URL}?whose=all", 302)]
 
 
 def test_staff_token_pages_are_in_the_navigation(client, reviewer):
@@ -168,6 +194,20 @@ def test_staff_token_has_no_change_or_delete_page(client, organizer):
     assert client.get(f"{LIST_URL}{token.pk}/change/")["Location"] == LIST_URL
     assert client.post(f"{LIST_URL}{token.pk}/delete/").status_code == 403
     assert ApiToken.objects.filter(pk=token.pk).exists()
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_superuser_every_account_list_queries_do_not_grow(client, django_assert_num_queries, count):
+    root = UserFactory(is_staff=True, is_superuser=True)
+    for n in range(count):
+        token_create(user=UserFactory(), name=f"Token {n}")
+    client.force_login(root)
+    client.get(LIST_URL, {"whose": "all"})
+
+    with django_assert_num_queries(4):
+        response = client.get(LIST_URL, {"whose": "all"})
+
+    assert len(list_rows(response)) == count
 
 
 @pytest.mark.parametrize("count", [1, 30])

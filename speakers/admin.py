@@ -2,6 +2,7 @@ from allauth.account.models import EmailAddress
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from speakers import staff_tokens  # noqa: F401 (registers the staff panel's API token pages)
 from speakers.admin_fields import NamedFieldsMixin
 from speakers.models import SpeakerProfile, User
 

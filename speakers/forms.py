@@ -1,12 +1,17 @@
+from datetime import timedelta
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from speakers.fields import MultilineTextField
 from speakers.images import reencode_photo
-from speakers.models import SpeakerProfile
+from speakers.models import ApiToken, ApiTokenScope, SpeakerProfile
+from speakers.tokens import TokenExpiry, latest_expiry_date, token_expires_at
 from speakers.validators import validate_clean_text
 
 MAX_LINKS = 10
@@ -67,3 +72,87 @@ class ProfileForm(forms.ModelForm):
                     f"“{line[:80]}” is not a web address (it should start with https://)."
                 ) from None
         return "\n".join(lines)
+
+
+class ApiTokenForm(forms.ModelForm):
+    """A new personal API token: its name, scope and expiry (speakers.tokens). The same form
+    on the public site (crispy, Bootstrap) and in the staff panel (drawn by its template)."""
+
+    expiry = forms.ChoiceField(
+        label=_("Expires"),
+        choices=TokenExpiry.choices,
+        initial=TokenExpiry.DAYS_90,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose when the token expires."),
+            "invalid_choice": _("Choose one of the expiry options."),
+        },
+    )
+    expires_on = forms.DateField(
+        label=_("Expiry date"),
+        required=False,
+        help_text=_("With “On a date”: the token works until the end of that day."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"invalid": _("Give the date as year-month-day, e.g. 2027-03-31.")},
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ["name", "scope"]
+        widgets = {"scope": forms.RadioSelect}
+        error_messages = {
+            "name": {"required": _("Please give the token a name.")},
+            "scope": {
+                "required": _("Choose what the token may do."),
+                "invalid_choice": _("Choose read, or read and write."),
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = ApiTokenScope.choices  # no empty choice
+        self.fields["scope"].help_text = _(
+            "Read: the token can look, never change. Read and write: it can also change what "
+            "your account may change (your proposals, or what you organize)."
+        )
+        self.fields["expires_on"].widget.attrs.update(
+            min=(timezone.localdate() + timedelta(days=1)).isoformat(),
+            max=latest_expiry_date().isoformat(),
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's <form> has its own
+        self.helper.add_input(Submit("create", _("Make the token")))
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise ValidationError(_("Please give the token a name."), code="required")
+        return name
+
+    def clean(self):
+        data = super().clean()
+        expiry, on = data.get("expiry"), data.get("expires_on")
+        if expiry == TokenExpiry.ON_DATE:
+            if on is None:
+                if "expires_on" not in self.errors:
+                    self.add_error("expires_on", _("Give the date the token expires."))
+            elif on <= timezone.localdate():
+                self.add_error("expires_on", _("Choose a date after today."))
+            elif on > latest_expiry_date():
+                self.add_error(
+                    "expires_on",
+                    _("A token may last at most three years: choose %(date)s or earlier.")
+                    % {"date": latest_expiry_date().isoformat()},
+                )
+        elif on is not None and expiry:
+            self.add_error(
+                "expires_on",
+                _("To expire on this date, choose “On a date”; or clear the date."),
+            )
+        return data
+
+    def expires_at(self):
+        """When the token stops working (None: never), from the valid form."""
+        return token_expires_at(self.cleaned_data["expiry"], self.cleaned_data.get("expires_on"))

@@ -1,10 +1,24 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
-from speakers.forms import ProfileForm
+from speakers.forms import ApiTokenForm, ProfileForm
 from speakers.services import profile_for, profile_update
+from speakers.tokens import (
+    MAX_LIVE,
+    TokenRefused,
+    account_verified,
+    own_tokens,
+    token_create_limited,
+    token_revoke,
+)
+
+TOKENS_PER_PAGE = 50
 
 
 @login_required
@@ -27,3 +41,71 @@ def profile_edit(request):
     return render(
         request, "speakers/profile_form.html", {"form": form, "profile": profile, "next": next_url}
     )
+
+
+def _verified_or_redirect(request):
+    """Tokens are for accounts with a verified email address: the others are sent to verify."""
+    if account_verified(request.user):
+        return None
+    messages.error(request, _("Verify your email address before you make or revoke API tokens."))
+    return redirect("account_email")
+
+
+@login_required
+def token_list(request):
+    if refused := _verified_or_redirect(request):
+        return refused
+    tokens = Paginator(own_tokens(request.user), TOKENS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "speakers/token_list.html", {"tokens": tokens, "max_live": MAX_LIVE})
+
+
+@never_cache
+@login_required
+def token_create(request):
+    if refused := _verified_or_redirect(request):
+        return refused
+    form = ApiTokenForm(request.POST) if request.method == "POST" else ApiTokenForm()
+    if form.is_bound and form.is_valid():
+        try:
+            token, secret = token_create_limited(
+                request,
+                name=form.cleaned_data["name"],
+                scope=form.cleaned_data["scope"],
+                expires_at=form.expires_at(),
+            )
+        except TokenRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            # The one page that ever holds the secret: answered here, never kept (no session,
+            # no message, no redirect), and never stored by a browser or a proxy.
+            response = render(
+                request, "speakers/token_created.html", {"token": token, "secret": secret}
+            )
+            add_never_cache_headers(response)
+            return response
+    return render(request, "speakers/token_form.html", {"form": form})
+
+
+@login_required
+def token_revoke_confirm(request, pk: int):
+    """Revoke one of the account's own tokens: the page asks, the POST revokes. Another
+    account's token is not found."""
+    if refused := _verified_or_redirect(request):
+        return refused
+    token = get_object_or_404(own_tokens(request.user), pk=pk)
+    if request.method == "POST":
+        if token_revoke(token=token, by=request.user):
+            messages.success(
+                request,
+                _(
+                    "The token “%(name)s” is revoked: programs that use it can no longer "
+                    "call the API."
+                )
+                % {"name": token.name},
+            )
+        else:
+            messages.info(
+                request, _("The token “%(name)s” was revoked already.") % {"name": token.name}
+            )
+        return redirect("speakers:tokens")
+    return render(request, "speakers/token_revoke.html", {"token": token})

@@ -18,6 +18,9 @@ from speakers.tokens import token_find, token_used
 
 RATE_APP = "lectern.api"
 SCHEMES = (b"bearer", b"token")
+# Seconds an address past its wrong tries is told to wait (Retry-After): the window's length
+# for the default rate ("30/m/ip").
+RETRY_AFTER_WRONG_TOKENS = 60
 
 
 class TokenFailed(exceptions.AuthenticationFailed):
@@ -44,7 +47,10 @@ class TokenAuthentication(BaseAuthentication):
         if not parts or parts[0].lower() not in SCHEMES:
             return None  # no token: anonymous, or the session
         if _limited(request, consume=False):
-            raise exceptions.Throttled(detail=_("Too many wrong tokens from this address."))
+            raise exceptions.Throttled(
+                wait=RETRY_AFTER_WRONG_TOKENS,
+                detail=str(_("Too many wrong tokens from this address.")),
+            )
         if len(parts) != 2:
             _limited(request, consume=True)
             raise TokenFailed(_("The Authorization header holds no token."), "token_invalid")

@@ -83,6 +83,7 @@ def test_wrong_tokens_from_one_address_are_limited(settings):
     assert codes == [401, 401, 401, 429]
     assert after.status_code == 429  # the address is refused until the window passes
     assert after.json()["code"] == "throttled"
+    assert after["Retry-After"] == "60"
 
 
 def test_unknown_api_address_is_json_404():

@@ -21,12 +21,7 @@ from cfp.fields import event_fields
 from cfp.forms import InvitationForm, MarkdownPreviewForm, ProposalForm
 from cfp.markdown import render_markdown
 from cfp.models import Answer, Event, Invitation, Proposal, ProposalSpeaker
-from cfp.questions import (
-    ProposalQuestions,
-    answers_save,
-    proposal_questions,
-    speaker_answers_save,
-)
+from cfp.questions import proposal_questions
 from cfp.rules import is_proposal_speaker
 from cfp.services import ActionRefused, AlreadyCreated
 from speakers.services import profile_for
@@ -197,7 +192,7 @@ def proposal_create(request, event: str):
                     token=token,
                     access_code=code,
                 )
-                _save_answers(proposal, request.user, questions)
+                questions.save(proposal=proposal, speaker=request.user)
         except AlreadyCreated as exc:
             return _posted_again(request, exc.proposal, submitting)
         except ActionRefused as exc:
@@ -207,22 +202,6 @@ def proposal_create(request, event: str):
     else:
         messages.error(request, NOT_SAVED)
     return _form_page(request, form, event, questions=questions, access_code=code)
-
-
-def _save_answers(proposal: Proposal, speaker, questions: ProposalQuestions) -> None:
-    """The answers of both question forms (valid), in the caller's transaction."""
-    answers_save(
-        proposal=proposal,
-        questions=questions.proposal.questions,
-        values=questions.proposal.answer_values(),
-        not_applying=questions.proposal.not_applying(),
-    )
-    speaker_answers_save(
-        event=proposal.event,
-        speaker=speaker,
-        questions=questions.speaker.questions,
-        values=questions.speaker.answer_values(),
-    )
 
 
 def _posted_again(request, proposal: Proposal, submitting: bool):
@@ -296,7 +275,7 @@ def _save_changes(request, proposal: Proposal, submitting: bool):
                 proposal = services.proposal_update(
                     proposal=proposal, by=request.user, values=form.values(), submit=False
                 )
-                _save_answers(proposal, request.user, questions)
+                questions.save(proposal=proposal, speaker=request.user)
         except ActionRefused as exc:
             messages.error(request, f"{exc} {KEEP_A_COPY}")
         else:

@@ -11,7 +11,7 @@ from cfp.models import Event, Proposal
 from cfp.models.questions import Answer, Question
 from cfp.questions.fields import initial_value, question_field
 from cfp.questions.selectors import answers_load, applies, questions_load
-from cfp.questions.services import KEEP_FILE
+from cfp.questions.services import KEEP_FILE, answers_save, speaker_answers_save
 
 FIELD_PREFIX = "question_"
 CLEAR = "_remove"  # the box beside an optional file question's current file
@@ -143,6 +143,22 @@ class ProposalQuestions:
 
     def __iter__(self):
         return iter((self.proposal, self.speaker))
+
+    def save(self, *, proposal: Proposal, speaker) -> None:
+        """Store the answers of both forms (valid), in the caller's transaction: the
+        proposal's own, and the speaker's "About you" ones for the event."""
+        answers_save(
+            proposal=proposal,
+            questions=self.proposal.questions,
+            values=self.proposal.answer_values(),
+            not_applying=self.proposal.not_applying(),
+        )
+        speaker_answers_save(
+            event=proposal.event,
+            speaker=speaker,
+            questions=self.speaker.questions,
+            values=self.speaker.answer_values(),
+        )
 
 
 def proposal_questions(

@@ -17,13 +17,7 @@ from cfp import access, services
 from cfp.enums import ProposalState, QuestionKind
 from cfp.forms import ProposalForm
 from cfp.models import Event, Proposal
-from cfp.questions import (
-    ProposalQuestions,
-    answers_save,
-    field_name,
-    proposal_questions,
-    speaker_answers_save,
-)
+from cfp.questions import ProposalQuestions, field_name, proposal_questions
 from cfp.questions.fields import NO, YES
 from speakers.models import User
 
@@ -279,21 +273,6 @@ class ProposalWrite:
                     errors[f"answers.{key}"] = [str(m) for m in messages]
         _refuse(errors)
 
-    def _save_answers(self, proposal: Proposal) -> None:
-        questions = self.questions
-        answers_save(
-            proposal=proposal,
-            questions=questions.proposal.questions,
-            values=questions.proposal.answer_values(),
-            not_applying=questions.proposal.not_applying(),
-        )
-        speaker_answers_save(
-            event=proposal.event,
-            speaker=self.user,
-            questions=questions.speaker.questions,
-            values=questions.speaker.answer_values(),
-        )
-
     def create(self) -> tuple[Proposal, bool]:
         """(the proposal, whether it is new): a token sent again finds the one it made."""
         self.validate()
@@ -307,7 +286,7 @@ class ProposalWrite:
                     token=self.body.creation_token,
                     access_code=self.code,
                 )
-                self._save_answers(proposal)
+                self.questions.save(proposal=proposal, speaker=self.user)
                 if self.body.submit:
                     services.proposal_submit(proposal=proposal, by=self.user)
         except services.AlreadyCreated as exc:
@@ -327,7 +306,7 @@ class ProposalWrite:
                 proposal = services.proposal_update(
                     proposal=self.proposal, by=self.user, values=self.form.values(), submit=False
                 )
-                self._save_answers(proposal)
+                self.questions.save(proposal=proposal, speaker=self.user)
                 if self.body.submit and proposal.state == ProposalState.DRAFT:
                     services.proposal_submit(proposal=proposal, by=self.user)
         except services.ActionRefused as exc:

@@ -1,3 +1,4 @@
+import secrets
 from datetime import timedelta
 
 from crispy_forms.helper import FormHelper
@@ -97,6 +98,10 @@ class ApiTokenForm(forms.ModelForm):
         error_messages={"invalid": _("Give the date as year-month-day, e.g. 2027-03-31.")},
     )
 
+    # A number the page was drawn with: the same form sent again (a reload of the page that
+    # shows the secret, a double click) makes no second token (speakers.tokens).
+    once = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
     class Meta:
         model = ApiToken
         fields = ["name", "scope"]
@@ -112,6 +117,7 @@ class ApiTokenForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["scope"].choices = ApiTokenScope.choices  # no empty choice
+        self.fields["once"].initial = secrets.token_urlsafe(16)
         self.fields["scope"].help_text = _(
             "Read: the token can look, never change. Read and write: it can also change what "
             "your account may change (your proposals, or what you organize)."

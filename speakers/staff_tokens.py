@@ -8,7 +8,7 @@ and revoke any, to stop a leaked one."""
 
 from django.contrib import admin, messages
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import formats, timezone
@@ -21,6 +21,7 @@ from speakers.forms import ApiTokenForm
 from speakers.models import ApiToken
 from speakers.tokens import (
     MAX_LIVE,
+    AlreadyMade,
     TokenRefused,
     account_verified,
     own_tokens,
@@ -201,7 +202,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
                     name=form.cleaned_data["name"],
                     scope=form.cleaned_data["scope"],
                     expires_at=form.expires_at(),
+                    once=form.cleaned_data["once"],
                 )
+            except AlreadyMade as made:
+                messages.warning(request, str(made))
+                return redirect("admin:speakers_apitoken_changelist")
             except TokenRefused as refused:
                 form.add_error(None, str(refused))
             else:

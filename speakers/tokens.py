@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from allauth.account.models import EmailAddress
 from allauth.core.internal import ratelimit
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import F
 from django.db.models.functions import Now
@@ -39,10 +40,16 @@ MAX_LIFETIME = timedelta(days=3 * 366)
 RATE_APP = "lectern.api"
 # New tokens an account may make from the forms, unless API_RATE_LIMITS says otherwise.
 CREATE_RATE = "10/h/user"
+# How long a sent token form is remembered (a reload of its answer makes no second token).
+FORM_REMEMBERED = 24 * 60 * 60
 
 
 class TokenRefused(Exception):
     """A token the rules do not allow to make now; the message says why."""
+
+
+class AlreadyMade(TokenRefused):
+    """The form that asked was sent before and made its token then."""
 
 
 class TokenExpiry(models.TextChoices):
@@ -130,14 +137,26 @@ def token_create(
 
 
 def token_create_limited(
-    request, *, name: str, scope: str, expires_at: datetime | None
+    request, *, name: str, scope: str, expires_at: datetime | None, once: str = ""
 ) -> tuple[ApiToken, str]:
     """token_create for the signed-in person at a form (either site): at most a few new
-    tokens an hour per account (allauth's rate limiter, API_RATE_LIMITS "token_create"). A
-    refused token does not count."""
+    tokens an hour per account (allauth's rate limiter, API_RATE_LIMITS "token_create"), and
+    one token per form drawn (`once`, the form's number: a reload of the page that showed the
+    secret sends the form again). A refused token does not count."""
+    sent = f"lectern:token-form:{request.user.pk}:{once}" if once else None
+    if sent is not None and not cache.add(sent, True, timeout=FORM_REMEMBERED):
+        raise AlreadyMade(
+            _(
+                "This form was sent before and made its token then: it is in your list. Its "
+                "secret was shown once; if you did not keep it, revoke the token and make a "
+                "new one."
+            )
+        )
     config = {"token_create": CREATE_RATE, **settings.API_RATE_LIMITS}
     usage = ratelimit.consume(request, app=RATE_APP, action="token_create", config=config)
     if usage is None:
+        if sent is not None:
+            cache.delete(sent)
         raise TokenRefused(
             _("You made several tokens in a short time: please wait an hour, then try again.")
         )
@@ -145,6 +164,8 @@ def token_create_limited(
         return token_create(user=request.user, name=name, scope=scope, expires_at=expires_at)
     except TokenRefused:
         usage.rollback()
+        if sent is not None:
+            cache.delete(sent)
         raise
 
 

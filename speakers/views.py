@@ -11,6 +11,7 @@ from speakers.forms import ApiTokenForm, ProfileForm
 from speakers.services import profile_for, profile_update
 from speakers.tokens import (
     MAX_LIVE,
+    AlreadyMade,
     TokenRefused,
     account_verified,
     own_tokens,
@@ -72,7 +73,11 @@ def token_create(request):
                 name=form.cleaned_data["name"],
                 scope=form.cleaned_data["scope"],
                 expires_at=form.expires_at(),
+                once=form.cleaned_data["once"],
             )
+        except AlreadyMade as made:
+            messages.warning(request, str(made))
+            return redirect("speakers:tokens")
         except TokenRefused as refused:
             form.add_error(None, str(refused))
         else:

@@ -63,6 +63,23 @@ def test_create_shows_the_secret_once_and_stores_its_digest(speaker_client, spea
     assert abs(token.expires_at - (timezone.now() + timedelta(days=90))) < timedelta(minutes=1)
 
 
+def test_create_form_sent_twice_makes_one_token(speaker_client, speaker):
+    drawn = speaker_client.get(NEW_URL)
+    once = re.search(r'name="once" value="([^"]+)"', page(drawn)).group(1)
+
+    first = make(speaker_client, once=once)
+    again = make(speaker_client, once=once)  # the browser's reload of the secret's page
+
+    assert ApiToken.objects.filter(user=speaker).count() == 1
+    assert len(set(SECRET.findall(page(first)))) == 1
+    assert again.status_code == 302 and again["Location"] == LIST_URL
+    listed = speaker_client.get(LIST_URL)
+    assert "This form was sent before" in page(listed)
+    assert not SECRET.findall(page(listed))
+    assert make(speaker_client, once=once + "x").status_code == 200  # a new form: a new token
+    assert ApiToken.objects.filter(user=speaker).count() == 2
+
+
 def test_create_keeps_the_secret_nowhere_else(speaker_client, speaker, caplog):
     caplog.set_level(logging.DEBUG)
     with CaptureQueriesContext(connection) as queries:

@@ -223,3 +223,19 @@ def test_staff_list_queries_do_not_grow_with_the_tokens(
         response = client.get(LIST_URL)
 
     assert len(list_rows(response)) == count
+
+
+def test_staff_form_sent_twice_makes_one_token(client, organizer):
+    client.force_login(organizer)
+    drawn = client.get(NEW_URL)
+    once = re.search(r'name="once" value="([^"]+)"', page(drawn)).group(1)
+
+    first = make(client, once=once)
+    again = make(client, once=once)
+
+    assert ApiToken.objects.filter(user=organizer).count() == 1
+    assert len(set(SECRET.findall(page(first)))) == 1
+    assert again.status_code == 302 and again["Location"] == LIST_URL
+    listed = client.get(LIST_URL)
+    assert any("This form was sent before" in text for _level, text in shown_messages(listed))
+    assert not SECRET.findall(page(listed))

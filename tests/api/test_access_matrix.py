@@ -15,6 +15,7 @@ import pytest
 from reviews.models import ReviewSettings
 from tests.api import proposal_world
 from tests.api.helpers import assert_matches_schema, client_for
+from tests.reviews.helpers import give_review
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +42,20 @@ ENDPOINTS = {
     "draft": lambda w: f"/api/v1/events/kernel/proposals/{w.draft.code}/",
     "speakers": lambda w: "/api/v1/events/kernel/speakers/",
     "speaker": lambda w: f"/api/v1/events/kernel/speakers/{w.zebulon.pk}/",
+    # The organizers' and reviewers' endpoints (cfp/api, reviews/api): the world's event, and
+    # the hidden one, which answers 404 to all who may not see it (never 403).
+    "reviews": lambda w: "/api/v1/events/kernel/reviews/",
+    "scores": lambda w: "/api/v1/events/kernel/scores/",
+    "messages": lambda w: "/api/v1/events/kernel/messages/",
+    "tags": lambda w: "/api/v1/events/kernel/tags/",
+    "slots": lambda w: "/api/v1/events/kernel/slots/",
+    "tracks": lambda w: "/api/v1/events/kernel/tracks/",
+    "hidden_reviews": lambda w: "/api/v1/events/hidden/reviews/",
+    "hidden_scores": lambda w: "/api/v1/events/hidden/scores/",
+    "hidden_messages": lambda w: "/api/v1/events/hidden/messages/",
+    "hidden_tags": lambda w: "/api/v1/events/hidden/tags/",
+    "hidden_slots": lambda w: "/api/v1/events/hidden/slots/",
+    "hidden_tracks": lambda w: "/api/v1/events/hidden/tracks/",
 }
 
 
@@ -62,6 +77,12 @@ NAMES = {
     "events": lambda w, item: item["slug"],
     "proposals": lambda w, item: _proposal_names(w)[item["code"]],
     "speakers": lambda w, item: _speaker_names(w)[item["id"]],
+    "reviews": lambda w, item: _proposal_names(w)[item["proposal"]["code"]],
+    "scores": lambda w, item: _proposal_names(w)[item["code"]],
+    "messages": lambda w, item: _proposal_names(w)[item["proposal"]],
+    "tags": lambda w, item: item["name"],
+    "slots": lambda w, item: _proposal_names(w)[item["proposal"]],
+    "tracks": lambda w, item: item["name"],
 }
 
 ALL_EVENTS = {"kernel", "other", "hidden"}
@@ -137,9 +158,53 @@ VISIBLE = {
 }
 
 
+# Only the event's organizers (and superusers); the rest who see the public event: 403.
+ORGANIZERS_ONLY = {
+    **dict.fromkeys(ROLES, 403),
+    "anonymous": 401,
+    "organizer": "listed",
+    "superuser": "listed",
+}
+VISIBLE.update(
+    {
+        # The reviewer's own review of P1 (the world's one review); never another event's.
+        "reviews": {
+            **ORGANIZERS_ONLY,
+            "reviewer": {"p1"},
+            "reviewer_blind": {"p1"},
+            "organizer": {"p1"},
+            "superuser": {"p1"},
+        },
+        "scores": {**ORGANIZERS_ONLY, "organizer": BEYOND_DRAFTS, "superuser": BEYOND_DRAFTS},
+        # P2's decision email, a draft in the outbox.
+        "messages": {**ORGANIZERS_ONLY, "organizer": {"p2"}, "superuser": {"p2"}},
+        # "hot" is shown to reviewers, "vip" to organizers only.
+        "tags": {
+            **ORGANIZERS_ONLY,
+            "reviewer": {"hot"},
+            "reviewer_blind": {"hot"},
+            "organizer": {"hot", "vip"},
+            "superuser": {"hot", "vip"},
+        },
+        "slots": {**ORGANIZERS_ONLY, "organizer": set(), "superuser": set()},
+        "tracks": dict.fromkeys(ROLES, {"Kernel"}),
+    }
+)
+# The hidden event, organized by the world's organizer: nobody else learns it exists.
+for _endpoint in ("reviews", "scores", "messages", "tags", "slots", "tracks"):
+    VISIBLE[f"hidden_{_endpoint}"] = {
+        **dict.fromkeys(ROLES, 404),
+        "anonymous": 401 if _endpoint != "tracks" else 404,
+        "organizer": 200,
+        "superuser": 200,
+    }
+
+
 @pytest.fixture
 def world(db):
-    return proposal_world.build()
+    world = proposal_world.build()
+    give_review(world.p1, world.reviewer, 4, comment="Solid", feedback="Shorter intro")
+    return world
 
 
 def user_for(world, role: str):
@@ -302,6 +367,9 @@ BLIND_ADDRESSES = [
     "/api/v1/events/kernel/speakers/{zebulon}/",
     "/api/v1/events/kernel/speakers/{philippa}/",
     "/api/v1/events/kernel/speakers/{casimir}/",
+    "/api/v1/events/kernel/reviews/",
+    "/api/v1/events/kernel/tags/",
+    "/api/v1/events/kernel/tracks/",
 ]
 
 

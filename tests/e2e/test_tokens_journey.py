@@ -6,7 +6,7 @@ wide (no sideways scroll), under the site's CSP."""
 import re
 
 import pytest
-import requests
+import urllib3
 from playwright.sync_api import expect
 
 from speakers.models import ApiToken
@@ -68,9 +68,13 @@ def copy_token(page) -> str:
     return copied
 
 
-def me(site, secret: str) -> requests.Response:
-    return requests.get(
-        site.url + "/api/v1/me/", headers={"Authorization": f"Bearer {secret}"}, timeout=10
+def me(site, secret: str) -> urllib3.BaseHTTPResponse:
+    return urllib3.request(
+        "GET",
+        site.url + "/api/v1/me/",
+        headers={"Authorization": f"Bearer {secret}"},
+        timeout=10,
+        redirect=False,
     )
 
 
@@ -107,7 +111,7 @@ def test_speaker_makes_copies_uses_and_revokes_a_token(
     check(page, shot, "created", page_problems)
 
     answer = me(site, secret)
-    assert answer.status_code == 200
+    assert answer.status == 200
     assert answer.json()["email"] == speaker.email
     assert answer.json()["token_scope"] == "write"
 
@@ -127,7 +131,7 @@ def test_speaker_makes_copies_uses_and_revokes_a_token(
     check(page, shot, "list-revoked", page_problems)
 
     after = me(site, secret)
-    assert after.status_code == 401
+    assert after.status == 401
     assert after.json()["code"] == "token_revoked"
     assert page_problems.errors == [], "\n".join(page_problems.errors)
 
@@ -164,7 +168,7 @@ def test_staff_member_makes_copies_uses_and_revokes_a_token(
     check(page, shot, "staff-created", page_problems)
 
     answer = me(site, secret)
-    assert answer.status_code == 200
+    assert answer.status == 200
     assert answer.json() == {
         "id": organizer.pk,
         "email": organizer.email,
@@ -187,6 +191,6 @@ def test_staff_member_makes_copies_uses_and_revokes_a_token(
     check(page, shot, "staff-list-revoked", page_problems)
 
     after = me(site, secret)
-    assert after.status_code == 401
+    assert after.status == 401
     assert after.json()["code"] == "token_revoked"
     assert page_problems.errors == [], "\n".join(page_problems.errors)

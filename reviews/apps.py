@@ -34,6 +34,11 @@ class ReviewsConfig(AppConfig):
         from speakers.backends import register_user_flag
 
         register_user_flag("reviews_some_event", reviews_some_event)
+        # The reviewers' role in an event, which cfp's event-scoped API endpoints ask.
+        from cfp.api.roles import register_event_role
+        from reviews.api.reviews import REVIEWER, is_event_reviewer
+
+        register_event_role(REVIEWER, is_event_reviewer)
 
 
 def reviews_some_event():

@@ -10,22 +10,12 @@ hidden events are not revealed; who sees it but may not do what they ask gets 40
 from collections.abc import Callable
 from functools import cached_property
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.viewsets import GenericViewSet
 
+from cfp.api.base import EventScoped
 from cfp.models import Event
-
-# As in cfp.api.base, which cannot be imported as it stands: its `extend_schema` on a class
-# that is not a view fails at import (EventScoped has no http_method_names). Once that is
-# fixed, EventRoles can build on cfp.api.base.EventScoped again.
-EVENT_PARAMETER = OpenApiParameter(
-    "event", OpenApiTypes.STR, OpenApiParameter.PATH, description="The event's slug."
-)
-EVENT_PREFIX = r"events/(?P<event>[-a-zA-Z0-9_]+)"
 
 ORGANIZER = "organizer"
 
@@ -34,7 +24,7 @@ EVENT_ROLES: dict[str, Callable[[object, Event], bool]] = {}
 
 
 def register_event_role(name: str, predicate: Callable[[object, Event], bool]) -> None:
-    """Make a role known to the event-scoped endpoints (reviews.api.review_urls: reviewers)."""
+    """Make a role known to the event-scoped endpoints (reviews.apps registers its reviewers)."""
     EVENT_ROLES[name] = predicate
 
 
@@ -47,9 +37,8 @@ def event_roles(user, event: Event) -> frozenset[str]:
     return frozenset(roles)
 
 
-@extend_schema(parameters=[EVENT_PARAMETER])
-class EventRoles(GenericViewSet):
-    """A viewset under /events/<slug>/: `self.event` is that event, `self.roles` the caller's
+class EventRoles(EventScoped, GenericViewSet):
+    """A viewset under /events/<slug>/ (EventScoped: `self.event`), with `self.roles` the caller's
     roles in it, checked before the handler runs: 401 anonymous (the permission classes), 404
     if the caller may not see the event, 403 if `required_roles` names roles and the caller
     has none of them."""
@@ -69,13 +58,6 @@ class EventRoles(GenericViewSet):
             else:
                 detail = _("Only the organizers and reviewers of this event may see this.")
             raise PermissionDenied(detail, "not_allowed")
-
-    @cached_property
-    def event(self) -> Event:
-        event = get_object_or_404(Event.objects.select_related("cfp"), slug=self.kwargs["event"])
-        if not self.may_see_event(event):
-            raise NotFound()
-        return event
 
     def may_see_event(self, event: Event) -> bool:
         return self.request.user.has_perm("cfp.view_event", event) or bool(self.roles_in(event))

@@ -3,10 +3,10 @@ outbox, and what the event offers (types, tracks, rooms, tags) by role."""
 
 from rest_framework.routers import SimpleRouter
 
+from cfp.api.base import EVENT_PREFIX
 from cfp.api.catalogue import RoomViewSet, SubmissionTypeViewSet, TagViewSet, TrackViewSet
 from cfp.api.decisions import DecisionViewSet
 from cfp.api.messages import MessageViewSet
-from cfp.api.roles import EVENT_PREFIX
 from cfp.api.slots import SlotViewSet
 from cfp.api.tags import ProposalTagsViewSet
 

@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from speakers.fields import MultilineTextField
 from speakers.images import reencode_photo
 from speakers.models import ApiToken, ApiTokenScope, SpeakerProfile
-from speakers.tokens import TokenExpiry, latest_expiry_date, token_expires_at
+from speakers.tokens import (
+    AlreadyMade,
+    TokenExpiry,
+    TokenRefused,
+    latest_expiry_date,
+    token_create_limited,
+    token_expires_at,
+)
 from speakers.validators import validate_clean_text
 
 MAX_LINKS = 10
@@ -162,3 +169,20 @@ class ApiTokenForm(forms.ModelForm):
     def expires_at(self):
         """When the token stops working (None: never), from the valid form."""
         return token_expires_at(self.cleaned_data["expiry"], self.cleaned_data.get("expires_on"))
+
+    def make(self, request) -> tuple[ApiToken, str] | None:
+        """Make the token this valid form asks for: (the token, its secret), or None with
+        the refusal added as the form's error. A form sent before raises AlreadyMade."""
+        try:
+            return token_create_limited(
+                request,
+                name=self.cleaned_data["name"],
+                scope=self.cleaned_data["scope"],
+                expires_at=self.expires_at(),
+                once=self.cleaned_data["once"],
+            )
+        except AlreadyMade:
+            raise
+        except TokenRefused as refused:
+            self.add_error(None, str(refused))
+            return None

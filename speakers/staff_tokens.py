@@ -22,10 +22,8 @@ from speakers.models import ApiToken
 from speakers.tokens import (
     MAX_LIVE,
     AlreadyMade,
-    TokenRefused,
     account_verified,
     own_tokens,
-    token_create_limited,
     token_revoke,
 )
 
@@ -197,19 +195,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
         form = ApiTokenForm(request.POST) if request.method == "POST" else ApiTokenForm()
         if form.is_bound and form.is_valid():
             try:
-                token, secret = token_create_limited(
-                    request,
-                    name=form.cleaned_data["name"],
-                    scope=form.cleaned_data["scope"],
-                    expires_at=form.expires_at(),
-                    once=form.cleaned_data["once"],
-                )
-            except AlreadyMade as made:
-                messages.warning(request, str(made))
+                made = form.make(request)
+            except AlreadyMade as before:
+                messages.warning(request, str(before))
                 return redirect("admin:speakers_apitoken_changelist")
-            except TokenRefused as refused:
-                form.add_error(None, str(refused))
-            else:
+            if made is not None:
+                token, secret = made
                 # The secret is in this answer only: never kept, never cached.
                 response = self._page(
                     request,

@@ -12,10 +12,8 @@ from speakers.services import profile_for, profile_update
 from speakers.tokens import (
     MAX_LIVE,
     AlreadyMade,
-    TokenRefused,
     account_verified,
     own_tokens,
-    token_create_limited,
     token_revoke,
 )
 
@@ -68,19 +66,12 @@ def token_create(request):
     form = ApiTokenForm(request.POST) if request.method == "POST" else ApiTokenForm()
     if form.is_bound and form.is_valid():
         try:
-            token, secret = token_create_limited(
-                request,
-                name=form.cleaned_data["name"],
-                scope=form.cleaned_data["scope"],
-                expires_at=form.expires_at(),
-                once=form.cleaned_data["once"],
-            )
-        except AlreadyMade as made:
-            messages.warning(request, str(made))
+            made = form.make(request)
+        except AlreadyMade as before:
+            messages.warning(request, str(before))
             return redirect("speakers:tokens")
-        except TokenRefused as refused:
-            form.add_error(None, str(refused))
-        else:
+        if made is not None:
+            token, secret = made
             # The one page that ever holds the secret: answered here, never kept (no session,
             # no message, no redirect), and never stored by a browser or a proxy.
             response = render(
